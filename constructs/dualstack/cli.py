@@ -1,0 +1,33 @@
+"""Entry point of ``python main.py`` and ``cdktf synth``: validate, then synthesize.
+
+The config is validated before cdktf is even imported, so a bad config fails in well
+under a second, prints one line per problem and writes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from dualstack.loader import ConfigError, config_path_from_env, load_config
+
+EXIT_CONFIG_ERROR = 2
+
+
+def main() -> int:
+    path = config_path_from_env()
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        for line in exc.lines:
+            print(f"error: {line}", file=sys.stderr)
+        print(f"error: {len(exc.lines)} problem(s) in the config; nothing was synthesized", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
+
+    from dualstack.synth import synthesize  # imports cdktf and the providers (seconds)
+
+    outdir = Path(os.environ.get("CDKTF_OUTDIR") or "cdktf.out")
+    stacks = synthesize(config, outdir)
+    print(f"synthesized {len(stacks)} stacks from {path} into {outdir}: {', '.join(stacks)}")
+    return 0

@@ -1,0 +1,587 @@
+"""The config model: one YAML file parsed into typed, immutable settings.
+
+Every default lives here, next to its field, with a comment that says what it does. The
+whole file is validated before any construct is built; cross-field rules (overlapping
+ranges, subnets inside their VNet) are model validators. Values that can be derived
+(subnets, the DNS service IP) are derived here, once, so constructs never compute them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
+
+from dualstack import cidr
+from dualstack.regions import ZONAL_REGIONS
+
+
+class FieldProblems(ValueError):
+    """Several problems found by one cross-field rule, each ``(relative field path, message)``.
+
+    The error formatter prints one line per item, prefixed with the validator's location.
+    """
+
+    def __init__(self, items: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{path}: {msg}" for path, msg in items))
+        self.items = items
+
+
+# --- constrained scalar types --------------------------------------------------------
+
+
+def _ipv4(value: str) -> str:
+    cidr.parse_cidr(value, "IPv4")
+    return value
+
+
+def _ipv6(value: str) -> str:
+    return str(cidr.parse_cidr(value, "IPv6"))  # canonical (compressed) form
+
+
+IPv4Cidr = Annotated[StrictStr, AfterValidator(_ipv4)]
+IPv6Cidr = Annotated[StrictStr, AfterValidator(_ipv6)]
+
+# Words Azure refuses inside resource names that become DNS names ("ReservedResourceName").
+RESERVED_WORDS = ("microsoft", "azure", "windows", "office", "xbox", "login")
+
+_DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+def _no_reserved_words(value: str) -> str:
+    lowered = value.lower()
+    for word in RESERVED_WORDS:
+        if word in lowered:
+            raise ValueError(f"contains the reserved word {word!r}, which Azure rejects in names")
+    return value
+
+
+def _ascii_only(value: str) -> str:
+    if not value.isascii():
+        bad = next(ch for ch in value if not ch.isascii())
+        raise ValueError(
+            f"contains the non-ASCII character {bad!r} (U+{ord(bad):04X}); only ASCII is allowed"
+        )
+    return value
+
+
+def _project(value: str) -> str:
+    _ascii_only(value)
+    if not re.fullmatch(r"[a-z][a-z0-9]{1,9}", value):
+        raise ValueError("must be 2-10 characters: a lowercase letter, then lowercase letters or digits")
+    return _no_reserved_words(value)
+
+
+def _registry_name(value: str) -> str:
+    _ascii_only(value)
+    if not re.fullmatch(r"[a-z0-9]{5,50}", value):
+        raise ValueError("must be 5-50 lowercase letters or digits (Azure Container Registry rule)")
+    return _no_reserved_words(value)
+
+
+def _key_vault_name(value: str) -> str:
+    _ascii_only(value)
+    if not re.fullmatch(r"[a-z][a-z0-9-]{1,22}[a-z0-9]", value) or "--" in value:
+        raise ValueError(
+            "must be 3-24 characters: lowercase letters, digits and single hyphens, "
+            "starting with a letter and ending with a letter or digit (Key Vault rule)"
+        )
+    return _no_reserved_words(value)
+
+
+def _dns_zone(value: str) -> str:
+    _ascii_only(value)
+    labels = value.split(".")
+    if (
+        len(value) > 253
+        or len(labels) < 2
+        or not all(_DNS_LABEL.fullmatch(label) for label in labels)
+        or labels[-1].isdigit()
+    ):
+        raise ValueError(
+            "must be a lowercase DNS name of at least two labels (such as dualstack.contoso.com), "
+            "each label 1-63 letters, digits or inner hyphens, 253 characters at most"
+        )
+    return value
+
+
+def _dns_label(value: str) -> str:
+    _ascii_only(value)
+    if not _DNS_LABEL.fullmatch(value):
+        raise ValueError("must be one lowercase DNS label: 1-63 letters, digits or inner hyphens")
+    return value
+
+
+ProjectName = Annotated[StrictStr, AfterValidator(_project)]
+RegistryName = Annotated[StrictStr, AfterValidator(_registry_name)]
+KeyVaultName = Annotated[StrictStr, AfterValidator(_key_vault_name)]
+DnsZoneName = Annotated[StrictStr, AfterValidator(_dns_zone)]
+DnsLabel = Annotated[StrictStr, AfterValidator(_dns_label)]
+Zone = Literal[1, 2, 3]
+TagKey = Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9_.-]{1,128}$")]
+TagValue = Annotated[StrictStr, Field(max_length=256)]
+VmSize = Annotated[StrictStr, Field(pattern=r"^Standard_[A-Za-z0-9_]{2,40}$")]
+Quantity = Annotated[StrictStr, Field(pattern=r"^[0-9]{1,6}(m|Mi|Gi)?$")]
+
+
+class Model(BaseModel):
+    """Base for every config section: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- region network ----------------------------------------------------------------
+
+
+class AddressSpace(Model):
+    ipv4: IPv4Cidr
+    """The VNet's IPv4 space (Azure requires IPv4 on every VNet), /8 to /24."""
+    ipv6: IPv6Cidr
+    """The VNet's IPv6 space, /48 to /64; a unique-local (fd00::/8) prefix is usual."""
+
+    @field_validator("ipv4")
+    @classmethod
+    def _ipv4_size(cls, value: str) -> str:
+        if not 8 <= cidr.parse_cidr(value, "IPv4").prefixlen <= 24:
+            raise ValueError("must be between /8 and /24")
+        return value
+
+    @field_validator("ipv6")
+    @classmethod
+    def _ipv6_size(cls, value: str) -> str:
+        if not 48 <= cidr.parse_cidr(value, "IPv6").prefixlen <= 64:
+            raise ValueError("must be between /48 and /64 (every IPv6 subnet is a /64)")
+        return value
+
+
+class SubnetPrefixes(Model):
+    ipv4: IPv4Cidr
+    """IPv4 prefix of the subnet; /16 to /28."""
+    ipv6: IPv6Cidr
+    """IPv6 prefix of the subnet; Azure requires exactly /64."""
+
+    @field_validator("ipv4")
+    @classmethod
+    def _ipv4_size(cls, value: str) -> str:
+        if not 16 <= cidr.parse_cidr(value, "IPv4").prefixlen <= 28:
+            raise ValueError("must be between /16 and /28")
+        return value
+
+    @field_validator("ipv6")
+    @classmethod
+    def _ipv6_size(cls, value: str) -> str:
+        if cidr.parse_cidr(value, "IPv6").prefixlen != 64:
+            raise ValueError("must be exactly /64 (Azure's rule for every IPv6 subnet)")
+        return value
+
+
+DEFAULT_POD_CIDRS = ("10.244.0.0/16", "fd12:3456:789a::/64")
+DEFAULT_SERVICE_CIDRS = ("10.0.0.0/16", "fd12:3456:789a:1::/108")
+
+
+class Region(Model):
+    """One region: its VNet, the cluster subnet, zones and the cluster's overlay ranges."""
+
+    address_space: AddressSpace
+    cluster_subnet: SubnetPrefixes
+    """Default: the first /20 of ``address_space.ipv4`` and the first /64 of
+    ``address_space.ipv6``. Nodes take addresses from it (pods use the overlay)."""
+    zones: tuple[Zone, ...] = (1, 2, 3)
+    """Availability zones for every node pool and the zonal resources; at least two."""
+    pod_cidrs: tuple[IPv4Cidr, IPv6Cidr] = DEFAULT_POD_CIDRS
+    """Overlay pod ranges, IPv4 then IPv6 (AKS's defaults); not routed outside the
+    cluster, so every region may use the same ones."""
+    service_cidrs: tuple[IPv4Cidr, IPv6Cidr] = DEFAULT_SERVICE_CIDRS
+    """Kubernetes Service ranges, IPv4 (smaller than /12) then IPv6 (/108 or smaller)."""
+    dns_service_ip: StrictStr
+    """Cluster DNS address; default: the 10th address of the IPv4 service range."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        space = data.get("address_space")
+        if "cluster_subnet" not in data and isinstance(space, dict):
+            try:
+                v4 = cidr.parse_cidr(space["ipv4"], "IPv4")
+                v6 = cidr.parse_cidr(space["ipv6"], "IPv6")
+            except (KeyError, TypeError, ValueError):
+                pass  # the address_space errors say what is wrong
+            else:
+                data["cluster_subnet"] = {
+                    "ipv4": str(cidr.first_subnet(v4, max(v4.prefixlen, 20))),
+                    "ipv6": str(cidr.first_subnet(v6, 64)),
+                }
+        if "dns_service_ip" not in data:
+            services = data.get("service_cidrs", DEFAULT_SERVICE_CIDRS)
+            try:
+                data["dns_service_ip"] = cidr.host(cidr.parse_cidr(services[0], "IPv4"), 10)
+            except (IndexError, TypeError, ValueError, KeyError):
+                pass  # the service_cidrs errors say what is wrong
+        return data
+
+    @field_validator("zones")
+    @classmethod
+    def _zones(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("lists a zone twice; list each of 1, 2, 3 at most once")
+        if len(value) < 2:
+            raise ValueError("needs at least two of the zones 1, 2, 3 (the design spreads over zones)")
+        return tuple(sorted(value))
+
+    @field_validator("service_cidrs")
+    @classmethod
+    def _service_sizes(cls, value: tuple[str, str]) -> tuple[str, str]:
+        if cidr.parse_cidr(value[0], "IPv4").prefixlen <= 12:
+            raise ValueError(f"IPv4 range {value[0]} must be smaller than /12 (AKS rule)")
+        if cidr.parse_cidr(value[1], "IPv6").prefixlen < 108:
+            raise ValueError(f"IPv6 range {value[1]} must be /108 or smaller (Kubernetes rule)")
+        return value
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Region:
+        problems: list[tuple[str, str]] = []
+        spaces = {
+            "ipv4": cidr.parse_cidr(self.address_space.ipv4, "IPv4"),
+            "ipv6": cidr.parse_cidr(self.address_space.ipv6, "IPv6"),
+        }
+        for family, space in spaces.items():
+            subnet = cidr.parse_cidr(getattr(self.cluster_subnet, family), _FAMILY[family])
+            if not cidr.contains(space, subnet):
+                problems.append(
+                    (
+                        f"cluster_subnet.{family}",
+                        f"{subnet} lies outside address_space.{family} {space}",
+                    )
+                )
+        nets = self.overlay_ranges()
+        for name, net, other_name, other in cidr.first_overlap(
+            nets, [(f"address_space.{f}", n) for f, n in spaces.items()]
+        ):
+            problems.append((name, f"{net} overlaps the VNet's {other_name} {other}"))
+        for i, (name, net) in enumerate(nets):
+            for other_name, other in nets[i + 1 :]:
+                if cidr.overlaps(net, other):
+                    problems.append((name, f"{net} overlaps {other_name} {other}"))
+        problems.extend(self._dns_service_ip_problems(nets[2][1]))
+        if problems:
+            raise FieldProblems(problems)
+        return self
+
+    def overlay_ranges(self) -> list[tuple[str, cidr.Network]]:
+        """Pod and service ranges with their field names, IPv4 before IPv6."""
+        return [
+            ("pod_cidrs[0]", cidr.parse_cidr(self.pod_cidrs[0], "IPv4")),
+            ("pod_cidrs[1]", cidr.parse_cidr(self.pod_cidrs[1], "IPv6")),
+            ("service_cidrs[0]", cidr.parse_cidr(self.service_cidrs[0], "IPv4")),
+            ("service_cidrs[1]", cidr.parse_cidr(self.service_cidrs[1], "IPv6")),
+        ]
+
+    def _dns_service_ip_problems(self, services: cidr.Network) -> list[tuple[str, str]]:
+        try:
+            ip = ipaddress.ip_address(self.dns_service_ip)
+        except ValueError:
+            return [("dns_service_ip", f"{self.dns_service_ip!r} is not an IP address")]
+        reserved = (
+            services.network_address,
+            services.network_address + 1,
+            services.broadcast_address,
+        )
+        if ip.version != 4 or ip not in services or ip in reserved:
+            return [
+                (
+                    "dns_service_ip",
+                    f"{self.dns_service_ip} must be a usable address inside service_cidrs[0] "
+                    f"{services} (not its first, second or last address)",
+                )
+            ]
+        return []
+
+
+_FAMILY: dict[str, cidr.Family] = {"ipv4": "IPv4", "ipv6": "IPv6"}
+
+
+# --- cluster ---------------------------------------------------------------------
+
+
+class NodePool(Model):
+    vm_size: VmSize
+    """VM size of every node in the pool."""
+    min_count: Annotated[StrictInt, Field(ge=1, le=1000)]
+    """Autoscaler lower bound; at least one node per zone is advisable."""
+    max_count: Annotated[StrictInt, Field(ge=1, le=1000)]
+    """Autoscaler upper bound."""
+
+    @model_validator(mode="after")
+    def _bounds(self) -> NodePool:
+        if self.min_count > self.max_count:
+            raise ValueError(f"min_count {self.min_count} is larger than max_count {self.max_count}")
+        return self
+
+
+class ApiServer(Model):
+    private: StrictBool = False
+    """true: a private cluster (API server reachable only from linked networks);
+    false: a public endpoint limited to ``authorized_ip_ranges``."""
+    authorized_ip_ranges: tuple[IPv4Cidr, ...] = ()
+    """IPv4 ranges allowed to reach a public API server (the deploying machine or CI
+    runner must be in one). Required, and not 0.0.0.0/0, when ``private`` is false."""
+
+    @model_validator(mode="after")
+    def _public_needs_ranges(self) -> ApiServer:
+        if not self.private:
+            if not self.authorized_ip_ranges:
+                raise ValueError(
+                    "authorized_ip_ranges must list at least one range when private is false "
+                    "(or set private: true)"
+                )
+            if "0.0.0.0/0" in self.authorized_ip_ranges:
+                raise ValueError("authorized_ip_ranges must not contain 0.0.0.0/0 (the whole internet)")
+        elif self.authorized_ip_ranges:
+            raise ValueError("authorized_ip_ranges apply only to a public API server (private: false)")
+        return self
+
+
+class MaintenanceWindow(Model):
+    day_of_week: Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] = (
+        "Sunday"
+    )
+    """Day on which AKS applies automatic patch and node-image upgrades."""
+    start_time: Annotated[StrictStr, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] = "02:00"
+    """Start of the window, HH:MM in ``utc_offset``."""
+    duration_hours: Annotated[StrictInt, Field(ge=4, le=24)] = 4
+    """Length of the window; AKS requires at least 4 hours."""
+    utc_offset: Annotated[StrictStr, Field(pattern=r"^[+-](0[0-9]|1[0-4]):[0-5][0-9]$")] = "+00:00"
+    """Offset from UTC of ``start_time``."""
+
+
+class Cluster(Model):
+    kubernetes_version: Annotated[StrictStr, Field(pattern=r"^1\.[0-9]{2}$")] = "1.33"
+    """Kubernetes minor version; AKS applies patch releases of it automatically."""
+    sku_tier: Literal["Standard", "Premium"] = "Standard"
+    """Control-plane tier; Standard carries the uptime SLA (Free has none)."""
+    network_data_plane: Literal["azure", "cilium"] = "cilium"
+    """cilium: Azure CNI powered by Cilium, with network policy for both families;
+    azure: the classic data plane, with no network policy (Azure and Calico policy
+    do not support dual-stack)."""
+    system_pool: NodePool = NodePool(vm_size="Standard_D4ds_v5", min_count=3, max_count=5)
+    """Pool reserved for critical add-ons (CriticalAddonsOnly taint); one node per zone."""
+    user_pool: NodePool = NodePool(vm_size="Standard_D4ds_v5", min_count=3, max_count=12)
+    """Pool for the ingresses and workloads."""
+    api_server: ApiServer = ApiServer(private=True)
+    """How the Kubernetes API is reached; default: a private cluster."""
+    maintenance: MaintenanceWindow = MaintenanceWindow()
+    """When automatic upgrades may run."""
+    login: Literal["azurecli", "workloadidentity", "spn"] = "azurecli"
+    """How the stack's Kubernetes and Helm providers get a token (kubelogin
+    ``--login``): azurecli for people, workloadidentity or spn for CI."""
+
+
+# --- ingress ---------------------------------------------------------------------
+
+
+class IngressFamily(Model):
+    min_replicas: Annotated[StrictInt, Field(ge=2, le=100)] = 2
+    """Lower bound of the controller's autoscaler; at least two for the disruption budget."""
+    max_replicas: Annotated[StrictInt, Field(ge=2, le=100)] = 6
+    """Upper bound of the controller's autoscaler."""
+    cpu_request: Quantity = "250m"
+    """CPU each controller pod requests."""
+    memory_request: Quantity = "256Mi"
+    """Memory each controller pod requests."""
+    memory_limit: Quantity = "512Mi"
+    """Memory limit of each controller pod."""
+
+    @model_validator(mode="after")
+    def _bounds(self) -> IngressFamily:
+        if self.min_replicas > self.max_replicas:
+            raise ValueError(
+                f"min_replicas {self.min_replicas} is larger than max_replicas {self.max_replicas}"
+            )
+        return self
+
+
+class Ingress(Model):
+    mode: Literal["nat64", "nat46", "dualstack"]
+    """nat64: Services run on IPv4, the IPv6 ingress translates; nat46: Services run
+    on IPv6, the IPv4 ingress translates; dualstack: one ingress with both addresses."""
+    translator_enabled: StrictBool = True
+    """The plug-in switch: false removes the translating ingress (IPv6 in nat64, IPv4
+    in nat46) and everything that exists only for it. Must stay true in dualstack."""
+    chart_version: Annotated[StrictStr, Field(pattern=r"^[0-9]+\.[0-9]+\.[0-9]+$")] = "2.7.2"
+    """Version of the F5 NGINX Ingress Controller chart (nginx-ingress)."""
+    ipv4: IngressFamily = IngressFamily()
+    """Scaling and resources of the IPv4 ingress."""
+    ipv6: IngressFamily = IngressFamily()
+    """Scaling and resources of the IPv6 ingress."""
+    sample_app_enabled: StrictBool = True
+    """Deploy the echo sample application that shows the client address."""
+
+    @model_validator(mode="after")
+    def _translator(self) -> Ingress:
+        if self.mode == "dualstack" and not self.translator_enabled:
+            raise ValueError("translator_enabled: false has no meaning in dualstack mode (no translation)")
+        return self
+
+
+# --- global ----------------------------------------------------------------------
+
+
+class Dns(Model):
+    zone_name: DnsZoneName
+    """Public Azure DNS zone that holds the application's names (delegate it to Azure)."""
+    app_name: DnsLabel = "app"
+    """The application's name in the zone: ``<app_name>.<zone_name>`` globally and
+    ``<region>.<app_name>.<zone_name>`` per region."""
+    private_zone_name: DnsZoneName
+    """Private DNS zone linked to every region's VNet; default ``internal.<zone_name>``."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive(cls, data: Any) -> Any:
+        if (
+            isinstance(data, dict)
+            and "private_zone_name" not in data
+            and isinstance(data.get("zone_name"), str)
+        ):
+            data = {**data, "private_zone_name": f"internal.{data['zone_name']}"}
+        return data
+
+
+class Global(Model):
+    location: StrictStr
+    """Region of the global resource group, registry home and Key Vault; default: the
+    first region listed."""
+    registry_name: RegistryName
+    """Container registry name, globally unique in Azure; default ``<project>dualstackacr``."""
+    key_vault_name: KeyVaultName
+    """Key Vault name, globally unique in Azure; default ``kv-<project>-dualstack``."""
+    log_retention_days: Annotated[StrictInt, Field(ge=30, le=730)] = 90
+    """Days the Log Analytics workspace keeps cluster logs."""
+
+
+class LocalBackend(Model):
+    type: Literal["local"]
+    """State in ``terraform.<stack>.tfstate`` next to the output folder (not in git)."""
+
+
+class AzurermBackend(Model):
+    type: Literal["azurerm"]
+    resource_group_name: Annotated[StrictStr, Field(pattern=r"^[-\w.()]{1,90}$")]
+    storage_account_name: Annotated[StrictStr, Field(pattern=r"^[a-z0-9]{3,24}$")]
+    container_name: Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")]
+    key_prefix: Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9/_.-]{0,100}$")] = "dualstack/"
+    """State key of a stack: ``<key_prefix><stack>.tfstate``; Entra ID auth, no keys."""
+
+
+class Config(Model):
+    project: ProjectName
+    """Short prefix of every resource name (2-10 lowercase letters and digits)."""
+    regions: dict[str, Region]
+    """Regions keyed by Azure region name; one stack each."""
+    ingress: Ingress
+    dns: Dns
+    global_: Global = Field(alias="global")
+    cluster: Cluster = Cluster()
+    backend: LocalBackend | AzurermBackend = Field(default=LocalBackend(type="local"), discriminator="type")
+    tags: dict[TagKey, TagValue] = {}
+    """Extra tags on every resource (the product adds ``project`` and ``managed-by``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        project = data.get("project")
+        regions = data.get("regions")
+        glob = data.get("global", {})
+        if isinstance(glob, dict):
+            glob = dict(glob)
+            if isinstance(regions, dict) and regions and "location" not in glob:
+                glob["location"] = next(iter(regions))
+            if isinstance(project, str) and re.fullmatch(r"[a-z][a-z0-9]{1,9}", project):
+                glob.setdefault("registry_name", f"{project}dualstackacr")
+                glob.setdefault("key_vault_name", f"kv-{project}-dualstack")
+            data["global"] = glob
+        return data
+
+    @field_validator("regions", mode="before")
+    @classmethod
+    def _region_names(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value  # the type error says what is wrong
+        if not value:
+            raise ValueError("must list at least one region")
+        unknown = [str(name) for name in value if name not in ZONAL_REGIONS]
+        if unknown:
+            allowed = ", ".join(sorted(ZONAL_REGIONS))
+            raise FieldProblems(
+                [
+                    (
+                        name,
+                        f"is not an Azure region with availability zones; allowed: {allowed}",
+                    )
+                    for name in unknown
+                ]
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _cross_region(self) -> Config:
+        problems: list[tuple[str, str]] = []
+        if self.global_.location not in ZONAL_REGIONS:
+            problems.append(
+                (
+                    "global.location",
+                    f"{self.global_.location!r} is not an Azure region with availability zones "
+                    "(the registry and vault are zone-redundant)",
+                )
+            )
+        names = list(self.regions)
+        for i, a in enumerate(names):
+            for b in names[i + 1 :]:
+                for family, fam in _FAMILY.items():
+                    net_a = cidr.parse_cidr(getattr(self.regions[a].address_space, family), fam)
+                    net_b = cidr.parse_cidr(getattr(self.regions[b].address_space, family), fam)
+                    if cidr.overlaps(net_a, net_b):
+                        problems.append(
+                            (
+                                f"regions.{b}.address_space.{family}",
+                                f"{net_b} overlaps regions.{a}.address_space.{family} {net_a}; "
+                                "VNets of different regions must not overlap",
+                            )
+                        )
+        for name, region in self.regions.items():
+            for field, net in region.overlay_ranges():
+                for other_name, other in self.regions.items():
+                    if other_name == name:
+                        continue
+                    for family, fam in _FAMILY.items():
+                        space = cidr.parse_cidr(getattr(other.address_space, family), fam)
+                        if cidr.overlaps(net, space):
+                            problems.append(
+                                (
+                                    f"regions.{name}.{field}",
+                                    f"{net} overlaps regions.{other_name}.address_space.{family} {space}",
+                                )
+                            )
+        if problems:
+            raise FieldProblems(problems)
+        return self

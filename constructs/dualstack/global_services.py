@@ -1,0 +1,109 @@
+"""The global construct: what every region shares.
+
+A resource group with the public DNS zone, the private DNS zone for in-VNet clients, the
+container registry (geo-replicated to every region), the Key Vault and the Log Analytics
+workspace. Region stacks reference these; nothing here references a region stack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cdktf_cdktf_provider_azurerm.container_registry import (
+    ContainerRegistry,
+    ContainerRegistryGeoreplications,
+)
+from cdktf_cdktf_provider_azurerm.data_azurerm_client_config import DataAzurermClientConfig
+from cdktf_cdktf_provider_azurerm.dns_zone import DnsZone
+from cdktf_cdktf_provider_azurerm.key_vault import KeyVault
+from cdktf_cdktf_provider_azurerm.log_analytics_workspace import LogAnalyticsWorkspace
+from cdktf_cdktf_provider_azurerm.private_dns_zone import PrivateDnsZone
+from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
+
+from constructs import Construct
+from dualstack import naming
+from dualstack.config import Config
+
+
+@dataclass(frozen=True)
+class GlobalRefs:
+    """What region stacks may use from the global stack (cross-stack references)."""
+
+    resource_group_name: str
+    dns_zone_name: str
+    private_dns_zone_name: str
+    registry_id: str
+    key_vault_id: str
+    log_analytics_id: str
+
+
+class GlobalServices(Construct):
+    """Shared services; ``refs`` is what region stacks receive."""
+
+    def __init__(self, scope: Construct, id_: str, *, config: Config, tags: dict[str, str]) -> None:
+        super().__init__(scope, id_)
+        glob = config.global_
+        client = DataAzurermClientConfig(self, "client")
+        group = ResourceGroup(
+            self,
+            "resource_group",
+            name=naming.global_resource_group(config.project),
+            location=glob.location,
+            tags=tags,
+        )
+        zone = DnsZone(self, "dns_zone", name=config.dns.zone_name, resource_group_name=group.name, tags=tags)
+        private_zone = PrivateDnsZone(
+            self,
+            "private_dns_zone",
+            name=config.dns.private_zone_name,
+            resource_group_name=group.name,
+            tags=tags,
+        )
+        registry = ContainerRegistry(
+            self,
+            "registry",
+            name=glob.registry_name,
+            resource_group_name=group.name,
+            location=glob.location,
+            sku="Premium",
+            admin_enabled=False,
+            anonymous_pull_enabled=False,
+            zone_redundancy_enabled=True,
+            georeplications=[
+                ContainerRegistryGeoreplications(location=region, zone_redundancy_enabled=True, tags=tags)
+                for region in sorted(config.regions)
+                if region != glob.location
+            ],
+            tags=tags,
+        )
+        vault = KeyVault(
+            self,
+            "key_vault",
+            name=glob.key_vault_name,
+            resource_group_name=group.name,
+            location=glob.location,
+            tenant_id=client.tenant_id,
+            sku_name="standard",
+            rbac_authorization_enabled=True,
+            purge_protection_enabled=True,
+            soft_delete_retention_days=90,
+            tags=tags,
+        )
+        workspace = LogAnalyticsWorkspace(
+            self,
+            "log_analytics",
+            name=naming.log_analytics(config.project),
+            resource_group_name=group.name,
+            location=glob.location,
+            sku="PerGB2018",
+            retention_in_days=glob.log_retention_days,
+            tags=tags,
+        )
+        self.refs = GlobalRefs(
+            resource_group_name=group.name,
+            dns_zone_name=zone.name,
+            private_dns_zone_name=private_zone.name,
+            registry_id=registry.id,
+            key_vault_id=vault.id,
+            log_analytics_id=workspace.id,
+        )

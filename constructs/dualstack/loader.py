@@ -1,0 +1,228 @@
+"""Read a config file into a :class:`~dualstack.config.Config`, or explain every problem.
+
+Problems come back as :class:`ConfigError`, whose ``lines`` hold one line per problem:
+``<file>: <field path>: <what is wrong> (got <value>)``. Nothing here builds a construct.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from dualstack.config import Config, FieldProblems
+
+DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "default.yaml"
+CONFIG_ENV = "DUALSTACK_CONFIG"
+MAX_CONFIG_BYTES = 1_000_000
+
+
+class ConfigError(Exception):
+    """A config that cannot be used; ``lines`` has one human-readable line per problem."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that rejects a key given twice in one mapping (PyYAML keeps the last)."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: dict[Any, yaml.Node] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"duplicate key {key!r} (first at line {seen[key].start_mark.line + 1}); "
+                "each key may appear once",
+                key_node.start_mark,
+            )
+        seen[key] = key_node
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _construct_mapping,
+)
+
+
+def config_path_from_env() -> Path:
+    """The file named by ``DUALSTACK_CONFIG``, or the embedded default."""
+    value = os.environ.get(CONFIG_ENV, "")
+    return Path(value) if value else DEFAULT_CONFIG
+
+
+def load_config(path: Path) -> Config:
+    """Parse and validate ``path``; raise :class:`ConfigError` listing every problem."""
+    label = str(path)
+    raw = _read_yaml(path, label)
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError([f"{label}: {line}" for line in format_errors(exc)]) from None
+
+
+def _read_yaml(path: Path, label: str) -> dict[str, Any]:
+    try:
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise ConfigError([f"{label}: file is larger than {MAX_CONFIG_BYTES} bytes"])
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            [f"{label}: no such file (set {CONFIG_ENV} to a YAML config file, or unset it for the default)"]
+        ) from None
+    except IsADirectoryError:
+        raise ConfigError([f"{label}: is a directory; {CONFIG_ENV} must name a YAML file"]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError([f"{label}: is not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
+    except OSError as exc:
+        raise ConfigError([f"{label}: cannot be read ({exc.strerror})"]) from None
+    try:
+        documents = list(yaml.load_all(text, Loader=_UniqueKeyLoader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError([f"{label}: {where}YAML syntax error: {problem}"]) from None
+    documents = [doc for doc in documents if doc is not None]
+    if not documents:
+        raise ConfigError(
+            [f"{label}: is empty; a config is a YAML mapping with project, regions, ingress, dns"]
+        )
+    if len(documents) > 1:
+        raise ConfigError([f"{label}: holds {len(documents)} YAML documents; a config is exactly one"])
+    document = documents[0]
+    if not isinstance(document, dict):
+        raise ConfigError(
+            [f"{label}: top level is a {type(document).__name__}; a config is a YAML mapping (key: value)"]
+        )
+    return document
+
+
+def format_errors(exc: ValidationError) -> list[str]:
+    """One line per problem: ``<field path>: <message> (got <value>)``."""
+    lines = []
+    errors = exc.errors(include_url=False)
+    for error in errors:
+        if _is_underived(error, errors):
+            continue  # a derived value could not be derived; the error it hinges on is listed
+        loc = _path(error["loc"])
+        original = error.get("ctx", {}).get("error")
+        if isinstance(original, FieldProblems):
+            for rel, message in original.items:
+                lines.append(f"{_join(loc, rel)}: {message}")
+            continue
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = _unknown_key_message(error["loc"])
+        elif error["type"] == "missing":
+            message = "is required"
+        lines.append(f"{loc or '(top level)'}: {message} (got {_show(error['input'])})")
+    return lines
+
+
+DERIVED_FIELDS = frozenset(
+    {
+        "cluster_subnet",
+        "dns_service_ip",
+        "location",
+        "registry_name",
+        "key_vault_name",
+        "private_zone_name",
+    }
+)
+
+
+def _is_underived(error: Any, errors: list[Any]) -> bool:
+    loc = error["loc"]
+    if error["type"] != "missing" or not loc or loc[-1] not in DERIVED_FIELDS:
+        return False
+    parent = loc[:-1]
+    return any(other is not error and other["loc"][: len(parent)] == parent for other in errors) or (
+        parent == ("global",) and any(other["loc"][:1] in (("project",), ("regions",)) for other in errors)
+    )
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        elif item in (
+            "function-after[_ipv4(), constrained-str]",
+            "function-after[_ipv6(), constrained-str]",
+        ):
+            continue
+        elif item in ("local", "azurerm") and parts == ["backend"]:
+            continue  # the discriminator's branch name
+        else:
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts)
+
+
+def _join(loc: str, rel: str) -> str:
+    return f"{loc}.{rel}" if loc else rel
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _unknown_key_message(loc: tuple[int | str, ...]) -> str:
+    allowed = _allowed_keys(loc[:-1])
+    key = str(loc[-1])
+    hint = difflib.get_close_matches(key, allowed, n=1)
+    suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+    return f"unknown key; allowed here: {', '.join(allowed)}{suggestion}"
+
+
+def _allowed_keys(loc: tuple[int | str, ...]) -> list[str]:
+    """The keys the model accepts at ``loc`` (walks the model classes along the path)."""
+    candidates: list[type[BaseModel]] = [Config]
+    for item in loc:
+        tagged = [m for m in candidates if _literal_type(m) == item]
+        if tagged:  # the branch name of a discriminated union (backend.azurerm)
+            candidates = tagged
+            continue
+        field = next(
+            (_field_by_key(m, str(item)) for m in candidates if _field_by_key(m, str(item))),
+            None,
+        )
+        if field is not None:
+            candidates = _models_in(field.annotation)
+        # else: a key of a mapping (regions.<name>); the value model is already selected
+    if len(candidates) != 1:
+        return []
+    return sorted(field.alias or name for name, field in candidates[0].model_fields.items())
+
+
+def _field_by_key(model: type[BaseModel], key: str) -> Any:
+    for name, field in model.model_fields.items():
+        if (field.alias or name) == key:
+            return field
+    return None
+
+
+def _literal_type(model: type[BaseModel]) -> Any:
+    field = model.model_fields.get("type")
+    args: tuple[Any, ...] = getattr(field.annotation, "__args__", ()) if field else ()
+    return args[0] if len(args) == 1 else None
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in getattr(annotation, "__args__", ()):
+        found.extend(_models_in(arg))
+    return found

@@ -1,0 +1,42 @@
+"""Azure resource names, derived from the project prefix and the region key.
+
+Pure functions: one place decides every name, so a rename shows up here in review.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+IpFamily = Literal["ipv4", "ipv6"]
+
+
+def global_resource_group(project: str) -> str:
+    return f"rg-{project}-global"
+
+
+def log_analytics(project: str) -> str:
+    return f"log-{project}-global"
+
+
+def region_resource_group(project: str, region: str) -> str:
+    return f"rg-{project}-{region}"
+
+
+def vnet(project: str, region: str) -> str:
+    return f"vnet-{project}-{region}"
+
+
+def cluster_subnet() -> str:
+    return "snet-aks"
+
+
+def cluster_nsg(project: str, region: str) -> str:
+    return f"nsg-{project}-{region}-aks"
+
+
+def ingress_public_ip(project: str, region: str, family: IpFamily) -> str:
+    return f"pip-{project}-{region}-ingress-{family}"
+
+
+def private_dns_link(project: str, region: str) -> str:
+    return f"link-{project}-{region}"

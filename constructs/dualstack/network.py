@@ -1,0 +1,186 @@
+"""The region's network: VNet, cluster subnet, NSG and the ingresses' static public IPs.
+
+NSG rules and inbound traffic through an AKS-managed load balancer: AKS creates load
+balancing rules with Floating IP enabled, so the packet that reaches the node (and the
+subnet's NSG) still carries the load balancer's *frontend* address, the public IP, as its
+destination, on the Service port. The inbound rules therefore allow the internet to each
+ingress public IP on 80 and 443, per family, and nothing else from the internet.
+"""
+
+from __future__ import annotations
+
+from cdktf_cdktf_provider_azurerm.network_security_group import NetworkSecurityGroup
+from cdktf_cdktf_provider_azurerm.network_security_rule import NetworkSecurityRule
+from cdktf_cdktf_provider_azurerm.private_dns_zone_virtual_network_link import (
+    PrivateDnsZoneVirtualNetworkLink,
+)
+from cdktf_cdktf_provider_azurerm.public_ip import PublicIp
+from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
+from cdktf_cdktf_provider_azurerm.subnet import Subnet
+from cdktf_cdktf_provider_azurerm.subnet_network_security_group_association import (
+    SubnetNetworkSecurityGroupAssociation,
+)
+from cdktf_cdktf_provider_azurerm.virtual_network import VirtualNetwork
+
+from constructs import Construct
+from dualstack import naming
+from dualstack.config import Region
+from dualstack.global_services import GlobalRefs
+from dualstack.naming import IpFamily
+
+HTTP_PORTS = ["80", "443"]
+"""Ports the ingresses serve: 80 for HTTP (redirects, Traffic Manager probes), 443 for HTTPS."""
+
+_RULE_PRIORITY: dict[IpFamily, int] = {"ipv4": 100, "ipv6": 110}
+
+
+class RegionNetwork(Construct):
+    """Resource group, dual-stack VNet and subnet, NSG, ingress public IPs, private DNS link."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        project: str,
+        region_name: str,
+        region: Region,
+        families: tuple[IpFamily, ...],
+        global_refs: GlobalRefs,
+        tags: dict[str, str],
+    ) -> None:
+        super().__init__(scope, id_)
+        self.resource_group = ResourceGroup(
+            self,
+            "resource_group",
+            name=naming.region_resource_group(project, region_name),
+            location=region_name,
+            tags=tags,
+        )
+        rg = self.resource_group.name
+        self.vnet = VirtualNetwork(
+            self,
+            "vnet",
+            name=naming.vnet(project, region_name),
+            resource_group_name=rg,
+            location=region_name,
+            address_space=[region.address_space.ipv4, region.address_space.ipv6],
+            tags=tags,
+        )
+        self.cluster_subnet = Subnet(
+            self,
+            "cluster_subnet",
+            name=naming.cluster_subnet(),
+            resource_group_name=rg,
+            virtual_network_name=self.vnet.name,
+            address_prefixes=[region.cluster_subnet.ipv4, region.cluster_subnet.ipv6],
+            default_outbound_access_enabled=False,
+        )
+        self.public_ips: dict[IpFamily, PublicIp] = {
+            family: PublicIp(
+                self,
+                f"ingress_{family}_public_ip",
+                name=naming.ingress_public_ip(project, region_name, family),
+                resource_group_name=rg,
+                location=region_name,
+                sku="Standard",
+                allocation_method="Static",
+                ip_version="IPv4" if family == "ipv4" else "IPv6",
+                zones=[str(z) for z in region.zones],
+                tags=tags,
+            )
+            for family in families
+        }
+        self.nsg = NetworkSecurityGroup(
+            self,
+            "nsg",
+            name=naming.cluster_nsg(project, region_name),
+            resource_group_name=rg,
+            location=region_name,
+            tags=tags,
+        )
+        self._rules(families)
+        SubnetNetworkSecurityGroupAssociation(
+            self,
+            "nsg_association",
+            subnet_id=self.cluster_subnet.id,
+            network_security_group_id=self.nsg.id,
+        )
+        PrivateDnsZoneVirtualNetworkLink(
+            self,
+            "private_dns_link",
+            name=naming.private_dns_link(project, region_name),
+            resource_group_name=global_refs.resource_group_name,
+            private_dns_zone_name=global_refs.private_dns_zone_name,
+            virtual_network_id=self.vnet.id,
+            registration_enabled=False,
+            tags=tags,
+        )
+
+    def _rules(self, families: tuple[IpFamily, ...]) -> None:
+        for family in families:
+            self._rule(
+                f"allow_http_{family}",
+                name=f"allow-internet-http-ingress-{family}",
+                description=f"Internet to the {family} ingress public IP, HTTP and HTTPS",
+                priority=_RULE_PRIORITY[family],
+                access="Allow",
+                protocol="Tcp",
+                source="Internet",
+                destination=self.public_ips[family].ip_address,
+                ports=HTTP_PORTS,
+            )
+        self._rule(
+            "allow_lb_probes",
+            name="allow-azure-load-balancer-probes",
+            description="Azure load balancer health probes (both families) to the nodes",
+            priority=200,
+            access="Allow",
+            protocol="*",
+            source="AzureLoadBalancer",
+            destination="*",
+            ports=None,
+        )
+        self._rule(
+            "deny_internet",
+            name="deny-internet-inbound",
+            description="Nothing else from the internet, either family",
+            priority=4096,
+            access="Deny",
+            protocol="*",
+            source="Internet",
+            destination="*",
+            ports=None,
+        )
+
+    def _rule(
+        self,
+        id_: str,
+        *,
+        name: str,
+        description: str,
+        priority: int,
+        access: str,
+        protocol: str,
+        source: str,
+        destination: str,
+        ports: list[str] | None,
+    ) -> None:
+        """One inbound rule; ``ports=None`` means every port."""
+        NetworkSecurityRule(
+            self,
+            id_,
+            name=name,
+            description=description,
+            priority=priority,
+            direction="Inbound",
+            access=access,
+            protocol=protocol,
+            source_address_prefix=source,
+            source_port_range="*",
+            destination_address_prefix=destination,
+            destination_port_ranges=ports,
+            destination_port_range=None if ports else "*",
+            network_security_group_name=self.nsg.name,
+            resource_group_name=self.resource_group.name,
+        )

@@ -1,0 +1,40 @@
+"""The region construct: everything one region runs, built from the config.
+
+Children (their ids are part of every Terraform address; renaming one replaces resources):
+``network`` (VNet, subnet, NSG, public IPs). The cluster and the ingresses slot in beside it.
+"""
+
+from __future__ import annotations
+
+from constructs import Construct
+from dualstack import modes
+from dualstack.config import Config
+from dualstack.global_services import GlobalRefs
+from dualstack.network import RegionNetwork
+
+
+class RegionDeployment(Construct):
+    """One region of the topology."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        config: Config,
+        region_name: str,
+        global_refs: GlobalRefs,
+        tags: dict[str, str],
+    ) -> None:
+        super().__init__(scope, id_)
+        region = config.regions[region_name]
+        self.network = RegionNetwork(
+            self,
+            "network",
+            project=config.project,
+            region_name=region_name,
+            region=region,
+            families=modes.public_families(config.ingress),
+            global_refs=global_refs,
+            tags=tags,
+        )

@@ -1,0 +1,68 @@
+"""The stacks: ``global`` and one per region, each with its provider and state backend."""
+
+from __future__ import annotations
+
+from cdktf import AzurermBackend, LocalBackend, TerraformStack
+from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
+
+from constructs import Construct
+from dualstack.config import AzurermBackend as AzurermBackendConfig
+from dualstack.config import Config
+from dualstack.global_services import GlobalRefs, GlobalServices
+from dualstack.region import RegionDeployment
+
+GLOBAL_STACK = "global"
+
+
+def base_tags(config: Config) -> dict[str, str]:
+    """Tags on every resource: the config's own, plus project and managed-by."""
+    return {**config.tags, "project": config.project, "managed-by": "dualstack-cdktf"}
+
+
+def configure_backend(stack: TerraformStack, config: Config, stack_name: str) -> None:
+    """Local state beside the output folder, or one azurerm blob per stack (Entra ID auth).
+
+    The local path is relative to the stack's working directory
+    (``<outdir>/stacks/<stack>``), so it is the same on every machine and checkout.
+    """
+    backend = config.backend
+    if isinstance(backend, AzurermBackendConfig):
+        AzurermBackend(
+            stack,
+            resource_group_name=backend.resource_group_name,
+            storage_account_name=backend.storage_account_name,
+            container_name=backend.container_name,
+            key=f"{backend.key_prefix}{stack_name}.tfstate",
+            use_azuread_auth=True,
+        )
+    else:
+        LocalBackend(stack, path=f"../../../terraform.{stack_name}.tfstate")
+
+
+def _azurerm(stack: TerraformStack) -> AzurermProvider:
+    # Subscription and credentials come from the environment (ARM_SUBSCRIPTION_ID, az login
+    # or OIDC), never from the synthesized JSON.
+    return AzurermProvider(stack, "azurerm", features=[AzurermProviderFeatures()])
+
+
+class GlobalStack(TerraformStack):
+    def __init__(self, scope: Construct, id_: str, *, config: Config) -> None:
+        super().__init__(scope, id_)
+        configure_backend(self, config, id_)
+        _azurerm(self)
+        self.services = GlobalServices(self, "services", config=config, tags=base_tags(config))
+
+
+class RegionStack(TerraformStack):
+    def __init__(self, scope: Construct, id_: str, *, config: Config, global_refs: GlobalRefs) -> None:
+        super().__init__(scope, id_)
+        configure_backend(self, config, id_)
+        _azurerm(self)
+        self.region = RegionDeployment(
+            self,
+            "region",
+            config=config,
+            region_name=id_,
+            global_refs=global_refs,
+            tags=base_tags(config),
+        )

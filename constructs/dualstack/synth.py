@@ -1,0 +1,48 @@
+"""Build the app for a config and synthesize it without ever leaving half-written output.
+
+Synthesis goes into a fresh temporary folder beside the target; only when it has
+succeeded are its files moved into the target, one ``os.replace`` each. A failure leaves
+the target exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from cdktf import App
+
+from dualstack.config import Config
+from dualstack.stacks import GLOBAL_STACK, GlobalStack, RegionStack
+
+
+def build_app(config: Config, outdir: Path) -> App:
+    """The cdktf app: the global stack, then one stack per region, in config order."""
+    app = App(outdir=str(outdir))
+    global_stack = GlobalStack(app, GLOBAL_STACK, config=config)
+    for name in config.regions:
+        RegionStack(app, name, config=config, global_refs=global_stack.services.refs)
+    return app
+
+
+def synthesize(config: Config, outdir: Path) -> list[str]:
+    """Synthesize ``config`` into ``outdir`` atomically; return the stack names."""
+    outdir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.staging-", dir=outdir.parent))
+    try:
+        build_app(config, staging).synth()
+        _move_into(staging, outdir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [GLOBAL_STACK, *config.regions]
+
+
+def _move_into(source: Path, target: Path) -> None:
+    for path in sorted(source.rglob("*")):
+        if path.is_dir():
+            continue
+        destination = target / path.relative_to(source)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, destination)

@@ -1,0 +1,51 @@
+"""Session fixtures: every config in config/ is synthesized once per test run, in-process.
+
+The jsii node process and the provider bindings are loaded once for the whole suite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import yaml
+from dualstack.config import Config
+from dualstack.loader import load_config
+from synthhelp import CONFIG_DIR, CONFIG_FILES, Synthesized, synth
+
+
+@pytest.fixture(scope="session")
+def synthesized_configs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Synthesized]:
+    """``{config file stem: synthesized output}`` for every file in config/."""
+    out = {}
+    for path in CONFIG_FILES:
+        out[path.stem] = synth(load_config(path), tmp_path_factory.mktemp(f"synth-{path.stem}") / "cdktf.out")
+    return out
+
+
+@pytest.fixture(scope="session")
+def default_synth(synthesized_configs: dict[str, Synthesized]) -> Synthesized:
+    return synthesized_configs["default"]
+
+
+@pytest.fixture(params=[p.stem for p in CONFIG_FILES])
+def any_synth(request: pytest.FixtureRequest, synthesized_configs: dict[str, Synthesized]) -> Synthesized:
+    """Parametrizes a test over every config in config/."""
+    return synthesized_configs[request.param]
+
+
+@pytest.fixture(scope="session")
+def synth_variant(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Synthesized]:
+    """Synthesize a variant of a config: ``synth_variant("default", mutate)``."""
+    cache: dict[str, Synthesized] = {}
+
+    def _make(base: str, mutate: Callable[[dict[str, Any]], None], key: str) -> Synthesized:
+        if key not in cache:
+            raw = yaml.safe_load((CONFIG_DIR / f"{base}.yaml").read_text())
+            mutate(raw)
+            config = Config.model_validate(raw)
+            cache[key] = synth(config, tmp_path_factory.mktemp(f"variant-{key}") / "cdktf.out")
+        return cache[key]
+
+    return _make

@@ -1,0 +1,139 @@
+"""The app as a process: ``python main.py`` and ``cdktf synth`` from the repo root."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from synthhelp import CONFIG_DIR, REPO, Synthesized, read_outdir
+
+pytestmark = pytest.mark.cli
+
+BIN = Path(sys.executable).parent
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DUALSTACK_CONFIG", "CDKTF_OUTDIR")}
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["CHECKPOINT_DISABLE"] = "1"
+    env.update(extra)
+    return env
+
+
+def run_main(config: Path | str, outdir: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "main.py"],
+        cwd=REPO,
+        env=_env(DUALSTACK_CONFIG=str(config), CDKTF_OUTDIR=str(outdir)),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def existing_output(tmp_path: Path) -> Path:
+    """An output folder from an earlier run, with state-like files beside the stacks."""
+    out = tmp_path / "cdktf.out"
+    (out / "stacks" / "global").mkdir(parents=True)
+    (out / "stacks" / "global" / "cdk.tf.json").write_text('{"earlier": true}\n')
+    (out / "manifest.json").write_text('{"stacks": {}}\n')
+    (out / "stacks" / "global" / ".terraform.lock.hcl").write_text("# provider lock\n")
+    return out
+
+
+def test_python_main_synthesizes_the_same_bytes_as_in_process(
+    default_synth: Synthesized, existing_output: Path
+) -> None:
+    result = run_main(CONFIG_DIR / "default.yaml", existing_output)
+    assert result.returncode == 0, result.stderr
+    assert "synthesized 3 stacks" in result.stdout
+    out = read_outdir(existing_output)
+    assert {n: s.text for n, s in out.stacks.items()} == {n: s.text for n, s in default_synth.stacks.items()}
+    # Files the synthesis does not own (terraform's lock file, state) are left alone.
+    assert (existing_output / "stacks" / "global" / ".terraform.lock.hcl").read_text() == "# provider lock\n"
+    assert not list(existing_output.parent.glob(".cdktf.out.staging-*")), "staging folder left behind"
+
+
+def test_unset_config_means_the_default(tmp_path: Path) -> None:
+    env = _env(CDKTF_OUTDIR=str(tmp_path / "out"))
+    result = subprocess.run(
+        [sys.executable, "main.py"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "config/default.yaml" in result.stdout
+    assert set(read_outdir(tmp_path / "out").stacks) == {"global", "eastus2", "swedencentral"}
+
+
+BAD_CONFIGS = {
+    "syntax": "project: [unclosed\n",
+    "wrong_family": (CONFIG_DIR / "default.yaml")
+    .read_text()
+    .replace("ipv4: 10.10.0.0/16", "ipv4: fd00::/48"),
+    "unknown_key": (CONFIG_DIR / "default.yaml").read_text().replace("ingress:\n", "ingres:\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_CONFIGS))
+def test_bad_config_exits_nonzero_with_lines_and_leaves_output_untouched(
+    name: str, tmp_path: Path, existing_output: Path
+) -> None:
+    config = tmp_path / f"{name}.yaml"
+    config.write_text(BAD_CONFIGS[name])
+    before = tree_digest(existing_output.parent)
+    result = run_main(config, existing_output)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("error: ") and "nothing was synthesized" in lines[-1]
+    assert all(line.startswith(f"error: {config}: ") for line in lines[:-1])
+    assert tree_digest(existing_output.parent) == before
+
+
+def test_missing_config_file_is_a_clear_error(tmp_path: Path, existing_output: Path) -> None:
+    before = tree_digest(existing_output.parent)
+    result = run_main(tmp_path / "nope.yaml", existing_output)
+    assert result.returncode == 2
+    assert "no such file" in result.stderr and "DUALSTACK_CONFIG" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_digest(existing_output.parent) == before
+
+
+@pytest.mark.skipif(
+    not (REPO / "node_modules" / ".bin" / "cdktf").exists(), reason="cdktf CLI not installed (make install)"
+)
+def test_cdktf_cli_synth_from_repo_root(default_synth: Synthesized, tmp_path: Path) -> None:
+    out = tmp_path / "cli.out"
+    result = subprocess.run(
+        [str(REPO / "node_modules" / ".bin" / "cdktf"), "synth", "--output", str(out)],
+        cwd=REPO,
+        env=_env(CI="1", DISABLE_VERSION_CHECK="1"),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    got = read_outdir(out)
+    assert {n: s.text for n, s in got.stacks.items()} == {n: s.text for n, s in default_synth.stacks.items()}
+    shutil.rmtree(out, ignore_errors=True)

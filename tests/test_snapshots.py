@@ -1,0 +1,33 @@
+"""Snapshots of every synthesized stack of every config in config/.
+
+They catch any change a targeted test does not. Update with ``make test
+PYTEST_ARGS=--snapshot-update`` (or ``pytest --snapshot-update``) and review the diff of
+tests/__snapshots__/ like code: every changed line is a change to the Terraform plan.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from dualstack.loader import load_config
+from synthhelp import CONFIG_FILES, Synthesized
+from syrupy.assertion import SnapshotAssertion
+from syrupy.extensions.json import JSONSnapshotExtension
+
+CASES = [(p.stem, stack) for p in CONFIG_FILES for stack in ["global", *load_config(p).regions]]
+
+
+@pytest.fixture
+def snapshot_json(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    return snapshot.use_extension(JSONSnapshotExtension)
+
+
+@pytest.mark.parametrize(("config_name", "stack"), CASES, ids=[f"{c}-{s}" for c, s in CASES])
+def test_stack_snapshot(
+    config_name: str,
+    stack: str,
+    synthesized_configs: dict[str, Synthesized],
+    snapshot_json: SnapshotAssertion,
+) -> None:
+    assert json.loads(synthesized_configs[config_name][stack].text) == snapshot_json

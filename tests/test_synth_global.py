@@ -1,0 +1,91 @@
+"""The global stack: shared services with the properties the foundation issue lists."""
+
+from __future__ import annotations
+
+import pytest
+from dualstack.loader import load_config
+from synthhelp import CONFIG_FILES, Synthesized
+
+CONFIGS = {p.stem: load_config(p) for p in CONFIG_FILES}
+
+
+@pytest.fixture(params=sorted(CONFIGS))
+def case(request: pytest.FixtureRequest, synthesized_configs: dict[str, Synthesized]):  # type: ignore[no-untyped-def]
+    return CONFIGS[request.param], synthesized_configs[request.param]["global"]
+
+
+def test_stacks_are_global_plus_one_per_region(case) -> None:  # type: ignore[no-untyped-def]
+    _config, stack = case
+    assert stack.name == "global"
+
+
+@pytest.mark.parametrize("stem", sorted(CONFIGS))
+def test_stack_set_is_global_plus_one_per_region(
+    stem: str, synthesized_configs: dict[str, Synthesized]
+) -> None:
+    assert list(synthesized_configs[stem].stacks) == ["global", *CONFIGS[stem].regions] or set(
+        synthesized_configs[stem].stacks
+    ) == {"global", *CONFIGS[stem].regions}
+
+
+def test_global_never_references_a_region_stack(any_synth: Synthesized) -> None:
+    assert "terraform_remote_state" not in any_synth["global"].json.get("data", {})
+
+
+def test_region_stacks_read_only_the_global_state(any_synth: Synthesized) -> None:
+    for stack in any_synth.regions():
+        remote = stack.json.get("data", {}).get("terraform_remote_state", {})
+        assert set(remote) == {"cross-stack-reference-input-global"}
+
+
+def test_resource_groups_and_zones(case) -> None:  # type: ignore[no-untyped-def]
+    config, stack = case
+    (group,) = stack.resources("azurerm_resource_group").values()
+    assert group["name"] == f"rg-{config.project}-global"
+    assert group["location"] == config.global_.location
+    (zone,) = stack.resources("azurerm_dns_zone").values()
+    assert zone["name"] == config.dns.zone_name
+    (private,) = stack.resources("azurerm_private_dns_zone").values()
+    assert private["name"] == config.dns.private_zone_name
+
+
+def test_registry_is_premium_private_admin_off_and_replicated_to_every_other_region(case) -> None:  # type: ignore[no-untyped-def]
+    config, stack = case
+    (acr,) = stack.resources("azurerm_container_registry").values()
+    assert acr["name"] == config.global_.registry_name
+    assert acr["sku"] == "Premium"
+    assert acr["admin_enabled"] is False
+    assert acr["anonymous_pull_enabled"] is False
+    assert acr["zone_redundancy_enabled"] is True
+    replicas = [r["location"] for r in acr["georeplications"]]
+    assert replicas == sorted(set(config.regions) - {config.global_.location})
+    assert all(r["zone_redundancy_enabled"] is True for r in acr["georeplications"])
+
+
+def test_key_vault_uses_rbac_purge_protection_and_soft_delete(case) -> None:  # type: ignore[no-untyped-def]
+    config, stack = case
+    (vault,) = stack.resources("azurerm_key_vault").values()
+    assert vault["name"] == config.global_.key_vault_name
+    assert vault["rbac_authorization_enabled"] is True
+    assert vault["purge_protection_enabled"] is True
+    assert vault["soft_delete_retention_days"] == 90
+    assert "access_policy" not in vault
+    assert vault["tenant_id"].startswith("${data.azurerm_client_config.")
+
+
+def test_log_analytics_workspace(case) -> None:  # type: ignore[no-untyped-def]
+    config, stack = case
+    (workspace,) = stack.resources("azurerm_log_analytics_workspace").values()
+    assert workspace["retention_in_days"] == config.global_.log_retention_days
+    assert workspace["sku"] == "PerGB2018"
+
+
+def test_every_taggable_resource_carries_the_project_tags(case) -> None:  # type: ignore[no-untyped-def]
+    config, stack = case
+    for rtype, items in stack.json["resource"].items():
+        for body in items.values():
+            if "tags" in body:
+                assert body["tags"]["project"] == config.project, rtype
+                assert body["tags"]["managed-by"] == "dualstack-cdktf", rtype
+                for key, value in config.tags.items():
+                    assert body["tags"][key] == value

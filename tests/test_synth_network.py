@@ -1,0 +1,107 @@
+"""Region stacks, network part: VNet, subnet, NSG rules for both families, public IPs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from dualstack import modes
+from dualstack.config import Config
+from dualstack.loader import load_config
+from synthhelp import CONFIG_FILES, Stack, Synthesized
+
+CONFIGS = {p.stem: load_config(p) for p in CONFIG_FILES}
+CASES = [(stem, region) for stem, config in CONFIGS.items() for region in config.regions]
+
+
+@pytest.fixture(params=CASES, ids=[f"{s}-{r}" for s, r in CASES])
+def case(
+    request: pytest.FixtureRequest, synthesized_configs: dict[str, Synthesized]
+) -> tuple[Config, str, Stack]:
+    stem, region = request.param
+    return CONFIGS[stem], region, synthesized_configs[stem][region]
+
+
+def test_resource_group_and_dual_stack_vnet(case: tuple[Config, str, Stack]) -> None:
+    config, name, stack = case
+    region = config.regions[name]
+    group = stack.resource("azurerm_resource_group", "region/network/resource_group")
+    assert group["name"] == f"rg-{config.project}-{name}"
+    assert group["location"] == name
+    vnet = stack.resource("azurerm_virtual_network", "region/network/vnet")
+    assert vnet["address_space"] == [region.address_space.ipv4, region.address_space.ipv6]
+    assert vnet["location"] == name
+
+
+def test_cluster_subnet_has_one_prefix_per_family_ipv6_a_64(case: tuple[Config, str, Stack]) -> None:
+    config, name, stack = case
+    subnet = stack.resource("azurerm_subnet", "region/network/cluster_subnet")
+    v4, v6 = subnet["address_prefixes"]
+    assert v4 == config.regions[name].cluster_subnet.ipv4 and "." in v4
+    assert v6 == config.regions[name].cluster_subnet.ipv6 and v6.endswith("/64")
+    assert subnet["default_outbound_access_enabled"] is False
+
+
+def test_public_ips_static_standard_zone_redundant_per_family(case: tuple[Config, str, Stack]) -> None:
+    config, name, stack = case
+    ips = stack.resources("azurerm_public_ip")
+    families = modes.public_families(config.ingress)
+    assert set(ips) == {f"region/network/ingress_{f}_public_ip" for f in families}
+    for family in families:
+        ip = ips[f"region/network/ingress_{family}_public_ip"]
+        assert ip["name"] == f"pip-{config.project}-{name}-ingress-{family}"
+        assert ip["sku"] == "Standard"
+        assert ip["allocation_method"] == "Static"
+        assert ip["ip_version"] == {"ipv4": "IPv4", "ipv6": "IPv6"}[family]
+        assert ip["zones"] == [str(z) for z in config.regions[name].zones]
+
+
+def _rules(stack: Stack) -> dict[str, dict[str, Any]]:
+    return {r["name"]: r for r in stack.resources("azurerm_network_security_rule").values()}
+
+
+def test_nsg_allows_http_from_internet_only_to_each_ingress_address(case: tuple[Config, str, Stack]) -> None:
+    config, _name, stack = case
+    rules = _rules(stack)
+    for family in modes.public_families(config.ingress):
+        rule = rules[f"allow-internet-http-ingress-{family}"]
+        assert rule["access"] == "Allow" and rule["direction"] == "Inbound"
+        assert rule["source_address_prefix"] == "Internet"
+        assert rule["protocol"] == "Tcp"
+        assert rule["destination_port_ranges"] == ["80", "443"]
+        # Floating IP: the NSG sees the load balancer frontend (the public IP) as destination.
+        assert rule["destination_address_prefix"].startswith("${azurerm_public_ip.")
+        assert f"ingress_{family}_public_ip" in rule["destination_address_prefix"]
+
+
+def test_nsg_allows_probes_and_denies_everything_else_from_internet(case: tuple[Config, str, Stack]) -> None:
+    _, _, stack = case
+    rules = _rules(stack)
+    probes = rules["allow-azure-load-balancer-probes"]
+    assert probes["source_address_prefix"] == "AzureLoadBalancer" and probes["access"] == "Allow"
+    deny = rules["deny-internet-inbound"]
+    assert deny["source_address_prefix"] == "Internet" and deny["access"] == "Deny"
+    assert deny["destination_port_range"] == "*" and deny["protocol"] == "*"
+    allows_from_internet = [
+        r
+        for r in rules.values()
+        if r["access"] == "Allow" and r["source_address_prefix"] in ("Internet", "*")
+    ]
+    assert all(r["destination_port_ranges"] == ["80", "443"] for r in allows_from_internet)
+    assert all(r["priority"] < deny["priority"] for r in allows_from_internet)
+    priorities = [r["priority"] for r in rules.values()]
+    assert len(priorities) == len(set(priorities))
+
+
+def test_nsg_is_associated_with_the_cluster_subnet(case: tuple[Config, str, Stack]) -> None:
+    _, _, stack = case
+    (assoc,) = stack.resources("azurerm_subnet_network_security_group_association").values()
+    assert "cluster_subnet" in assoc["subnet_id"] and "network_nsg" in assoc["network_security_group_id"]
+
+
+def test_vnet_is_linked_to_the_global_private_zone(case: tuple[Config, str, Stack]) -> None:
+    _config, _name, stack = case
+    (link,) = stack.resources("azurerm_private_dns_zone_virtual_network_link").values()
+    assert link["registration_enabled"] is False
+    assert "cross-stack-reference-input-global" in link["private_dns_zone_name"]
+    assert link["virtual_network_id"].startswith("${azurerm_virtual_network.")
