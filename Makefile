@@ -42,7 +42,7 @@ synth: install
 	$(BIN)/python main.py
 
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -53,6 +53,7 @@ lint: install
 deploy: install
 	cdktf deploy $(if $(STACKS),$(STACKS),'*') $(DEPLOY_FLAGS)
 
+# cdktf diff takes one stack: STACKS=eastus2 make diff
 diff: install
 	cdktf diff $(STACKS)
 

@@ -41,10 +41,22 @@ def first_subnet(space: Network, prefixlen: int) -> Network:
 
 
 def nth_subnet(space: Network, prefixlen: int, index: int) -> Network:
-    """The ``index``-th (0-based) subnet of ``space`` with ``prefixlen``."""
+    """The ``index``-th (0-based) subnet of ``space`` with ``prefixlen``.
+
+    Raises ``ValueError`` when ``prefixlen`` is shorter than the space's or the index
+    falls outside the space.
+    """
+    if not space.prefixlen <= prefixlen <= space.max_prefixlen:
+        raise ValueError(f"/{prefixlen} does not fit inside {space}")
+    if not 0 <= index < 1 << (prefixlen - space.prefixlen):
+        raise ValueError(f"{space} has no subnet number {index} of size /{prefixlen}")
     step = 1 << (space.max_prefixlen - prefixlen)
     address = int(space.network_address) + index * step
-    return ipaddress.ip_network((address, prefixlen)) if space.version == 6 else ipaddress.IPv4Network((address, prefixlen))
+    return (
+        ipaddress.ip_network((address, prefixlen))
+        if space.version == 6
+        else ipaddress.IPv4Network((address, prefixlen))
+    )
 
 
 def host(network: Network, index: int) -> str:

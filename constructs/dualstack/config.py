@@ -43,8 +43,7 @@ class FieldProblems(ValueError):
 
 
 def _ipv4(value: str) -> str:
-    cidr.parse_cidr(value, "IPv4")
-    return value
+    return str(cidr.parse_cidr(value, "IPv4"))  # canonical form: 10.0.0.0/016 -> 10.0.0.0/16
 
 
 def _ipv6(value: str) -> str:
@@ -122,6 +121,14 @@ def _dns_label(value: str) -> str:
     if not _DNS_LABEL.fullmatch(value):
         raise ValueError("must be one lowercase DNS label: 1-63 letters, digits or inner hyphens")
     return value
+
+
+def _valid(check: Any, value: Any) -> bool:
+    """Whether ``value`` passes ``check``; defaults are derived only from valid values."""
+    try:
+        return isinstance(value, str) and bool(check(value))
+    except ValueError:
+        return False
 
 
 ProjectName = Annotated[StrictStr, AfterValidator(_project)]
@@ -219,13 +226,12 @@ class Region(Model):
             try:
                 v4 = cidr.parse_cidr(space["ipv4"], "IPv4")
                 v6 = cidr.parse_cidr(space["ipv6"], "IPv6")
-            except (KeyError, TypeError, ValueError):
-                pass  # the address_space errors say what is wrong
-            else:
                 data["cluster_subnet"] = {
                     "ipv4": str(cidr.first_subnet(v4, max(v4.prefixlen, 20))),
                     "ipv6": str(cidr.first_subnet(v6, 64)),
                 }
+            except (KeyError, TypeError, ValueError):
+                pass  # the address_space errors say what is wrong
         if "dns_service_ip" not in data:
             services = data.get("service_cidrs", DEFAULT_SERVICE_CIDRS)
             try:
@@ -334,7 +340,7 @@ class NodePool(Model):
 
 
 class ApiServer(Model):
-    private: StrictBool = False
+    private: StrictBool = True
     """true: a private cluster (API server reachable only from linked networks);
     false: a public endpoint limited to ``authorized_ip_ranges``."""
     authorized_ip_ranges: tuple[IPv4Cidr, ...] = ()
@@ -349,7 +355,7 @@ class ApiServer(Model):
                     "authorized_ip_ranges must list at least one range when private is false "
                     "(or set private: true)"
                 )
-            if "0.0.0.0/0" in self.authorized_ip_ranges:
+            if any(ipaddress.ip_network(r).prefixlen == 0 for r in self.authorized_ip_ranges):
                 raise ValueError("authorized_ip_ranges must not contain 0.0.0.0/0 (the whole internet)")
         elif self.authorized_ip_ranges:
             raise ValueError("authorized_ip_ranges apply only to a public API server (private: false)")
@@ -382,7 +388,7 @@ class Cluster(Model):
     """Pool reserved for critical add-ons (CriticalAddonsOnly taint); one node per zone."""
     user_pool: NodePool = NodePool(vm_size="Standard_D4ds_v5", min_count=3, max_count=12)
     """Pool for the ingresses and workloads."""
-    api_server: ApiServer = ApiServer(private=True)
+    api_server: ApiServer = ApiServer()
     """How the Kubernetes API is reached; default: a private cluster."""
     maintenance: MaintenanceWindow = MaintenanceWindow()
     """When automatic upgrades may run."""
@@ -456,7 +462,7 @@ class Dns(Model):
         if (
             isinstance(data, dict)
             and "private_zone_name" not in data
-            and isinstance(data.get("zone_name"), str)
+            and _valid(_dns_zone, data.get("zone_name"))
         ):
             data = {**data, "private_zone_name": f"internal.{data['zone_name']}"}
         return data
@@ -516,7 +522,7 @@ class Config(Model):
             glob = dict(glob)
             if isinstance(regions, dict) and regions and "location" not in glob:
                 glob["location"] = next(iter(regions))
-            if isinstance(project, str) and re.fullmatch(r"[a-z][a-z0-9]{1,9}", project):
+            if _valid(_project, project):
                 glob.setdefault("registry_name", f"{project}dualstackacr")
                 glob.setdefault("key_vault_name", f"kv-{project}-dualstack")
             data["global"] = glob

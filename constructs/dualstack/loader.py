@@ -103,9 +103,15 @@ def _read_yaml(path: Path, label: str) -> dict[str, Any]:
     document = documents[0]
     if not isinstance(document, dict):
         raise ConfigError(
-            [f"{label}: top level is a {type(document).__name__}; a config is a YAML mapping (key: value)"]
+            [f"{label}: top level is a YAML {_yaml_kind(document)}; a config is a YAML mapping (key: value)"]
         )
     return document
+
+
+def _yaml_kind(value: Any) -> str:
+    return {list: "sequence", str: "string", int: "number", float: "number", bool: "boolean"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def format_errors(exc: ValidationError) -> list[str]:
@@ -125,7 +131,8 @@ def format_errors(exc: ValidationError) -> list[str]:
         if error["type"] == "extra_forbidden":
             message = _unknown_key_message(error["loc"])
         elif error["type"] == "missing":
-            message = "is required"
+            lines.append(f"{loc}: is required")
+            continue
         lines.append(f"{loc or '(top level)'}: {message} (got {_show(error['input'])})")
     return lines
 
@@ -162,6 +169,8 @@ def _path(loc: tuple[int | str, ...]) -> str:
             "function-after[_ipv6(), constrained-str]",
         ):
             continue
+        elif item == "[key]":
+            parts.append(" (the key)")
         elif item in ("local", "azurerm") and parts == ["backend"]:
             continue  # the discriminator's branch name
         else:

@@ -40,3 +40,15 @@ def ingress_public_ip(project: str, region: str, family: IpFamily) -> str:
 
 def private_dns_link(project: str, region: str) -> str:
     return f"link-{project}-{region}"
+
+
+def cluster(project: str, region: str) -> str:
+    return f"aks-{project}-{region}"
+
+
+def node_resource_group(project: str, region: str) -> str:
+    return f"rg-{project}-{region}-aks-nodes"
+
+
+def control_plane_identity(project: str, region: str) -> str:
+    return f"id-{project}-{region}-aks"

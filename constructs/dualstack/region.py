@@ -1,13 +1,15 @@
 """The region construct: everything one region runs, built from the config.
 
 Children (their ids are part of every Terraform address; renaming one replaces resources):
-``network`` (VNet, subnet, NSG, public IPs). The cluster and the ingresses slot in beside it.
+``network`` (VNet, subnet, NSG, public IPs) and ``cluster`` (AKS, user pool, identities and
+role assignments). The stack adds the ingresses once it has built the cluster's providers.
 """
 
 from __future__ import annotations
 
 from constructs import Construct
 from dualstack import modes
+from dualstack.cluster import RegionCluster
 from dualstack.config import Config
 from dualstack.global_services import GlobalRefs
 from dualstack.network import RegionNetwork
@@ -35,6 +37,17 @@ class RegionDeployment(Construct):
             region_name=region_name,
             region=region,
             families=modes.public_families(config.ingress),
+            global_refs=global_refs,
+            tags=tags,
+        )
+        self.cluster = RegionCluster(
+            self,
+            "cluster",
+            project=config.project,
+            region_name=region_name,
+            region=region,
+            settings=config.cluster,
+            network=self.network,
             global_refs=global_refs,
             tags=tags,
         )

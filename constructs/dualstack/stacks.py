@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from cdktf import AzurermBackend, LocalBackend, TerraformStack
+from cdktf import AzurermBackend, LocalBackend, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
 
 from constructs import Construct
 from dualstack.config import AzurermBackend as AzurermBackendConfig
 from dualstack.config import Config
 from dualstack.global_services import GlobalRefs, GlobalServices
+from dualstack.providers import cluster_providers
 from dualstack.region import RegionDeployment
 
 GLOBAL_STACK = "global"
@@ -66,3 +67,19 @@ class RegionStack(TerraformStack):
             global_refs=global_refs,
             tags=base_tags(config),
         )
+        cluster = self.region.cluster.cluster
+        self.kubernetes_provider, self.helm_provider = cluster_providers(self, cluster, config.cluster.login)
+        TerraformOutput(self, "cluster_name", value=cluster.name, description="AKS cluster name")
+        TerraformOutput(
+            self,
+            "oidc_issuer_url",
+            value=cluster.oidc_issuer_url,
+            description="OIDC issuer for workload identity federation",
+        )
+        for family, ip in self.region.network.public_ips.items():
+            TerraformOutput(
+                self,
+                f"ingress_{family}_address",
+                value=ip.ip_address,
+                description=f"{family} ingress address",
+            )

@@ -1,0 +1,233 @@
+"""The region's AKS cluster: dual-stack Azure CNI Overlay over availability zones.
+
+Identity and access, all least privilege:
+
+- a user-assigned control-plane identity holds Network Contributor on the region's
+  resource group (the ingress public IPs and the cluster subnet live there), assigned
+  *before* the cluster is created (``depends_on``);
+- the kubelet identity holds AcrPull on the global registry;
+- the Key Vault secrets provider's identity holds Key Vault Secrets User on the vault;
+- Entra ID with Azure RBAC authorizes every Kubernetes call; local accounts are off, so
+  no static admin credential exists;
+- the identity that runs ``cdktf deploy`` holds AKS RBAC Cluster Admin on this cluster
+  only, so the same deploy can install the ingresses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cdktf_cdktf_provider_azurerm.data_azurerm_client_config import DataAzurermClientConfig
+from cdktf_cdktf_provider_azurerm.kubernetes_cluster import (
+    KubernetesCluster,
+    KubernetesClusterApiServerAccessProfile,
+    KubernetesClusterAzureActiveDirectoryRoleBasedAccessControl,
+    KubernetesClusterDefaultNodePool,
+    KubernetesClusterDefaultNodePoolUpgradeSettings,
+    KubernetesClusterIdentity,
+    KubernetesClusterKeyVaultSecretsProvider,
+    KubernetesClusterMaintenanceWindowAutoUpgrade,
+    KubernetesClusterMaintenanceWindowNodeOs,
+    KubernetesClusterNetworkProfile,
+    KubernetesClusterNetworkProfileLoadBalancerProfile,
+    KubernetesClusterOmsAgent,
+)
+from cdktf_cdktf_provider_azurerm.kubernetes_cluster_node_pool import (
+    KubernetesClusterNodePool,
+    KubernetesClusterNodePoolUpgradeSettings,
+)
+from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
+from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIdentity
+
+from constructs import Construct
+from dualstack import naming, roles
+from dualstack.config import Cluster, Region
+from dualstack.global_services import GlobalRefs
+from dualstack.network import RegionNetwork
+
+MAX_SURGE = "33%"
+"""Upgrade surge per pool: a third of the nodes at a time, so zones drain one by one."""
+
+SECRET_ROTATION_INTERVAL = "2m"
+"""How often the secrets provider re-reads Key Vault secrets."""
+
+
+class RegionCluster(Construct):
+    """AKS cluster, its user pool, identities and role assignments."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        project: str,
+        region_name: str,
+        region: Region,
+        settings: Cluster,
+        network: RegionNetwork,
+        global_refs: GlobalRefs,
+        tags: dict[str, str],
+    ) -> None:
+        super().__init__(scope, id_)
+        self.client = DataAzurermClientConfig(self, "client")
+        rg = network.resource_group
+        self.identity = UserAssignedIdentity(
+            self,
+            "control_plane_identity",
+            name=naming.control_plane_identity(project, region_name),
+            resource_group_name=rg.name,
+            location=region_name,
+            tags=tags,
+        )
+        network_role = RoleAssignment(
+            self,
+            "control_plane_network_contributor",
+            scope=rg.id,
+            role_definition_name=roles.NETWORK_CONTRIBUTOR,
+            principal_id=self.identity.principal_id,
+            principal_type="ServicePrincipal",
+            description="AKS control plane: attach ingress public IPs, join the cluster subnet",
+        )
+        self.network_role = network_role
+        zones = [str(z) for z in region.zones]
+        self.cluster = KubernetesCluster(
+            self,
+            "Resource",
+            name=naming.cluster(project, region_name),
+            location=region_name,
+            resource_group_name=rg.name,
+            dns_prefix=naming.cluster(project, region_name),
+            node_resource_group=naming.node_resource_group(project, region_name),
+            kubernetes_version=settings.kubernetes_version,
+            sku_tier=settings.sku_tier,
+            automatic_upgrade_channel="patch",
+            node_os_upgrade_channel="NodeImage",
+            maintenance_window_auto_upgrade=KubernetesClusterMaintenanceWindowAutoUpgrade(
+                **_window(settings)
+            ),
+            maintenance_window_node_os=KubernetesClusterMaintenanceWindowNodeOs(**_window(settings)),
+            identity=KubernetesClusterIdentity(type="UserAssigned", identity_ids=[self.identity.id]),
+            local_account_disabled=True,
+            role_based_access_control_enabled=True,
+            azure_active_directory_role_based_access_control=(
+                KubernetesClusterAzureActiveDirectoryRoleBasedAccessControl(
+                    azure_rbac_enabled=True, tenant_id=self.client.tenant_id
+                )
+            ),
+            oidc_issuer_enabled=True,
+            workload_identity_enabled=True,
+            azure_policy_enabled=True,
+            image_cleaner_enabled=True,
+            image_cleaner_interval_hours=48,
+            run_command_enabled=False,
+            key_vault_secrets_provider=KubernetesClusterKeyVaultSecretsProvider(
+                secret_rotation_enabled=True, secret_rotation_interval=SECRET_ROTATION_INTERVAL
+            ),
+            oms_agent=KubernetesClusterOmsAgent(
+                log_analytics_workspace_id=global_refs.log_analytics_id,
+                msi_auth_for_monitoring_enabled=True,
+            ),
+            private_cluster_enabled=settings.api_server.private,
+            api_server_access_profile=(
+                None
+                if settings.api_server.private
+                else KubernetesClusterApiServerAccessProfile(
+                    authorized_ip_ranges=list(settings.api_server.authorized_ip_ranges)
+                )
+            ),
+            network_profile=_network_profile(region, settings),
+            default_node_pool=KubernetesClusterDefaultNodePool(
+                name="system",
+                temporary_name_for_rotation="systemtmp",
+                vm_size=settings.system_pool.vm_size,
+                auto_scaling_enabled=True,
+                min_count=settings.system_pool.min_count,
+                max_count=settings.system_pool.max_count,
+                zones=zones,
+                vnet_subnet_id=network.cluster_subnet.id,
+                only_critical_addons_enabled=True,
+                os_sku="AzureLinux",
+                node_public_ip_enabled=False,
+                upgrade_settings=KubernetesClusterDefaultNodePoolUpgradeSettings(max_surge=MAX_SURGE),
+                tags=tags,
+            ),
+            tags=tags,
+            depends_on=[network_role],
+        )
+        self.user_pool = KubernetesClusterNodePool(
+            self,
+            "user_pool",
+            name="user",
+            kubernetes_cluster_id=self.cluster.id,
+            mode="User",
+            vm_size=settings.user_pool.vm_size,
+            auto_scaling_enabled=True,
+            min_count=settings.user_pool.min_count,
+            max_count=settings.user_pool.max_count,
+            zones=zones,
+            vnet_subnet_id=network.cluster_subnet.id,
+            os_sku="AzureLinux",
+            node_public_ip_enabled=False,
+            upgrade_settings=KubernetesClusterNodePoolUpgradeSettings(max_surge=MAX_SURGE),
+            tags=tags,
+        )
+        self._role_assignments(global_refs)
+
+    def _role_assignments(self, global_refs: GlobalRefs) -> None:
+        RoleAssignment(
+            self,
+            "kubelet_acr_pull",
+            scope=global_refs.registry_id,
+            role_definition_name=roles.ACR_PULL,
+            principal_id=self.cluster.kubelet_identity.object_id,
+            principal_type="ServicePrincipal",
+            description="AKS kubelet: pull images from the global registry",
+        )
+        RoleAssignment(
+            self,
+            "secrets_provider_key_vault_reader",
+            scope=global_refs.key_vault_id,
+            role_definition_name=roles.KEY_VAULT_SECRETS_USER,
+            principal_id=self.cluster.key_vault_secrets_provider.secret_identity.get(0).object_id,
+            principal_type="ServicePrincipal",
+            description="AKS Key Vault secrets provider: read secrets from the global vault",
+        )
+        self.deployer_admin = RoleAssignment(
+            self,
+            "deployer_cluster_admin",
+            scope=self.cluster.id,
+            role_definition_name=roles.AKS_RBAC_CLUSTER_ADMIN,
+            principal_id=self.client.object_id,
+            description="The identity running cdktf deploy: install the ingresses in the same deploy",
+        )
+
+
+def _window(settings: Cluster) -> dict[str, Any]:
+    window = settings.maintenance
+    return {
+        "frequency": "Weekly",
+        "interval": 1,
+        "day_of_week": window.day_of_week,
+        "start_time": window.start_time,
+        "duration": window.duration_hours,
+        "utc_offset": window.utc_offset,
+    }
+
+
+def _network_profile(region: Region, settings: Cluster) -> KubernetesClusterNetworkProfile:
+    cilium = settings.network_data_plane == "cilium"
+    return KubernetesClusterNetworkProfile(
+        network_plugin="azure",
+        network_plugin_mode="overlay",
+        network_data_plane=settings.network_data_plane,
+        network_policy="cilium" if cilium else None,
+        ip_versions=["IPv4", "IPv6"],
+        pod_cidrs=list(region.pod_cidrs),
+        service_cidrs=list(region.service_cidrs),
+        dns_service_ip=region.dns_service_ip,
+        load_balancer_sku="standard",
+        outbound_type="loadBalancer",
+        load_balancer_profile=KubernetesClusterNetworkProfileLoadBalancerProfile(
+            managed_outbound_ip_count=1, managed_outbound_ipv6_count=1
+        ),
+    )

@@ -1,0 +1,17 @@
+"""Built-in Azure role names the product assigns, each with why it is needed."""
+
+from __future__ import annotations
+
+NETWORK_CONTRIBUTOR = "Network Contributor"
+"""Control-plane identity on the region's resource group: the cloud provider attaches the
+ingress public IPs to the cluster's load balancer and reads/joins the cluster subnet."""
+
+ACR_PULL = "AcrPull"
+"""Kubelet identity on the global registry: nodes pull images, nothing more."""
+
+KEY_VAULT_SECRETS_USER = "Key Vault Secrets User"
+"""Secrets-provider add-on identity on the global Key Vault: read secret values only."""
+
+AKS_RBAC_CLUSTER_ADMIN = "Azure Kubernetes Service RBAC Cluster Admin"
+"""The identity running ``cdktf deploy`` on the cluster: installs the ingresses in the same
+deploy. Scoped to the one cluster."""

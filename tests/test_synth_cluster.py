@@ -1,0 +1,219 @@
+"""Region stacks, cluster part: AKS, pools, identities, role assignments, providers."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Any
+
+import pytest
+from dualstack.config import Config
+from dualstack.loader import load_config
+from synthhelp import CONFIG_FILES, Stack, Synthesized
+
+CONFIGS = {p.stem: load_config(p) for p in CONFIG_FILES}
+CASES = [(stem, region) for stem, config in CONFIGS.items() for region in config.regions]
+AKS_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630"
+
+
+@pytest.fixture(params=CASES, ids=[f"{s}-{r}" for s, r in CASES])
+def case(
+    request: pytest.FixtureRequest, synthesized_configs: dict[str, Synthesized]
+) -> tuple[Config, str, Stack]:
+    stem, region = request.param
+    return CONFIGS[stem], region, synthesized_configs[stem][region]
+
+
+def _cluster(stack: Stack) -> dict[str, Any]:
+    return stack.resource("azurerm_kubernetes_cluster", "region/cluster/Resource")
+
+
+def test_network_profile_is_dual_stack_cni_overlay(case: tuple[Config, str, Stack]) -> None:
+    config, name, stack = case
+    region = config.regions[name]
+    profile = _cluster(stack)["network_profile"]
+    assert profile["network_plugin"] == "azure"
+    assert profile["network_plugin_mode"] == "overlay"
+    assert profile["ip_versions"] == ["IPv4", "IPv6"]
+    assert profile["pod_cidrs"] == list(region.pod_cidrs)
+    assert profile["service_cidrs"] == list(region.service_cidrs)
+    v4, v6 = (ipaddress.ip_network(c) for c in profile["service_cidrs"])
+    assert v4.version == 4 and v6.version == 6
+    assert ipaddress.ip_address(profile["dns_service_ip"]) in v4
+    assert profile["outbound_type"] == "loadBalancer"
+    assert profile["load_balancer_sku"] == "standard"
+    assert profile["load_balancer_profile"]["managed_outbound_ip_count"] >= 1
+    assert profile["load_balancer_profile"]["managed_outbound_ipv6_count"] >= 1
+    assert "nat_gateway_profile" not in profile
+
+
+def test_data_plane_and_policy_follow_the_config(case: tuple[Config, str, Stack]) -> None:
+    config, _, stack = case
+    profile = _cluster(stack)["network_profile"]
+    assert profile["network_data_plane"] == config.cluster.network_data_plane
+    if config.cluster.network_data_plane == "cilium":
+        assert profile["network_policy"] == "cilium"
+    else:  # Azure and Calico network policy do not support dual-stack
+        assert "network_policy" not in profile
+
+
+def test_every_pool_spans_the_configured_zones(case: tuple[Config, str, Stack]) -> None:
+    config, name, stack = case
+    zones = [str(z) for z in config.regions[name].zones]
+    assert len(zones) >= 2
+    cluster = _cluster(stack)
+    assert cluster["default_node_pool"]["zones"] == zones
+    pools = stack.resources("azurerm_kubernetes_cluster_node_pool")
+    assert pools, "no user pool"
+    for pool in pools.values():
+        assert pool["zones"] == zones
+
+
+def test_system_and_user_pools_autoscale_with_configured_bounds(case: tuple[Config, str, Stack]) -> None:
+    config, _, stack = case
+    system = _cluster(stack)["default_node_pool"]
+    assert system["only_critical_addons_enabled"] is True
+    assert system["auto_scaling_enabled"] is True
+    assert (system["min_count"], system["max_count"]) == (
+        config.cluster.system_pool.min_count,
+        config.cluster.system_pool.max_count,
+    )
+    assert system["vm_size"] == config.cluster.system_pool.vm_size
+    user = stack.resource("azurerm_kubernetes_cluster_node_pool", "region/cluster/user_pool")
+    assert user["mode"] == "User"
+    assert user["auto_scaling_enabled"] is True
+    assert (user["min_count"], user["max_count"]) == (
+        config.cluster.user_pool.min_count,
+        config.cluster.user_pool.max_count,
+    )
+    assert user["vm_size"] == config.cluster.user_pool.vm_size
+    for pool in (system, user):
+        assert pool["node_public_ip_enabled"] is False
+        assert pool["vnet_subnet_id"].startswith("${azurerm_subnet.region_network_cluster_subnet")
+
+
+def test_version_upgrades_and_maintenance_window(case: tuple[Config, str, Stack]) -> None:
+    config, _, stack = case
+    cluster = _cluster(stack)
+    assert cluster["kubernetes_version"] == config.cluster.kubernetes_version
+    assert cluster["automatic_upgrade_channel"] == "patch"
+    assert cluster["node_os_upgrade_channel"] == "NodeImage"
+    for key in ("maintenance_window_auto_upgrade", "maintenance_window_node_os"):
+        window = cluster[key]
+        assert window["day_of_week"] == config.cluster.maintenance.day_of_week
+        assert window["start_time"] == config.cluster.maintenance.start_time
+        assert window["duration"] == config.cluster.maintenance.duration_hours >= 4
+
+
+def test_entra_id_rbac_no_local_accounts_oidc_workload_identity(case: tuple[Config, str, Stack]) -> None:
+    _, _, stack = case
+    cluster = _cluster(stack)
+    assert cluster["local_account_disabled"] is True
+    assert cluster["role_based_access_control_enabled"] is True
+    assert cluster["azure_active_directory_role_based_access_control"]["azure_rbac_enabled"] is True
+    assert cluster["oidc_issuer_enabled"] is True
+    assert cluster["workload_identity_enabled"] is True
+    assert cluster["identity"]["type"] == "UserAssigned"
+    assert "service_principal" not in cluster
+
+
+def test_add_ons(case: tuple[Config, str, Stack]) -> None:
+    _, _, stack = case
+    cluster = _cluster(stack)
+    assert cluster["azure_policy_enabled"] is True
+    assert cluster["key_vault_secrets_provider"]["secret_rotation_enabled"] is True
+    oms = cluster["oms_agent"]
+    assert oms["msi_auth_for_monitoring_enabled"] is True
+    assert "log_analytics_workspace" in oms["log_analytics_workspace_id"]
+    assert "cross-stack-reference-input-global" in oms["log_analytics_workspace_id"]
+
+
+def test_api_server_access_follows_the_config(case: tuple[Config, str, Stack]) -> None:
+    config, _, stack = case
+    cluster = _cluster(stack)
+    api = config.cluster.api_server
+    assert cluster["private_cluster_enabled"] is api.private
+    if api.private:
+        assert "api_server_access_profile" not in cluster
+    else:
+        assert cluster["api_server_access_profile"]["authorized_ip_ranges"] == list(api.authorized_ip_ranges)
+        assert "0.0.0.0/0" not in cluster["api_server_access_profile"]["authorized_ip_ranges"]
+
+
+def _roles(stack: Stack) -> dict[str, dict[str, Any]]:
+    return {p.rsplit("/", 1)[1]: r for p, r in stack.resources("azurerm_role_assignment").items()}
+
+
+def test_role_assignments_principal_scope_and_role(case: tuple[Config, str, Stack]) -> None:
+    _, _, stack = case
+    roles = _roles(stack)
+    expected = {
+        "control_plane_network_contributor": (
+            "Network Contributor",
+            "${azurerm_user_assigned_identity.region_cluster_control_plane_identity",
+            "${azurerm_resource_group.region_network_resource_group",
+        ),
+        "kubelet_acr_pull": (
+            "AcrPull",
+            "${azurerm_kubernetes_cluster.region_cluster_F83DD20C.kubelet_identity[0].object_id}",
+            "${data.terraform_remote_state.cross-stack-reference-input-global.outputs.cross-stack-output-azurerm_container_registry",
+        ),
+        "secrets_provider_key_vault_reader": (
+            "Key Vault Secrets User",
+            "${azurerm_kubernetes_cluster.region_cluster_F83DD20C.key_vault_secrets_provider[0].secret_identity[0].object_id}",
+            "${data.terraform_remote_state.cross-stack-reference-input-global.outputs.cross-stack-output-azurerm_key_vault",
+        ),
+        "deployer_cluster_admin": (
+            "Azure Kubernetes Service RBAC Cluster Admin",
+            "${data.azurerm_client_config.region_cluster_client",
+            "${azurerm_kubernetes_cluster.region_cluster_F83DD20C.id}",
+        ),
+    }
+    assert set(roles) == set(expected)
+    for name, (role, principal, scope) in expected.items():
+        assert roles[name]["role_definition_name"] == role, name
+        assert roles[name]["principal_id"].startswith(principal), name
+        assert roles[name]["scope"].startswith(scope), name
+        # Never the subscription: every scope is one resource or resource group.
+        assert not re.fullmatch(r"/subscriptions/[^/]+", roles[name]["scope"])
+
+
+def test_network_contributor_is_assigned_before_the_cluster_exists(case: tuple[Config, str, Stack]) -> None:
+    _, _, stack = case
+    (role_key,) = [
+        k
+        for k, r in stack.json["resource"]["azurerm_role_assignment"].items()
+        if r["role_definition_name"] == "Network Contributor"
+    ]
+    assert f"azurerm_role_assignment.{role_key}" in _cluster(stack)["depends_on"]
+
+
+@pytest.mark.parametrize("provider", ["kubernetes", "helm"])
+def test_providers_use_kubelogin_and_no_static_credentials(
+    case: tuple[Config, str, Stack], provider: str
+) -> None:
+    config, _, stack = case
+    (block,) = stack.json["provider"][provider]
+    conn = block if provider == "kubernetes" else block["kubernetes"]
+    exec_ = conn["exec"][0] if provider == "kubernetes" else conn["exec"]
+    assert exec_["command"] == "kubelogin"
+    assert exec_["api_version"] == "client.authentication.k8s.io/v1beta1"
+    args = exec_["args"]
+    assert args[:1] == ["get-token"]
+    assert args[args.index("--login") + 1] == config.cluster.login
+    assert args[args.index("--server-id") + 1] == AKS_SERVER_ID
+    assert conn["host"] == "${azurerm_kubernetes_cluster.region_cluster_F83DD20C.kube_config[0].host}"
+    assert "kube_config[0].cluster_ca_certificate" in conn["cluster_ca_certificate"]
+    for forbidden in ("token", "client_key", "client_certificate", "password", "username", "config_path"):
+        assert forbidden not in conn, forbidden
+    assert "kube_admin_config" not in stack.text
+
+
+def test_outputs_expose_no_credential(case: tuple[Config, str, Stack]) -> None:
+    _, _, stack = case
+    outputs = stack.json.get("output", {})
+    assert {"cluster_name", "oidc_issuer_url"} <= set(outputs)
+    for name, output in outputs.items():
+        value = output["value"]
+        assert "kube_config" not in value and "kube_admin_config" not in value, name
+        assert not re.search(r"(secret|password|token|key)", name), name
