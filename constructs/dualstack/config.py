@@ -8,6 +8,7 @@ ranges, subnets inside their VNet) are model validators. Values that can be deri
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
 from typing import Annotated, Any, Literal
@@ -234,10 +235,9 @@ class Region(Model):
                 pass  # the address_space errors say what is wrong
         if "dns_service_ip" not in data:
             services = data.get("service_cidrs", DEFAULT_SERVICE_CIDRS)
-            try:
+            # On failure the service_cidrs errors say what is wrong.
+            with contextlib.suppress(IndexError, TypeError, ValueError, KeyError):
                 data["dns_service_ip"] = cidr.host(cidr.parse_cidr(services[0], "IPv4"), 10)
-            except (IndexError, TypeError, ValueError, KeyError):
-                pass  # the service_cidrs errors say what is wrong
         return data
 
     @field_validator("zones")

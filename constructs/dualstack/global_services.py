@@ -21,8 +21,10 @@ from cdktf_cdktf_provider_azurerm.private_dns_zone import PrivateDnsZone
 from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
 
 from constructs import Construct
-from dualstack import naming
+from dualstack import modes, naming
 from dualstack.config import Config
+from dualstack.naming import IpFamily
+from dualstack.traffic import GlobalTraffic
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class GlobalRefs:
     registry_id: str
     key_vault_id: str
     log_analytics_id: str
+    traffic_manager_profile_ids: dict[IpFamily, str]
 
 
 class GlobalServices(Construct):
@@ -99,6 +102,16 @@ class GlobalServices(Construct):
             retention_in_days=glob.log_retention_days,
             tags=tags,
         )
+        traffic = GlobalTraffic(
+            self,
+            "traffic",
+            project=config.project,
+            app_name=config.dns.app_name,
+            families=modes.public_families(config.ingress),
+            group=group,
+            zone=zone,
+            tags=tags,
+        )
         self.refs = GlobalRefs(
             resource_group_name=group.name,
             dns_zone_name=zone.name,
@@ -106,4 +119,5 @@ class GlobalServices(Construct):
             registry_id=registry.id,
             key_vault_id=vault.id,
             log_analytics_id=workspace.id,
+            traffic_manager_profile_ids={f: p.id for f, p in traffic.profiles.items()},
         )

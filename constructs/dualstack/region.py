@@ -1,8 +1,10 @@
 """The region construct: everything one region runs, built from the config.
 
 Children (their ids are part of every Terraform address; renaming one replaces resources):
-``network`` (VNet, subnet, NSG, public IPs) and ``cluster`` (AKS, user pool, identities and
-role assignments). The stack adds the ingresses once it has built the cluster's providers.
+``network`` (VNet, subnet, NSG, public IPs), ``cluster`` (AKS, user pool, identities and
+role assignments) and ``dns`` (Traffic Manager endpoints, public and private records).
+The stack adds ``ingress`` and ``sample_app`` once it has built the cluster's providers
+(providers belong to the stack, never to a reusable construct).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from constructs import Construct
 from dualstack import modes
 from dualstack.cluster import RegionCluster
 from dualstack.config import Config
+from dualstack.dns import RegionDns
 from dualstack.global_services import GlobalRefs
 from dualstack.network import RegionNetwork
 
@@ -48,6 +51,15 @@ class RegionDeployment(Construct):
             region=region,
             settings=config.cluster,
             network=self.network,
+            global_refs=global_refs,
+            tags=tags,
+        )
+        self.dns = RegionDns(
+            self,
+            "dns",
+            region_name=region_name,
+            app_name=config.dns.app_name,
+            public_ips=self.network.public_ips,
             global_refs=global_refs,
             tags=tags,
         )

@@ -6,11 +6,14 @@ from cdktf import AzurermBackend, LocalBackend, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
 
 from constructs import Construct
+from dualstack import modes
 from dualstack.config import AzurermBackend as AzurermBackendConfig
 from dualstack.config import Config
 from dualstack.global_services import GlobalRefs, GlobalServices
+from dualstack.ingress import RegionIngress
 from dualstack.providers import cluster_providers
 from dualstack.region import RegionDeployment
+from dualstack.sample_app import SampleApp
 
 GLOBAL_STACK = "global"
 
@@ -69,6 +72,7 @@ class RegionStack(TerraformStack):
         )
         cluster = self.region.cluster.cluster
         self.kubernetes_provider, self.helm_provider = cluster_providers(self, cluster, config.cluster.login)
+        self._workloads(config, id_)
         TerraformOutput(self, "cluster_name", value=cluster.name, description="AKS cluster name")
         TerraformOutput(
             self,
@@ -82,4 +86,29 @@ class RegionStack(TerraformStack):
                 f"ingress_{family}_address",
                 value=ip.ip_address,
                 description=f"{family} ingress address",
+            )
+
+    def _workloads(self, config: Config, region_name: str) -> None:
+        """The ingresses and the sample application, on this stack's cluster providers."""
+        region = self.region
+        ingress = RegionIngress(
+            region,
+            "ingress",
+            ingress=config.ingress,
+            public_ips=region.network.public_ips,
+            pip_resource_group=region.network.resource_group.name,
+            depends_on=[region.cluster.network_role, region.cluster.user_pool, region.cluster.deployer_admin],
+            kubernetes_provider=self.kubernetes_provider,
+            helm_provider=self.helm_provider,
+        )
+        if config.ingress.sample_app_enabled:
+            app = f"{config.dns.app_name}.{config.dns.zone_name}"
+            SampleApp(
+                region,
+                "sample_app",
+                family=modes.service_family(config.ingress),
+                zones=len(config.regions[region_name].zones),
+                hosts=[app, f"{region_name}.{app}"],
+                depends_on=[next(iter(ingress.releases.values()))],
+                kubernetes_provider=self.kubernetes_provider,
             )

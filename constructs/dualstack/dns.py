@@ -1,0 +1,72 @@
+"""The region's names: Traffic Manager endpoints, its own public records, private records.
+
+- ``<region>.<app>.<zone>``: public A / AAAA alias records to the region's ingress IPs;
+- an external endpoint per family in the global Traffic Manager profile of that family;
+- ``<region>.<app>.<private zone>``: private A / AAAA records for clients in the VNets.
+"""
+
+from __future__ import annotations
+
+from cdktf_cdktf_provider_azurerm.dns_a_record import DnsARecord
+from cdktf_cdktf_provider_azurerm.dns_aaaa_record import DnsAaaaRecord
+from cdktf_cdktf_provider_azurerm.private_dns_a_record import PrivateDnsARecord
+from cdktf_cdktf_provider_azurerm.private_dns_aaaa_record import PrivateDnsAaaaRecord
+from cdktf_cdktf_provider_azurerm.public_ip import PublicIp
+from cdktf_cdktf_provider_azurerm.traffic_manager_external_endpoint import TrafficManagerExternalEndpoint
+
+from constructs import Construct
+from dualstack.global_services import GlobalRefs
+from dualstack.naming import IpFamily
+from dualstack.traffic import DNS_TTL
+
+
+def region_record_name(region: str, app_name: str) -> str:
+    return f"{region}.{app_name}"
+
+
+class RegionDns(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        region_name: str,
+        app_name: str,
+        public_ips: dict[IpFamily, PublicIp],
+        global_refs: GlobalRefs,
+        tags: dict[str, str],
+    ) -> None:
+        super().__init__(scope, id_)
+        record = region_record_name(region_name, app_name)
+        for family, ip in public_ips.items():
+            TrafficManagerExternalEndpoint(
+                self,
+                f"{family}_endpoint",
+                name=region_name,
+                profile_id=global_refs.traffic_manager_profile_ids[family],
+                target=ip.ip_address,
+                endpoint_location=region_name,
+                enabled=True,
+            )
+            public_type = DnsARecord if family == "ipv4" else DnsAaaaRecord
+            public_type(
+                self,
+                f"{family}_record",
+                name=record,
+                zone_name=global_refs.dns_zone_name,
+                resource_group_name=global_refs.resource_group_name,
+                ttl=DNS_TTL,
+                target_resource_id=ip.id,
+                tags=tags,
+            )
+            private_type = PrivateDnsARecord if family == "ipv4" else PrivateDnsAaaaRecord
+            private_type(
+                self,
+                f"{family}_private_record",
+                name=record,
+                zone_name=global_refs.private_dns_zone_name,
+                resource_group_name=global_refs.resource_group_name,
+                ttl=DNS_TTL,
+                records=[ip.ip_address],
+                tags=tags,
+            )

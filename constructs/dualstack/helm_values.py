@@ -1,0 +1,159 @@
+"""Helm values of the F5 NGINX Ingress Controller releases: a pure function of the config.
+
+Keys follow the chart's ``values.yaml`` (nginx/kubernetes-ingress, charts/nginx-ingress).
+Everything here is plain data so it is tested without synthesizing; ``to_yaml`` renders
+it deterministically (sorted keys) for the ``helm_release``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import yaml
+
+from dualstack.config import IngressFamily
+
+CHART_REPOSITORY = "oci://ghcr.io/nginx/charts"
+CHART_NAME = "nginx-ingress"
+INGRESS_CLASS = "nginx"
+"""The one IngressClass every release serves; applications declare one Ingress with it."""
+NAMESPACE = "ingress-nginx"
+HEALTH_PATH = "/nginx-health"
+"""Answered with 200 on port 80 by the controller's default server: the Traffic Manager probe."""
+ZONE_KEY = "topology.kubernetes.io/zone"
+USER_POOL_SELECTOR = {"kubernetes.azure.com/mode": "user"}
+"""Controllers run on the user pool; the system pool is reserved for critical add-ons."""
+
+PIP_NAME = "service.beta.kubernetes.io/azure-pip-name"
+PIP_NAME_IPV6 = "service.beta.kubernetes.io/azure-pip-name-ipv6"
+PIP_RESOURCE_GROUP = "service.beta.kubernetes.io/azure-load-balancer-resource-group"
+
+ReleaseKind = Literal["ipv4", "ipv6", "dual"]
+
+
+@dataclass(frozen=True)
+class ReleaseSpec:
+    """One controller release: which family it serves and whether it owns the IngressClass."""
+
+    kind: ReleaseKind
+    primary: bool
+    """Creates the IngressClass and reports Ingress status (exactly one release per region)."""
+    scaling: IngressFamily
+    pip_names: dict[str, str]
+    """Public IP name per family (``ipv4``/``ipv6``) that this release's Service uses."""
+    pip_resource_group: str
+
+    @property
+    def release_name(self) -> str:
+        return f"ingress-{self.kind}"
+
+
+def service_values(spec: ReleaseSpec) -> dict[str, Any]:
+    """The controller's LoadBalancer Service: family, traffic policy, pinned public IPs."""
+    if spec.kind == "dual":
+        families, policy = ["IPv4", "IPv6"], "RequireDualStack"
+        annotations = {PIP_NAME: spec.pip_names["ipv4"], PIP_NAME_IPV6: spec.pip_names["ipv6"]}
+    else:
+        families, policy = ["IPv4" if spec.kind == "ipv4" else "IPv6"], "SingleStack"
+        # A single-stack Service names its only public IP with azure-pip-name, IPv6 included.
+        annotations = {PIP_NAME: spec.pip_names[spec.kind]}
+    annotations[PIP_RESOURCE_GROUP] = spec.pip_resource_group
+    return {
+        "create": True,
+        "type": "LoadBalancer",
+        # Local keeps the client address (no SNAT) and makes Azure probe the node's
+        # healthCheckNodePort (/healthz, answered where a controller pod runs).
+        "externalTrafficPolicy": "Local",
+        "ipFamilyPolicy": policy,
+        "ipFamilies": families,
+        "annotations": annotations,
+    }
+
+
+def controller_values(spec: ReleaseSpec) -> dict[str, Any]:
+    selector = {"app.kubernetes.io/name": CHART_NAME, "app.kubernetes.io/instance": spec.release_name}
+    scaling = spec.scaling
+    return {
+        "kind": "deployment",
+        "ingressClass": {
+            "name": INGRESS_CLASS,
+            "create": spec.primary,
+            "setAsDefaultIngress": spec.primary,
+        },
+        "reportIngressStatus": {
+            "enable": spec.primary,
+            "enableLeaderElection": True,
+            "leaderElectionLockName": f"{spec.release_name}-leader-election",
+        },
+        "autoscaling": {
+            "enabled": True,
+            "minReplicas": scaling.min_replicas,
+            "maxReplicas": scaling.max_replicas,
+            "targetCPUUtilizationPercentage": 70,
+            "targetMemoryUtilizationPercentage": 80,
+        },
+        "resources": {
+            "requests": {"cpu": scaling.cpu_request, "memory": scaling.memory_request},
+            "limits": {"memory": scaling.memory_limit},
+        },
+        "podDisruptionBudget": {"enabled": True, "maxUnavailable": 1},
+        "topologySpreadConstraints": [
+            {
+                "maxSkew": 1,
+                "topologyKey": ZONE_KEY,
+                "whenUnsatisfiable": "DoNotSchedule",
+                "labelSelector": {"matchLabels": selector},
+            },
+            {
+                "maxSkew": 1,
+                "topologyKey": "kubernetes.io/hostname",
+                "whenUnsatisfiable": "ScheduleAnyway",
+                "labelSelector": {"matchLabels": selector},
+            },
+        ],
+        "nodeSelector": USER_POOL_SELECTOR,
+        "podSecurityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
+        "readOnlyRootFilesystem": True,
+        "securityContext": {
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True,
+            "runAsUser": 101,
+            "runAsNonRoot": True,
+            "capabilities": {"drop": ["ALL"], "add": ["NET_BIND_SERVICE"]},
+        },
+        "initContainerSecurityContext": {
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True,
+            "runAsUser": 101,
+            "runAsNonRoot": True,
+            "capabilities": {"drop": ["ALL"]},
+        },
+        "enableSnippets": False,
+        "enableCustomResources": False,
+        "healthStatus": True,
+        "healthStatusURI": HEALTH_PATH,
+        "telemetryReporting": {"enable": False},
+        "config": {
+            # ConfigMap values are strings. X-Real-IP and X-Forwarded-For carry the
+            # client address to the backends (the controller's template sets both).
+            "entries": {"server-tokens": "false"},
+        },
+        "service": service_values(spec),
+    }
+
+
+def release_values(spec: ReleaseSpec) -> dict[str, Any]:
+    return {"controller": controller_values(spec), "prometheus": {"create": True}}
+
+
+class _NoAliasDumper(yaml.SafeDumper):
+    """Writes repeated values out in full: no ``&id001`` anchors in a reviewed diff."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def to_yaml(values: dict[str, Any]) -> str:
+    """Deterministic YAML (sorted keys, no anchors) for the release's ``values``."""
+    return yaml.dump(values, Dumper=_NoAliasDumper, sort_keys=True, default_flow_style=False)

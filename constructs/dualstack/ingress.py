@@ -1,0 +1,104 @@
+"""The region's ingresses: F5 NGINX Ingress Controller releases per the ingress mode.
+
+nat64 / nat46: two releases, one single-stack Service per family, both serving the one
+IngressClass; the native family's release creates the class and reports status, the
+translating one (the plug-in) does neither and can be switched off. dualstack: one
+release whose Service is RequireDualStack with both public IPs.
+"""
+
+from __future__ import annotations
+
+from cdktf import ITerraformDependable
+from cdktf_cdktf_provider_azurerm.public_ip import PublicIp
+from cdktf_cdktf_provider_helm.provider import HelmProvider
+from cdktf_cdktf_provider_helm.release import Release
+from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1
+from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
+
+from constructs import Construct
+from dualstack import helm_values, modes
+from dualstack.config import Ingress
+from dualstack.helm_values import ReleaseKind, ReleaseSpec
+from dualstack.naming import IpFamily
+
+
+def pod_security_labels(enforce: str) -> dict[str, str]:
+    """Pod Security admission labels: enforce the given level, warn and audit on restricted."""
+    return {
+        "pod-security.kubernetes.io/enforce": enforce,
+        "pod-security.kubernetes.io/enforce-version": "latest",
+        "pod-security.kubernetes.io/warn": "restricted",
+        "pod-security.kubernetes.io/audit": "restricted",
+    }
+
+
+def release_specs(ingress: Ingress, pip_names: dict[str, str], pip_resource_group: str) -> list[ReleaseSpec]:
+    """The releases of one region, primary first."""
+    native = modes.service_family(ingress)
+    if native is None:
+        return [ReleaseSpec("dual", True, ingress.ipv4, pip_names, pip_resource_group)]
+    specs = [ReleaseSpec(native, True, getattr(ingress, native), pip_names, pip_resource_group)]
+    translator = modes.translator_family(ingress)
+    if ingress.translator_enabled and translator is not None:
+        specs.append(
+            ReleaseSpec(translator, False, getattr(ingress, translator), pip_names, pip_resource_group)
+        )
+    return specs
+
+
+class RegionIngress(Construct):
+    """Namespace and controller releases; ``releases`` maps kind to the Helm release."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        ingress: Ingress,
+        public_ips: dict[IpFamily, PublicIp],
+        pip_resource_group: str,
+        depends_on: list[ITerraformDependable],
+        kubernetes_provider: KubernetesProvider,
+        helm_provider: HelmProvider,
+    ) -> None:
+        super().__init__(scope, id_)
+        namespace = NamespaceV1(
+            self,
+            "namespace",
+            provider=kubernetes_provider,
+            metadata={
+                "name": helm_values.NAMESPACE,
+                # The chart's init container and NET_BIND_SERVICE fit baseline; restricted
+                # violations are reported (warn, audit) so they are visible before tightening.
+                "labels": pod_security_labels("baseline"),
+            },
+            depends_on=depends_on,
+        )
+        self.releases: dict[ReleaseKind, Release] = {}
+        pip_names: dict[str, str] = {family: ip.name for family, ip in public_ips.items()}
+        previous: list[ITerraformDependable] = []
+        for spec in release_specs(ingress, pip_names, pip_resource_group):
+            # Each release waits for its own public IPs and the role that lets the cluster
+            # use them, never for another family's: the plug-in leaves the primary unchanged.
+            own_ips = [public_ips[f] for f in (("ipv4", "ipv6") if spec.kind == "dual" else (spec.kind,))]
+            release = Release(
+                self,
+                f"release_{spec.kind}",
+                provider=helm_provider,
+                name=spec.release_name,
+                repository=helm_values.CHART_REPOSITORY,
+                chart=helm_values.CHART_NAME,
+                version=ingress.chart_version,
+                namespace=helm_values.NAMESPACE,
+                create_namespace=False,
+                atomic=True,
+                cleanup_on_fail=True,
+                wait=True,
+                timeout=900,
+                max_history=10,
+                values=[helm_values.to_yaml(helm_values.release_values(spec))],
+                # The translating release reuses the IngressClass the primary creates.
+                depends_on=[namespace, *depends_on, *own_ips, *previous],
+            )
+            self.releases[spec.kind] = release
+            previous = [release]

@@ -1,0 +1,173 @@
+"""The sample application: an echo server that shows the client address and headers.
+
+Its Service runs on the mode's family (IPv4 in nat64, IPv6 in nat46, both in dualstack),
+because the ingress controllers proxy to every address of the backend Service: a
+single-stack Service is what makes the other family's ingress a real translator.
+"""
+
+from __future__ import annotations
+
+from cdktf import ITerraformDependable
+from cdktf_cdktf_provider_kubernetes.deployment_v1 import (
+    DeploymentV1,
+    DeploymentV1SpecTemplateSpecContainer,
+    DeploymentV1SpecTemplateSpecContainerEnv,
+    DeploymentV1SpecTemplateSpecContainerPort,
+    DeploymentV1SpecTemplateSpecContainerVolumeMount,
+    DeploymentV1SpecTemplateSpecTopologySpreadConstraint,
+    DeploymentV1SpecTemplateSpecTopologySpreadConstraintLabelSelector,
+    DeploymentV1SpecTemplateSpecVolume,
+    DeploymentV1SpecTemplateSpecVolumeEmptyDir,
+)
+from cdktf_cdktf_provider_kubernetes.ingress_v1 import (
+    IngressV1,
+    IngressV1SpecRule,
+    IngressV1SpecRuleHttp,
+    IngressV1SpecRuleHttpPath,
+    IngressV1SpecRuleHttpPathBackend,
+)
+from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1
+from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
+from cdktf_cdktf_provider_kubernetes.service_v1 import ServiceV1, ServiceV1SpecPort
+
+from constructs import Construct
+from dualstack import helm_values
+from dualstack.ingress import pod_security_labels
+from dualstack.naming import IpFamily
+
+NAMESPACE = "echo"
+IMAGE = "mendhak/http-https-echo:37"
+"""Small public echo server; answers with the request's headers and client address."""
+PORT = 8080
+LABELS = {"app.kubernetes.io/name": "echo", "app.kubernetes.io/part-of": "dualstack-sample"}
+
+
+def service_ip_families(family: IpFamily | None) -> tuple[str, list[str]]:
+    """``(ipFamilyPolicy, ipFamilies)`` of an application Service in a mode's family."""
+    if family is None:
+        return "RequireDualStack", ["IPv4", "IPv6"]
+    return "SingleStack", ["IPv4" if family == "ipv4" else "IPv6"]
+
+
+def _container() -> DeploymentV1SpecTemplateSpecContainer:
+    return DeploymentV1SpecTemplateSpecContainer(
+        name="echo",
+        image=IMAGE,
+        port=[DeploymentV1SpecTemplateSpecContainerPort(container_port=PORT, name="http")],
+        env=[
+            DeploymentV1SpecTemplateSpecContainerEnv(name="HTTP_PORT", value=str(PORT)),
+            DeploymentV1SpecTemplateSpecContainerEnv(name="HTTPS_PORT", value="8443"),
+        ],
+        resources={"requests": {"cpu": "10m", "memory": "32Mi"}, "limits": {"memory": "128Mi"}},
+        readiness_probe={"http_get": {"path": "/", "port": str(PORT)}},
+        security_context={
+            "allow_privilege_escalation": False,
+            "read_only_root_filesystem": True,
+            "run_as_non_root": True,
+            "run_as_user": "1000",
+            "capabilities": {"drop": ["ALL"]},
+            "seccomp_profile": {"type": "RuntimeDefault"},
+        },
+        volume_mount=[DeploymentV1SpecTemplateSpecContainerVolumeMount(name="tmp", mount_path="/tmp")],
+    )
+
+
+class SampleApp(Construct):
+    """Namespace, Deployment spread over zones, Service of the mode's family, one Ingress."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        family: IpFamily | None,
+        zones: int,
+        hosts: list[str],
+        depends_on: list[ITerraformDependable],
+        kubernetes_provider: KubernetesProvider,
+    ) -> None:
+        super().__init__(scope, id_)
+        provider = kubernetes_provider
+        NamespaceV1(
+            self,
+            "namespace",
+            provider=provider,
+            metadata={"name": NAMESPACE, "labels": pod_security_labels("restricted")},
+            depends_on=depends_on,
+        )
+        spread = DeploymentV1SpecTemplateSpecTopologySpreadConstraint(
+            max_skew=1,
+            topology_key=helm_values.ZONE_KEY,
+            when_unsatisfiable="DoNotSchedule",
+            label_selector=[
+                DeploymentV1SpecTemplateSpecTopologySpreadConstraintLabelSelector(match_labels=LABELS)
+            ],
+        )
+        DeploymentV1(
+            self,
+            "deployment",
+            provider=provider,
+            metadata={"name": "echo", "namespace": NAMESPACE, "labels": LABELS},
+            spec={
+                "replicas": str(zones),
+                "selector": {"match_labels": LABELS},
+                "template": {
+                    "metadata": {"labels": LABELS},
+                    "spec": {
+                        "automount_service_account_token": False,
+                        "node_selector": helm_values.USER_POOL_SELECTOR,
+                        "topology_spread_constraint": [spread],
+                        "security_context": {"seccomp_profile": {"type": "RuntimeDefault"}},
+                        "container": [_container()],
+                        "volume": [
+                            DeploymentV1SpecTemplateSpecVolume(
+                                name="tmp", empty_dir=DeploymentV1SpecTemplateSpecVolumeEmptyDir()
+                            )
+                        ],
+                    },
+                },
+            },
+            depends_on=depends_on,
+        )
+        policy, families = service_ip_families(family)
+        ServiceV1(
+            self,
+            "service",
+            provider=provider,
+            metadata={"name": "echo", "namespace": NAMESPACE, "labels": LABELS},
+            spec={
+                "type": "ClusterIP",
+                "ip_family_policy": policy,
+                "ip_families": families,
+                "selector": LABELS,
+                "port": [ServiceV1SpecPort(name="http", port=80, target_port="http")],
+            },
+            depends_on=depends_on,
+        )
+        IngressV1(
+            self,
+            "ingress",
+            provider=provider,
+            metadata={"name": "echo", "namespace": NAMESPACE, "labels": LABELS},
+            spec={
+                "ingress_class_name": helm_values.INGRESS_CLASS,
+                "rule": [
+                    IngressV1SpecRule(
+                        host=host,
+                        http=IngressV1SpecRuleHttp(
+                            path=[
+                                IngressV1SpecRuleHttpPath(
+                                    path="/",
+                                    path_type="Prefix",
+                                    backend=IngressV1SpecRuleHttpPathBackend(
+                                        service={"name": "echo", "port": {"number": 80}}
+                                    ),
+                                )
+                            ]
+                        ),
+                    )
+                    for host in hosts
+                ],
+            },
+            depends_on=depends_on,
+        )

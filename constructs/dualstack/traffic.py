@@ -1,0 +1,83 @@
+"""Global routing: one Traffic Manager profile per IP family, and the app's alias records.
+
+A profile holds external endpoints of one family only (Traffic Manager answers A for
+IPv4 addresses and AAAA for IPv6 ones), so the dual-stack name uses two profiles with
+Performance routing; the zone's A and AAAA alias records point at them. Region stacks
+add their own endpoints, so adding a region changes no other region's stack.
+"""
+
+from __future__ import annotations
+
+from cdktf_cdktf_provider_azurerm.dns_a_record import DnsARecord
+from cdktf_cdktf_provider_azurerm.dns_aaaa_record import DnsAaaaRecord
+from cdktf_cdktf_provider_azurerm.dns_zone import DnsZone
+from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
+from cdktf_cdktf_provider_azurerm.traffic_manager_profile import (
+    TrafficManagerProfile,
+    TrafficManagerProfileDnsConfig,
+    TrafficManagerProfileMonitorConfig,
+)
+
+from constructs import Construct
+from dualstack import helm_values
+from dualstack.naming import IpFamily
+
+DNS_TTL = 60
+"""Seconds resolvers cache the app's answers: short, so a failed region drains quickly."""
+
+
+def monitor_config() -> TrafficManagerProfileMonitorConfig:
+    """HTTP probe of the ingress controller's health location on port 80."""
+    return TrafficManagerProfileMonitorConfig(
+        protocol="HTTP",
+        port=80,
+        path=helm_values.HEALTH_PATH,
+        expected_status_code_ranges=["200-200"],
+        interval_in_seconds=30,
+        timeout_in_seconds=10,
+        tolerated_number_of_failures=3,
+    )
+
+
+class GlobalTraffic(Construct):
+    """Traffic Manager profiles per family and the A / AAAA alias records of the app name."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        project: str,
+        app_name: str,
+        families: tuple[IpFamily, ...],
+        group: ResourceGroup,
+        zone: DnsZone,
+        tags: dict[str, str],
+    ) -> None:
+        super().__init__(scope, id_)
+        self.profiles: dict[IpFamily, TrafficManagerProfile] = {}
+        for family in families:
+            profile = TrafficManagerProfile(
+                self,
+                f"{family}_profile",
+                name=f"tm-{project}-{app_name}-{family}",
+                resource_group_name=group.name,
+                traffic_routing_method="Performance",
+                dns_config=TrafficManagerProfileDnsConfig(
+                    relative_name=f"{project}-{app_name}-{family}", ttl=DNS_TTL
+                ),
+                monitor_config=monitor_config(),
+                tags=tags,
+            )
+            self.profiles[family] = profile
+            record_type = DnsARecord if family == "ipv4" else DnsAaaaRecord
+            record_type(
+                self,
+                f"{family}_alias",
+                name=app_name,
+                zone_name=zone.name,
+                resource_group_name=group.name,
+                ttl=DNS_TTL,
+                target_resource_id=profile.id,
+                tags=tags,
+            )

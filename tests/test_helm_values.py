@@ -1,0 +1,117 @@
+"""Helm values of the controller releases, tested as data (no synthesis)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+from dualstack import helm_values
+from dualstack.config import Ingress
+from dualstack.ingress import release_specs
+
+PIPS = {"ipv4": "pip-v4", "ipv6": "pip-v6"}
+
+
+def _specs(mode: str, **extra: Any) -> dict[str, helm_values.ReleaseSpec]:
+    ingress = Ingress.model_validate({"mode": mode, **extra})
+    return {s.kind: s for s in release_specs(ingress, PIPS, "rg-region")}
+
+
+def _controller(spec: helm_values.ReleaseSpec) -> dict[str, Any]:
+    return helm_values.release_values(spec)["controller"]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    ("mode", "primary", "translator"), [("nat64", "ipv4", "ipv6"), ("nat46", "ipv6", "ipv4")]
+)
+def test_translating_modes_have_one_release_per_family(mode: str, primary: str, translator: str) -> None:
+    specs = _specs(mode)
+    assert list(specs) == [primary, translator], "primary must come first (it creates the IngressClass)"
+    for kind, spec in specs.items():
+        service = _controller(spec)["service"]
+        assert service["type"] == "LoadBalancer"
+        assert service["ipFamilyPolicy"] == "SingleStack"
+        assert service["ipFamilies"] == [{"ipv4": "IPv4", "ipv6": "IPv6"}[kind]]
+        assert service["externalTrafficPolicy"] == "Local"
+        # azure-pip-name names the only public IP of a single-stack Service, IPv6 included.
+        assert service["annotations"][helm_values.PIP_NAME] == PIPS[kind]
+        assert helm_values.PIP_NAME_IPV6 not in service["annotations"]
+        assert service["annotations"][helm_values.PIP_RESOURCE_GROUP] == "rg-region"
+
+
+@pytest.mark.parametrize("mode", ["nat64", "nat46"])
+def test_only_the_primary_owns_the_class_and_reports_status(mode: str) -> None:
+    specs = list(_specs(mode).values())
+    primary, translator = (_controller(s) for s in specs)
+    assert primary["ingressClass"] == {"name": "nginx", "create": True, "setAsDefaultIngress": True}
+    assert translator["ingressClass"] == {"name": "nginx", "create": False, "setAsDefaultIngress": False}
+    assert primary["reportIngressStatus"]["enable"] is True
+    assert translator["reportIngressStatus"]["enable"] is False
+    locks = {c["reportIngressStatus"]["leaderElectionLockName"] for c in (primary, translator)}
+    assert len(locks) == 2, "each release needs its own leader-election lock"
+
+
+def test_dualstack_mode_is_one_release_with_both_public_ips() -> None:
+    specs = _specs("dualstack")
+    assert list(specs) == ["dual"]
+    service = _controller(specs["dual"])["service"]
+    assert service["ipFamilyPolicy"] == "RequireDualStack"
+    assert service["ipFamilies"] == ["IPv4", "IPv6"]
+    assert service["annotations"][helm_values.PIP_NAME] == "pip-v4"
+    assert service["annotations"][helm_values.PIP_NAME_IPV6] == "pip-v6"
+    assert _controller(specs["dual"])["ingressClass"]["create"] is True
+
+
+@pytest.mark.parametrize(("mode", "left"), [("nat64", ["ipv4"]), ("nat46", ["ipv6"])])
+def test_translator_switch_removes_only_the_translating_release(mode: str, left: list[str]) -> None:
+    assert list(_specs(mode, translator_enabled=False)) == left
+    on, off = _specs(mode), _specs(mode, translator_enabled=False)
+    assert helm_values.release_values(on[left[0]]) == helm_values.release_values(off[left[0]])
+
+
+def test_scaling_and_resources_come_from_each_family() -> None:
+    specs = _specs(
+        "nat64",
+        ipv4={"min_replicas": 3, "max_replicas": 9, "cpu_request": "500m"},
+        ipv6={"min_replicas": 2, "max_replicas": 4, "memory_limit": "1Gi"},
+    )
+    v4, v6 = _controller(specs["ipv4"]), _controller(specs["ipv6"])
+    assert (v4["autoscaling"]["minReplicas"], v4["autoscaling"]["maxReplicas"]) == (3, 9)
+    assert (v6["autoscaling"]["minReplicas"], v6["autoscaling"]["maxReplicas"]) == (2, 4)
+    assert v4["resources"]["requests"]["cpu"] == "500m"
+    assert v6["resources"]["limits"]["memory"] == "1Gi"
+    assert v4["autoscaling"]["enabled"] is True
+
+
+@pytest.mark.parametrize("kind", ["ipv4", "ipv6"])
+def test_hardening_spread_and_disruption_budget(kind: str) -> None:
+    controller = _controller(_specs("nat64")[kind])
+    security = controller["securityContext"]
+    assert security["runAsNonRoot"] is True and security["runAsUser"] != 0
+    assert security["readOnlyRootFilesystem"] is True and controller["readOnlyRootFilesystem"] is True
+    assert security["allowPrivilegeEscalation"] is False
+    assert security["capabilities"] == {"drop": ["ALL"], "add": ["NET_BIND_SERVICE"]}
+    init = controller["initContainerSecurityContext"]
+    assert init["runAsNonRoot"] is True and init["capabilities"]["drop"] == ["ALL"]
+    assert controller["enableSnippets"] is False
+    assert controller["podDisruptionBudget"]["enabled"] is True
+    zone = controller["topologySpreadConstraints"][0]
+    assert zone["topologyKey"] == "topology.kubernetes.io/zone"
+    assert zone["labelSelector"]["matchLabels"]["app.kubernetes.io/instance"] == f"ingress-{kind}"
+    assert controller["nodeSelector"] == {"kubernetes.azure.com/mode": "user"}
+    assert controller["healthStatus"] is True and controller["healthStatusURI"] == "/nginx-health"
+    assert controller["telemetryReporting"] == {"enable": False}
+
+
+def test_configmap_entries_are_strings() -> None:
+    entries = _controller(_specs("nat64")["ipv4"])["config"]["entries"]
+    assert all(isinstance(v, str) for v in entries.values())
+
+
+def test_yaml_is_deterministic_and_has_no_anchors() -> None:
+    values = helm_values.release_values(_specs("nat64")["ipv6"])
+    text = helm_values.to_yaml(values)
+    assert text == helm_values.to_yaml(helm_values.release_values(_specs("nat64")["ipv6"]))
+    assert "&id" not in text and "*id" not in text
+    assert yaml.safe_load(text) == values

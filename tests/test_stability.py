@@ -1,0 +1,116 @@
+"""Changes that must leave the rest of the plan alone.
+
+- the plug-in switch removes the translating ingress and what exists only for it;
+- adding or removing a region leaves every other region stack byte-identical;
+- switching the ingress mode leaves the cluster's network profile and public IPs alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from synthhelp import Stack, Synthesized
+
+Variant = Callable[..., Synthesized]
+
+
+def _bodies(stack: Stack) -> dict[str, Any]:
+    doc = stack.json
+    out = {f"{t}.{n}": b for t, items in doc.get("resource", {}).items() for n, b in items.items()}
+    out |= {f"data.{t}.{n}": b for t, items in doc.get("data", {}).items() for n, b in items.items()}
+    out |= {f"output.{n}": b for n, b in doc.get("output", {}).items()}
+    return out
+
+
+def _path(body: Any, address: str) -> str:
+    if isinstance(body, dict) and "//" in body:
+        return str(body["//"]["metadata"]["path"])
+    return address
+
+
+def _set(key: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    def mutate(raw: dict[str, Any]) -> None:
+        section, field = key.split(".")
+        raw[section][field] = value
+
+    return mutate
+
+
+@pytest.mark.parametrize(("base", "translator"), [("default", "ipv6"), ("nat46", "ipv4")])
+def test_translator_switch_removes_only_what_exists_for_the_translating_ingress(
+    base: str, translator: str, synthesized_configs: dict[str, Synthesized], synth_variant: Variant
+) -> None:
+    on = synthesized_configs[base]
+    off = synth_variant(base, _set("ingress.translator_enabled", False), f"{base}-no-translator")
+    assert on.stacks.keys() == off.stacks.keys()
+    removed_total = 0
+    for name in on.stacks:
+        with_it, without = _bodies(on[name]), _bodies(off[name])
+        assert set(without) <= set(with_it), f"{name}: switching off added {set(without) - set(with_it)}"
+        removed = set(with_it) - set(without)
+        removed_total += len(removed)
+        for address in removed:
+            assert translator in _path(with_it[address], address), (
+                f"{name}: {address} removed but not {translator}"
+            )
+        for address in without:
+            assert without[address] == with_it[address], f"{name}: {address} changed"
+    # What goes: release, public IP, its NSG rule, TM endpoint, public and private AAAA (or A)
+    # records, the address output (per region);
+    # TM profile, alias record and its cross-stack output (global).
+    regions = len(on.stacks) - 1
+    assert removed_total == regions * 7 + 3
+
+
+def test_adding_a_region_leaves_the_other_region_stacks_byte_identical(
+    default_synth: Synthesized, synth_variant: Variant
+) -> None:
+    def add(raw: dict[str, Any]) -> None:
+        raw["regions"]["westus3"] = {
+            "address_space": {"ipv4": "10.30.0.0/16", "ipv6": "fd8e:4a1f:2c00:300::/56"}
+        }
+
+    more = synth_variant("default", add, "default-plus-westus3")
+    assert set(more.stacks) == set(default_synth.stacks) | {"westus3"}
+    for name in ("eastus2", "swedencentral"):
+        assert more[name].text == default_synth[name].text, f"{name} changed when westus3 was added"
+
+
+def test_removing_a_region_leaves_the_other_region_stack_byte_identical(
+    default_synth: Synthesized, synth_variant: Variant
+) -> None:
+    def remove(raw: dict[str, Any]) -> None:
+        del raw["regions"]["swedencentral"]
+
+    fewer = synth_variant("default", remove, "default-minus-swedencentral")
+    assert set(fewer.stacks) == {"global", "eastus2"}
+    assert fewer["eastus2"].text == default_synth["eastus2"].text
+
+
+@pytest.mark.parametrize("mode", ["nat46", "dualstack"])
+def test_switching_the_mode_keeps_network_profile_and_public_ips(
+    mode: str, default_synth: Synthesized, synth_variant: Variant
+) -> None:
+    switched = synth_variant("default", _set("ingress.mode", mode), f"default-{mode}")
+    for name in ("eastus2", "swedencentral"):
+        before, after = default_synth[name], switched[name]
+        assert before.resource("azurerm_kubernetes_cluster", "region/cluster/Resource") == after.resource(
+            "azurerm_kubernetes_cluster", "region/cluster/Resource"
+        )
+        assert before.resources("azurerm_public_ip") == after.resources("azurerm_public_ip")
+        assert before.resources("azurerm_virtual_network") == after.resources("azurerm_virtual_network")
+        assert before.resources("azurerm_subnet") == after.resources("azurerm_subnet")
+
+
+def test_sample_app_switch_removes_only_the_sample_app(
+    default_synth: Synthesized, synth_variant: Variant
+) -> None:
+    off = synth_variant("default", _set("ingress.sample_app_enabled", False), "default-no-sample")
+    for name in ("eastus2", "swedencentral"):
+        with_it, without = _bodies(default_synth[name]), _bodies(off[name])
+        removed = set(with_it) - set(without)
+        assert removed and all("/sample_app/" in _path(with_it[a], a) for a in removed)
+        assert all(without[a] == with_it[a] for a in without)
+    assert off["global"].text == default_synth["global"].text

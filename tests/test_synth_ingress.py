@@ -1,0 +1,170 @@
+"""Region stacks, ingress part: Helm releases per mode, sample app, DNS and Traffic Manager."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+from dualstack import modes
+from dualstack.config import Config
+from dualstack.loader import load_config
+from synthhelp import CONFIG_FILES, Stack, Synthesized
+
+CONFIGS = {p.stem: load_config(p) for p in CONFIG_FILES}
+CASES = [(stem, region) for stem, config in CONFIGS.items() for region in config.regions]
+EXPECTED_RELEASES = {"nat64": ["ipv4", "ipv6"], "nat46": ["ipv6", "ipv4"], "dualstack": ["dual"]}
+
+
+@pytest.fixture(params=CASES, ids=[f"{s}-{r}" for s, r in CASES])
+def case(
+    request: pytest.FixtureRequest, synthesized_configs: dict[str, Synthesized]
+) -> tuple[Config, str, Stack]:
+    stem, region = request.param
+    return CONFIGS[stem], region, synthesized_configs[stem][region]
+
+
+def _releases(stack: Stack) -> dict[str, dict[str, Any]]:
+    return {p.rsplit("_", 1)[1]: r for p, r in stack.resources("helm_release").items()}
+
+
+def _address(stack: Stack, rtype: str, path: str) -> str:
+    (key,) = [
+        k for k, b in stack.json["resource"][rtype].items() if b["//"]["metadata"]["path"].endswith(path)
+    ]
+    return f"{rtype}.{key}"
+
+
+def test_releases_match_the_mode(case: tuple[Config, str, Stack]) -> None:
+    config, _, stack = case
+    releases = _releases(stack)
+    assert set(releases) == set(EXPECTED_RELEASES[config.ingress.mode])
+    for kind, release in releases.items():
+        assert release["name"] == f"ingress-{kind}"
+        assert release["chart"] == "nginx-ingress"
+        assert release["repository"] == "oci://ghcr.io/nginx/charts"
+        assert release["version"] == config.ingress.chart_version
+        assert release["namespace"] == "ingress-nginx"
+        assert release["provider"] == "helm"
+        assert release["atomic"] is True
+
+
+def test_each_release_pins_its_own_public_ip_and_waits_for_the_role(case: tuple[Config, str, Stack]) -> None:
+    _config, _, stack = case
+    network_role = _address(stack, "azurerm_role_assignment", "control_plane_network_contributor")
+    for kind, release in _releases(stack).items():
+        values = yaml.safe_load(release["values"][0])["controller"]
+        service = values["service"]
+        families = ["ipv4", "ipv6"] if kind == "dual" else [kind]
+        annotations = service["annotations"]
+        assert f"ingress_{families[0]}_public_ip" in annotations["service.beta.kubernetes.io/azure-pip-name"]
+        if kind == "dual":
+            assert "ingress_ipv6_public_ip" in annotations["service.beta.kubernetes.io/azure-pip-name-ipv6"]
+        assert (
+            "region_network_resource_group"
+            in annotations["service.beta.kubernetes.io/azure-load-balancer-resource-group"]
+        )
+        assert service["externalTrafficPolicy"] == "Local"
+        assert network_role in release["depends_on"]
+        for family in families:
+            assert (
+                _address(stack, "azurerm_public_ip", f"ingress_{family}_public_ip") in release["depends_on"]
+            )
+        other = {"ipv4": "ipv6", "ipv6": "ipv4"}.get(kind)
+        if other and kind != "dual":
+            assert not any(f"ingress_{other}_public_ip" in d for d in release["depends_on"])
+
+
+def test_translator_installs_after_the_primary_that_creates_the_class(
+    case: tuple[Config, str, Stack],
+) -> None:
+    config, _, stack = case
+    if config.ingress.mode == "dualstack":
+        pytest.skip("one release")
+    primary, translator = EXPECTED_RELEASES[config.ingress.mode]
+    releases = _releases(stack)
+    assert _address(stack, "helm_release", f"release_{primary}") in releases[translator]["depends_on"]
+    assert yaml.safe_load(releases[primary]["values"][0])["controller"]["ingressClass"]["create"] is True
+    assert yaml.safe_load(releases[translator]["values"][0])["controller"]["ingressClass"]["create"] is False
+
+
+def test_namespaces_carry_pod_security_labels(case: tuple[Config, str, Stack]) -> None:
+    _, _, stack = case
+    namespaces = {n["metadata"]["name"]: n for n in stack.resources("kubernetes_namespace_v1").values()}
+    assert set(namespaces) == {"ingress-nginx", "echo"}
+    assert namespaces["echo"]["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
+    assert (
+        namespaces["ingress-nginx"]["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "baseline"
+    )
+    for ns in namespaces.values():
+        assert ns["metadata"]["labels"]["pod-security.kubernetes.io/warn"] == "restricted"
+        assert ns["provider"] == "kubernetes"
+
+
+def test_sample_app_service_runs_on_the_modes_family(case: tuple[Config, str, Stack]) -> None:
+    config, name, stack = case
+    service = stack.resource("kubernetes_service_v1", "region/sample_app/service")["spec"]
+    family = modes.service_family(config.ingress)
+    expected = {
+        "ipv4": ("SingleStack", ["IPv4"]),
+        "ipv6": ("SingleStack", ["IPv6"]),
+        None: ("RequireDualStack", ["IPv4", "IPv6"]),
+    }
+    assert (service["ip_family_policy"], service["ip_families"]) == expected[family]
+    ingress = stack.resource("kubernetes_ingress_v1", "region/sample_app/ingress")["spec"]
+    assert ingress["ingress_class_name"] == "nginx"
+    app = f"{config.dns.app_name}.{config.dns.zone_name}"
+    assert [r["host"] for r in ingress["rule"]] == [app, f"{name}.{app}"]
+    deployment = stack.resource("kubernetes_deployment_v1", "region/sample_app/deployment")["spec"]
+    template = deployment["template"]["spec"]
+    assert template["topology_spread_constraint"][0]["topology_key"] == "topology.kubernetes.io/zone"
+    assert deployment["replicas"] == str(len(config.regions[name].zones))
+    container = template["container"][0]
+    assert container["security_context"]["run_as_non_root"] is True
+    assert container["security_context"]["read_only_root_filesystem"] is True
+
+
+def test_traffic_manager_endpoints_per_family(case: tuple[Config, str, Stack]) -> None:
+    config, name, stack = case
+    endpoints = stack.resources("azurerm_traffic_manager_external_endpoint")
+    families = modes.public_families(config.ingress)
+    assert set(endpoints) == {f"region/dns/{f}_endpoint" for f in families}
+    for family in families:
+        endpoint = endpoints[f"region/dns/{family}_endpoint"]
+        assert endpoint["endpoint_location"] == name
+        assert f"services_traffic_{family}_profile" in endpoint["profile_id"]
+        assert f"ingress_{family}_public_ip" in endpoint["target"] and endpoint["target"].endswith(
+            ".ip_address}"
+        )
+
+
+def test_region_records_a_to_ipv4_aaaa_to_ipv6(case: tuple[Config, str, Stack]) -> None:
+    config, name, stack = case
+    record_name = f"{name}.{config.dns.app_name}"
+    a = stack.resource("azurerm_dns_a_record", "region/dns/ipv4_record")
+    assert a["name"] == record_name and "ingress_ipv4_public_ip" in a["target_resource_id"]
+    aaaa = stack.resource("azurerm_dns_aaaa_record", "region/dns/ipv6_record")
+    assert aaaa["name"] == record_name and "ingress_ipv6_public_ip" in aaaa["target_resource_id"]
+    private_a = stack.resource("azurerm_private_dns_a_record", "region/dns/ipv4_private_record")
+    private_aaaa = stack.resource("azurerm_private_dns_aaaa_record", "region/dns/ipv6_private_record")
+    assert "ingress_ipv4_public_ip" in private_a["records"][0]
+    assert "ingress_ipv6_public_ip" in private_aaaa["records"][0]
+    assert "private_dns_zone" in private_a["zone_name"] and "private_dns_zone" in private_aaaa["zone_name"]
+
+
+@pytest.mark.parametrize("stem", sorted(CONFIGS))
+def test_global_profiles_and_alias_records(stem: str, synthesized_configs: dict[str, Synthesized]) -> None:
+    config = CONFIGS[stem]
+    stack = synthesized_configs[stem]["global"]
+    profiles = stack.resources("azurerm_traffic_manager_profile")
+    assert set(profiles) == {"services/traffic/ipv4_profile", "services/traffic/ipv6_profile"}
+    for profile in profiles.values():
+        assert profile["traffic_routing_method"] == "Performance"
+        monitor = profile["monitor_config"]
+        assert (monitor["protocol"], monitor["port"], monitor["path"]) == ("HTTP", 80, "/nginx-health")
+    a = stack.resource("azurerm_dns_a_record", "services/traffic/ipv4_alias")
+    aaaa = stack.resource("azurerm_dns_aaaa_record", "services/traffic/ipv6_alias")
+    assert a["name"] == aaaa["name"] == config.dns.app_name
+    assert "traffic_ipv4_profile" in a["target_resource_id"]
+    assert "traffic_ipv6_profile" in aaaa["target_resource_id"]
+    assert "records" not in a and "records" not in aaaa
