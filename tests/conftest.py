@@ -15,6 +15,14 @@ from dualstack.loader import load_config
 from synthhelp import CONFIG_DIR, CONFIG_FILES, Synthesized, synth
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-addresses",
+        action="store_true",
+        help="rewrite tests/addresses/<config>.txt from the current synthesis (review the diff)",
+    )
+
+
 @pytest.fixture(scope="session")
 def synthesized_configs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Synthesized]:
     """``{config file stem: synthesized output}`` for every file in config/."""

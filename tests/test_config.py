@@ -270,7 +270,7 @@ def test_misspelt_required_key_is_one_line(tmp_path: Path) -> None:
         (
             {"projct": "x"},
             "projct",
-            "backend, cluster, dns, global, ingress, project, regions, tags",
+            "backend, cluster, dns, global, ingress, prevent_destroy, project, regions, tags",
             "project",
             "x",
         ),

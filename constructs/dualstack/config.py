@@ -506,6 +506,10 @@ class Config(Model):
     backend: LocalBackend | AzurermBackend = Field(default=LocalBackend(type="local"), discriminator="type")
     tags: dict[TagKey, TagValue] = {}
     """Extra tags on every resource (the product adds ``project`` and ``managed-by``)."""
+    prevent_destroy: StrictBool = True
+    """true: Terraform refuses any plan that destroys a resource whose loss loses data or
+    breaks clients (DNS zones, ingress public IPs, Traffic Manager profiles, Key Vault,
+    registry, Log Analytics workspace). false only for throwaway environments."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
 

@@ -21,7 +21,7 @@ from cdktf_cdktf_provider_azurerm.private_dns_zone import PrivateDnsZone
 from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
 
 from constructs import Construct
-from dualstack import modes, naming
+from dualstack import modes, naming, protection
 from dualstack.config import Config
 from dualstack.naming import IpFamily
 from dualstack.traffic import GlobalTraffic
@@ -46,6 +46,7 @@ class GlobalServices(Construct):
     def __init__(self, scope: Construct, id_: str, *, config: Config, tags: dict[str, str]) -> None:
         super().__init__(scope, id_)
         glob = config.global_
+        protect = protection.lifecycle(config.prevent_destroy)
         client = DataAzurermClientConfig(self, "client")
         group = ResourceGroup(
             self,
@@ -54,13 +55,21 @@ class GlobalServices(Construct):
             location=glob.location,
             tags=tags,
         )
-        zone = DnsZone(self, "dns_zone", name=config.dns.zone_name, resource_group_name=group.name, tags=tags)
+        zone = DnsZone(
+            self,
+            "dns_zone",
+            name=config.dns.zone_name,
+            resource_group_name=group.name,
+            tags=tags,
+            lifecycle=protect,
+        )
         private_zone = PrivateDnsZone(
             self,
             "private_dns_zone",
             name=config.dns.private_zone_name,
             resource_group_name=group.name,
             tags=tags,
+            lifecycle=protect,
         )
         registry = ContainerRegistry(
             self,
@@ -78,6 +87,7 @@ class GlobalServices(Construct):
                 if region != glob.location
             ],
             tags=tags,
+            lifecycle=protect,
         )
         vault = KeyVault(
             self,
@@ -91,6 +101,7 @@ class GlobalServices(Construct):
             purge_protection_enabled=True,
             soft_delete_retention_days=90,
             tags=tags,
+            lifecycle=protect,
         )
         workspace = LogAnalyticsWorkspace(
             self,
@@ -101,6 +112,7 @@ class GlobalServices(Construct):
             sku="PerGB2018",
             retention_in_days=glob.log_retention_days,
             tags=tags,
+            lifecycle=protect,
         )
         traffic = GlobalTraffic(
             self,
@@ -111,6 +123,7 @@ class GlobalServices(Construct):
             group=group,
             zone=zone,
             tags=tags,
+            prevent_destroy=config.prevent_destroy,
         )
         self.refs = GlobalRefs(
             resource_group_name=group.name,

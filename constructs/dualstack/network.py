@@ -23,7 +23,7 @@ from cdktf_cdktf_provider_azurerm.subnet_network_security_group_association impo
 from cdktf_cdktf_provider_azurerm.virtual_network import VirtualNetwork
 
 from constructs import Construct
-from dualstack import naming
+from dualstack import naming, protection
 from dualstack.config import Region
 from dualstack.global_services import GlobalRefs
 from dualstack.naming import IpFamily
@@ -48,6 +48,7 @@ class RegionNetwork(Construct):
         families: tuple[IpFamily, ...],
         global_refs: GlobalRefs,
         tags: dict[str, str],
+        prevent_destroy: bool,
     ) -> None:
         super().__init__(scope, id_)
         self.resource_group = ResourceGroup(
@@ -88,6 +89,7 @@ class RegionNetwork(Construct):
                 ip_version="IPv4" if family == "ipv4" else "IPv6",
                 zones=[str(z) for z in region.zones],
                 tags=tags,
+                lifecycle=protection.lifecycle(prevent_destroy),
             )
             for family in families
         }

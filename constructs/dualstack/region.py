@@ -42,6 +42,7 @@ class RegionDeployment(Construct):
             families=modes.public_families(config.ingress),
             global_refs=global_refs,
             tags=tags,
+            prevent_destroy=config.prevent_destroy,
         )
         self.cluster = RegionCluster(
             self,

@@ -19,7 +19,7 @@ from cdktf_cdktf_provider_azurerm.traffic_manager_profile import (
 )
 
 from constructs import Construct
-from dualstack import helm_values
+from dualstack import helm_values, protection
 from dualstack.naming import IpFamily
 
 DNS_TTL = 60
@@ -53,6 +53,7 @@ class GlobalTraffic(Construct):
         group: ResourceGroup,
         zone: DnsZone,
         tags: dict[str, str],
+        prevent_destroy: bool,
     ) -> None:
         super().__init__(scope, id_)
         self.profiles: dict[IpFamily, TrafficManagerProfile] = {}
@@ -68,6 +69,7 @@ class GlobalTraffic(Construct):
                 ),
                 monitor_config=monitor_config(),
                 tags=tags,
+                lifecycle=protection.lifecycle(prevent_destroy),
             )
             self.profiles[family] = profile
             record_type = DnsARecord if family == "ipv4" else DnsAaaaRecord

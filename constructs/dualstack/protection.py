@@ -1,0 +1,30 @@
+"""Destroy protection for resources whose loss loses data or breaks clients.
+
+Protected: DNS zones (public and private: delegations and records), the ingress public IPs
+(DNS, allow-lists and clients hold the addresses), Traffic Manager profiles (their
+``trafficmanager.net`` names), the Key Vault, the container registry and the Log Analytics
+workspace. With ``prevent_destroy: true`` (the default) Terraform fails any plan that would
+destroy one, including a replacement forced by a changed attribute or a renamed address.
+"""
+
+from __future__ import annotations
+
+from cdktf import TerraformResourceLifecycle
+
+PROTECTED_TYPES = frozenset(
+    {
+        "azurerm_dns_zone",
+        "azurerm_private_dns_zone",
+        "azurerm_public_ip",
+        "azurerm_traffic_manager_profile",
+        "azurerm_key_vault",
+        "azurerm_container_registry",
+        "azurerm_log_analytics_workspace",
+    }
+)
+"""Terraform resource types created with ``lifecycle.prevent_destroy`` when protection is on."""
+
+
+def lifecycle(prevent_destroy: bool) -> TerraformResourceLifecycle | None:
+    """The lifecycle block of a protected resource (None when protection is off)."""
+    return TerraformResourceLifecycle(prevent_destroy=True) if prevent_destroy else None

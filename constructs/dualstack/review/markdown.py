@@ -1,0 +1,305 @@
+"""Render a :class:`~dualstack.review.diff.Report` as Markdown for a pull request comment.
+
+Order is fixed (stacks: ``global`` first, then by name; items by address; attributes by
+path), values are shortened, and every value passes :func:`~dualstack.review.redact.redact`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import TYPE_CHECKING, Any
+
+from dualstack.review import redact
+from dualstack.review.redact import Marker
+
+if TYPE_CHECKING:
+    from dualstack.review.diff import AttrChange, Change, Report, StackDiff
+
+MAX_VALUE_CHARS = 120
+"""Longer values are cut and end with an ellipsis."""
+MAX_ATTRS = 40
+"""Changed attributes listed per resource; the rest are counted."""
+MAX_TEXT_DIFF_LINES = 30
+"""Lines of a multi-line text diff (Helm values) shown per attribute."""
+COLLAPSE_AFTER = 15
+"""Lists longer than this are folded into a ``<details>`` block."""
+
+_STATUS = {
+    "added": "**new stack**",
+    "removed": "**removed stack**",
+    "changed": "changed",
+    "unchanged": "no change",
+}
+
+
+def render(report: Report, *, max_chars: int | None = None) -> str:
+    """The whole summary. With ``max_chars``, whole stack sections are left out to fit."""
+    head = _header(report)
+    sections = [_stack_section(s) for s in report.stacks if s.status != "unchanged"]
+    if max_chars is None:
+        return "\n".join([head, *sections]).rstrip() + "\n"
+    parts, used, left_out = [head], len(head), []
+    for stack, section in zip([s for s in report.stacks if s.status != "unchanged"], sections, strict=True):
+        if used + len(section) + 400 > max_chars:
+            left_out.append(stack.name)
+            continue
+        parts.append(section)
+        used += len(section) + 1
+    if left_out:
+        names = ", ".join(f"`{n}`" for n in left_out)
+        parts.append(
+            f"*Left out to fit the comment: the details of {names}. The full summary is in the "
+            "workflow's artifact.*\n"
+        )
+    text = "\n".join(parts).rstrip() + "\n"
+    return text if len(text) <= max_chars else text[: max_chars - 2] + "…\n"
+
+
+# --- header: warnings and the overall table ----------------------------------------------
+
+
+def _header(report: Report) -> str:
+    lines = [
+        "## Infrastructure change summary",
+        "",
+        f"Base `{report.base_label}` → head `{report.head_label}`. Resources by Terraform address; "
+        "secret values are never shown.",
+        "",
+    ]
+    if not report.changed:
+        lines += ["**No changes:** every synthesized stack is the same in base and head.", ""]
+        return "\n".join(lines)
+    loud = report.loud
+    if loud:
+        lines += [
+            "> [!CAUTION]",
+            f"> **{len(loud)} change(s) destroy or replace something that holds data or that "
+            "clients depend on.** Check each one before merging.",
+            ">",
+            *(f"> - {_loud_line(stack, change)}" for stack, change in loud),
+            "",
+        ]
+    heads_up = [(s.name, c) for s in report.stacks for c in s.changes if _heads_up(c)]
+    if heads_up:
+        lines += [
+            "> [!WARNING]",
+            f"> **{len(heads_up)} other change(s) re-create a resource or cycle a node pool.**",
+            ">",
+            *(f"> - {_heads_up_line(stack, change)}" for stack, change in heads_up),
+            "",
+        ]
+    lines += [
+        "| Stack | Status | Added | Removed | Changed | Replaced | Warnings |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for s in report.stacks:
+        lines.append(
+            f"| `{s.name}` | {_STATUS[s.status]} | {s.count('resource', 'add')} | "
+            f"{s.count('resource', 'remove')} | {s.count('resource', 'update')} | "
+            f"{s.count('resource', 'replace', 'rename')} | {_bold_nonzero(len(s.loud))} |"
+        )
+    lines += ["", "Counts are resources; data sources and outputs are listed per stack.", ""]
+    return "\n".join(lines)
+
+
+def _bold_nonzero(n: int) -> str:
+    return f"**{n}**" if n else "0"
+
+
+def _heads_up(change: Change) -> bool:
+    return not change.loud and (change.action in ("replace", "rename") or bool(change.rotations))
+
+
+def _loud_line(stack: str, change: Change) -> str:
+    what = f"`{stack}`: `{change.address}`{_name(change)}"
+    if change.action == "remove":
+        return f"**DESTROYED**: {what} is removed. {_sentence(change.note)}"
+    if change.action == "rename":
+        return (
+            f"**DESTROYED AND RE-CREATED**: `{stack}`: `{change.old_address}` becomes "
+            f"`{change.address}`{_name(change)} ({_moved(change)}). {_sentence(change.note)}"
+        )
+    forcing = ", ".join(_inline_attr(a) for a in change.attrs if a.effect == "replace")
+    return f"**REPLACED**: {what}, forced by {forcing}. {_sentence(change.note)}"
+
+
+def _heads_up_line(stack: str, change: Change) -> str:
+    what = f"`{stack}`: `{change.address}`{_name(change)}"
+    if change.action == "rename":
+        return f"re-created under a new address (was `{change.old_address}`, {_moved(change)}): {what}"
+    if change.action == "replace":
+        forcing = ", ".join(_inline_attr(a) for a in change.attrs if a.effect == "replace")
+        return f"replaced: {what}, forced by {forcing}"
+    cycled = ", ".join(f"`{a.dotted}`" for a in change.rotations)
+    if change.rotation_ready:
+        return f"node pool cycled (pods evicted without drain): {what}, by {cycled}"
+    return f"node pool cycle **fails**: {what} changes {cycled} but sets no `temporary_name_for_rotation`"
+
+
+def _moved(change: Change) -> str:
+    new = change.item.construct_path
+    if change.old_path == new:
+        return f"same construct path `{new}`"
+    return f"construct path `{change.old_path}` → `{new}`"
+
+
+def _sentence(text: str) -> str:
+    return f"If applied, {text}." if text else ""
+
+
+def _inline_attr(attr: AttrChange) -> str:
+    return f"`{attr.dotted}` {_value(attr.path, attr.before)} → {_value(attr.path, attr.after)}"
+
+
+# --- one stack ----------------------------------------------------------------------------
+
+
+def _stack_section(stack: StackDiff) -> str:
+    lines = [f"### Stack `{stack.name}`: {_STATUS[stack.status]}", ""]
+    lines += [
+        "| | Added | Removed | Changed | Replaced |",
+        "|---|---:|---:|---:|---:|",
+        f"| Resources | {stack.count('resource', 'add')} | {stack.count('resource', 'remove')} | "
+        f"{stack.count('resource', 'update')} | {stack.count('resource', 'replace', 'rename')} |",
+        f"| Data sources | {stack.count('data', 'add')} | {stack.count('data', 'remove')} | "
+        f"{stack.count('data', 'update')} | — |",
+        f"| Outputs | {stack.count('output', 'add')} | {stack.count('output', 'remove')} | "
+        f"{stack.count('output', 'update')} | — |",
+        "",
+    ]
+    resources = [c for c in stack.changes if c.kind == "resource"]
+    others = [c for c in stack.changes if c.kind != "resource"]
+    replaced = [c for c in resources if c.action in ("replace", "rename")]
+    lines += _group("Replaced (destroy, then create)", [_changed_entry(c) for c in replaced])
+    lines += _group("Changed in place", [_changed_entry(c) for c in resources if c.action == "update"])
+    lines += _group("Added", [_entry(c) for c in resources if c.action == "add"])
+    lines += _group("Removed (destroyed)", [_entry(c) for c in resources if c.action == "remove"])
+    lines += _group("Data sources and outputs", [_other_entry(c) for c in others])
+    if stack.settings:
+        lines += _group(
+            "Stack settings (backend, providers)",
+            ["\n".join(_attr_lines(stack.settings, indent=""))],
+        )
+    return "\n".join(lines)
+
+
+def _group(title: str, entries: list[str]) -> list[str]:
+    if not entries:
+        return []
+    lines = [f"#### {title}", ""]
+    if len(entries) > COLLAPSE_AFTER:
+        lines += [f"<details><summary>{len(entries)} entries</summary>", ""]
+        lines += entries
+        lines += ["", "</details>"]
+    else:
+        lines += entries
+    return [*lines, ""]
+
+
+def _name(change: Change) -> str:
+    name = change.item.display_name
+    return f" (name `{name}`)" if name else ""
+
+
+def _entry(change: Change) -> str:
+    path = change.item.construct_path
+    marker = " **⚠ protected**" if change.loud else ""
+    where = f" · `{path}`" if path else ""
+    return f"- `{change.address}`{_name(change)}{where}{marker}"
+
+
+def _changed_entry(change: Change) -> str:
+    head = _entry(change)
+    if change.action == "rename":
+        head += f" · address was `{change.old_address}` ({_moved(change)})"
+    return "\n".join([head, *_attr_lines(change.attrs, indent="  ", change=change)])
+
+
+def _other_entry(change: Change) -> str:
+    verb = {"add": "added", "remove": "removed", "update": "changed"}.get(change.action, change.action)
+    sensitive = " (sensitive)" if change.item.body.get("sensitive") else ""
+    lines = [f"- {verb}: `{change.address}`{sensitive}"]
+    if change.action == "update":
+        lines += _attr_lines(change.attrs, indent="  ")
+    return "\n".join(lines)
+
+
+def _attr_lines(attrs: tuple[AttrChange, ...], *, indent: str, change: Change | None = None) -> list[str]:
+    lines: list[str] = []
+    for attr in attrs[:MAX_ATTRS]:
+        lines += _attr(attr, indent, change)
+    if len(attrs) > MAX_ATTRS:
+        lines.append(f"{indent}- … and {len(attrs) - MAX_ATTRS} more attribute(s)")
+    return lines
+
+
+def _attr(attr: AttrChange, indent: str, change: Change | None) -> list[str]:
+    effect = _effect(attr, change)
+    before, after = redact.redact(attr.path, attr.before), redact.redact(attr.path, attr.after)
+    if _is_text(before) and _is_text(after):
+        diff = _text_diff(before, after)
+        fence = "`" * max(3, _longest_backtick_run(diff) + 1)
+        body = [f"{indent}  {fence}diff", *(f"{indent}  {line}" for line in diff), f"{indent}  {fence}"]
+        return [f"{indent}- `{attr.dotted}`: text changed{effect}", *body]
+    if isinstance(before, list) and isinstance(after, list) and _too_long(before, after):
+        return [f"{indent}- `{attr.dotted}`: {_list_change(attr.path, before, after)}{effect}"]
+    return [f"{indent}- `{attr.dotted}`: {_value(attr.path, before)} → {_value(attr.path, after)}{effect}"]
+
+
+def _effect(attr: AttrChange, change: Change | None) -> str:
+    if attr.effect == "replace":
+        return (
+            " · **forces replacement**"
+            if attr.confirmed
+            else " · **likely forces replacement** (unconfirmed)"
+        )
+    if attr.effect == "rotate":
+        if change is not None and not change.rotation_ready:
+            return " · **cycles the node pool: fails without `temporary_name_for_rotation`**"
+        return " · **cycles the node pool**"
+    return ""
+
+
+def _too_long(*values: Any) -> bool:
+    return any(len(json.dumps(v, sort_keys=True, default=str)) > MAX_VALUE_CHARS for v in values)
+
+
+def _list_change(path: tuple[str, ...], before: list[Any], after: list[Any]) -> str:
+    removed = [v for v in before if v not in after]
+    added = [v for v in after if v not in before]
+    parts = [f"removed {_value(path, v)}" for v in removed] + [f"added {_value(path, v)}" for v in added]
+    return "; ".join(parts) if parts else "same entries, new order"
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and "\n" in value
+
+
+def _text_diff(before: str, after: str) -> list[str]:
+    raw = list(difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=1))[2:]
+    lines = [line if line.startswith("@@") else line[0] + redact.redact_line(line[1:]) for line in raw]
+    if len(lines) > MAX_TEXT_DIFF_LINES:
+        lines = [*lines[:MAX_TEXT_DIFF_LINES], f"… {len(lines) - MAX_TEXT_DIFF_LINES} more line(s)"]
+    return lines
+
+
+def _longest_backtick_run(lines: list[str]) -> int:
+    longest = 0
+    for line in lines:
+        run = 0
+        for ch in line:
+            run = run + 1 if ch == "`" else 0
+            longest = max(longest, run)
+    return longest
+
+
+def _value(path: tuple[str, ...], value: Any) -> str:
+    """One value, redacted, as inline code; markers in italics."""
+    shown = redact.redact(path, value)
+    if isinstance(shown, Marker):
+        return f"*{shown.label}*"
+    text = json.dumps(shown, sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
+    if len(text) > MAX_VALUE_CHARS:
+        text = text[: MAX_VALUE_CHARS - 1] + "…"
+    return f"`` {text} ``" if "`" in text else f"`{text}`"

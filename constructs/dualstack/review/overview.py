@@ -1,0 +1,299 @@
+"""A Markdown picture of what a config describes: global services, each region's address
+plan, zones, ingress mode, public IPs and DNS names, and a Mermaid diagram of the data path
+of both IP families.
+
+Pure: it reads only the config model and the naming rules (no cdktf, no synthesized JSON),
+so it renders in milliseconds and says the same thing as the stacks synthesized from the
+same config. GitHub renders the ``mermaid`` block in pull requests and READMEs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dualstack import helm_values, modes, naming
+from dualstack.config import Config, Region
+from dualstack.naming import IpFamily
+
+FAMILIES: tuple[IpFamily, ...] = ("ipv4", "ipv6")
+LABEL: dict[str, str] = {"ipv4": "IPv4", "ipv6": "IPv6", "dual": "dual-stack"}
+RECORD: dict[IpFamily, str] = {"ipv4": "A", "ipv6": "AAAA"}
+TRAFFIC_MANAGER_DOMAIN = "trafficmanager.net"
+
+_MODE_TEXT = {
+    "nat64": "application Services run on IPv4; the IPv6 ingress translates IPv6 clients (NAT64)",
+    "nat46": "application Services run on IPv6; the IPv4 ingress translates IPv4 clients (NAT46)",
+    "dualstack": "one ingress with both addresses and dual-stack Services; no translation",
+}
+
+
+def traffic_manager_profile(project: str, app_name: str, family: IpFamily) -> str:
+    """Name of the global Traffic Manager profile of one family (as ``traffic.py`` builds it)."""
+    return f"tm-{project}-{app_name}-{family}"
+
+
+def traffic_manager_fqdn(project: str, app_name: str, family: IpFamily) -> str:
+    return f"{project}-{app_name}-{family}.{TRAFFIC_MANAGER_DOMAIN}"
+
+
+@dataclass(frozen=True)
+class Release:
+    """One ingress controller release of a region."""
+
+    kind: str
+    """``ipv4``, ``ipv6`` or ``dual``: the family its LoadBalancer Service listens on."""
+    primary: bool
+    """Creates the IngressClass and reports Ingress status."""
+
+    @property
+    def name(self) -> str:
+        return f"ingress-{self.kind}"
+
+
+def releases(config: Config) -> list[Release]:
+    """The ingress releases every region runs, primary first (as ``ingress.py`` builds them)."""
+    native = modes.service_family(config.ingress)
+    if native is None:
+        return [Release("dual", True)]
+    out = [Release(native, True)]
+    translator = modes.translator_family(config.ingress)
+    if config.ingress.translator_enabled and translator is not None:
+        out.append(Release(translator, False))
+    return out
+
+
+def app_fqdn(config: Config) -> str:
+    return f"{config.dns.app_name}.{config.dns.zone_name}"
+
+
+def region_fqdn(config: Config, region: str, *, private: bool = False) -> str:
+    zone = config.dns.private_zone_name if private else config.dns.zone_name
+    return f"{region}.{config.dns.app_name}.{zone}"
+
+
+def render_overview(config: Config) -> str:
+    """The whole overview as Markdown, ending with a newline."""
+    parts = [
+        _summary(config),
+        _diagram(config),
+        _global_services(config),
+        _regions_table(config),
+        *(_region(config, name, region) for name, region in config.regions.items()),
+    ]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+# --- summary and global services ------------------------------------------------------------
+
+
+def _summary(config: Config) -> str:
+    ingress = config.ingress
+    families = modes.public_families(ingress)
+    regions = ", ".join(f"`{r}`" for r in config.regions)
+    translator = "—" if ingress.mode == "dualstack" else ("on" if ingress.translator_enabled else "**off**")
+    names = " · ".join(
+        f"{RECORD[f]} → Traffic Manager `{traffic_manager_profile(config.project, config.dns.app_name, f)}`"
+        for f in families
+    )
+    return "\n".join(
+        [
+            f"# Topology of `{config.project}`",
+            "",
+            "Generated from the config (`python -m dualstack.review overview`). It describes what "
+            "synthesis builds; nothing here is read from Azure.",
+            "",
+            "| | |",
+            "|---|---|",
+            f"| Ingress mode | `{ingress.mode}`: {_MODE_TEXT[ingress.mode]} |",
+            f"| Translator | {translator} |",
+            f"| Public families | {', '.join(LABEL[f] for f in families)} |",
+            f"| Stacks | `global`, then one per region: {regions} |",
+            f"| Application | `{app_fqdn(config)}`: {names} |",
+            f"| Kubernetes | `{config.cluster.kubernetes_version}`, {config.cluster.sku_tier} tier, "
+            f"data plane `{config.cluster.network_data_plane}`, API server "
+            f"{'private' if config.cluster.api_server.private else 'public (authorized ranges)'} |",
+            "",
+        ]
+    )
+
+
+def _global_services(config: Config) -> str:
+    glob, project, app = config.global_, config.project, config.dns.app_name
+    replicas = sorted(r for r in config.regions if r != glob.location)
+    rows = [
+        ("Resource group", naming.global_resource_group(project), f"location `{glob.location}`"),
+        ("Public DNS zone", config.dns.zone_name, "delegate it from the parent zone"),
+        ("Private DNS zone", config.dns.private_zone_name, "linked to every region's VNet"),
+        *(
+            (
+                f"Traffic Manager ({LABEL[f]})",
+                traffic_manager_profile(project, app, f),
+                f"`{traffic_manager_fqdn(project, app, f)}`, Performance routing; "
+                f"{RECORD[f]} alias `{app_fqdn(config)}`",
+            )
+            for f in modes.public_families(config.ingress)
+        ),
+        (
+            "Container registry",
+            glob.registry_name,
+            "Premium, zone-redundant; replicas: " + (", ".join(f"`{r}`" for r in replicas) or "none"),
+        ),
+        ("Key Vault", glob.key_vault_name, "RBAC authorization, purge protection"),
+        ("Log Analytics", naming.log_analytics(project), f"{glob.log_retention_days} days retention"),
+    ]
+    lines = [
+        f"## Global services (stack `global`, `{glob.location}`)",
+        "",
+        "| Service | Name | Notes |",
+        "|---|---|---|",
+        *(f"| {what} | `{name}` | {notes} |" for what, name, notes in rows),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+# --- regions --------------------------------------------------------------------------------
+
+
+def _regions_table(config: Config) -> str:
+    families = modes.public_families(config.ingress)
+    lines = [
+        "## Regions",
+        "",
+        "| Region | VNet IPv4 | VNet IPv6 | Zones | Ingress public IPs |",
+        "|---|---|---|---|---|",
+    ]
+    for name, region in config.regions.items():
+        pips = ", ".join(f"`{naming.ingress_public_ip(config.project, name, f)}`" for f in families)
+        lines.append(
+            f"| `{name}` | `{region.address_space.ipv4}` | `{region.address_space.ipv6}` | "
+            f"{_zones(region)} | {pips} |"
+        )
+    return "\n".join([*lines, ""])
+
+
+def _zones(region: Region) -> str:
+    return ", ".join(str(z) for z in region.zones)
+
+
+def _region(config: Config, name: str, region: Region) -> str:
+    project = config.project
+    public = modes.public_families(config.ingress)
+
+    def per_family(render: dict[IpFamily, str]) -> str:
+        return " | ".join(render[f] for f in FAMILIES)
+
+    def if_public(family: IpFamily, text: str) -> str:
+        return text if family in public else "— (translator off)"
+
+    lines = [
+        f"### `{name}`",
+        "",
+        "| | IPv4 | IPv6 |",
+        "|---|---|---|",
+        f"| VNet `{naming.vnet(project, name)}` | "
+        + per_family({"ipv4": f"`{region.address_space.ipv4}`", "ipv6": f"`{region.address_space.ipv6}`"})
+        + " |",
+        f"| Subnet `{naming.cluster_subnet()}` | "
+        + per_family({"ipv4": f"`{region.cluster_subnet.ipv4}`", "ipv6": f"`{region.cluster_subnet.ipv6}`"})
+        + " |",
+        "| Pods (overlay) | "
+        + per_family({"ipv4": f"`{region.pod_cidrs[0]}`", "ipv6": f"`{region.pod_cidrs[1]}`"})
+        + " |",
+        "| Services | "
+        + per_family({"ipv4": f"`{region.service_cidrs[0]}`", "ipv6": f"`{region.service_cidrs[1]}`"})
+        + " |",
+        "| Ingress public IP | "
+        + per_family({f: if_public(f, f"`{naming.ingress_public_ip(project, name, f)}`") for f in FAMILIES})
+        + " |",
+        "| Public DNS | "
+        + per_family({f: if_public(f, f"`{region_fqdn(config, name)}` ({RECORD[f]})") for f in FAMILIES})
+        + " |",
+        "| Private DNS | "
+        + per_family(
+            {f: if_public(f, f"`{region_fqdn(config, name, private=True)}` ({RECORD[f]})") for f in FAMILIES}
+        )
+        + " |",
+        "",
+        f"- Zones: {_zones(region)} (public IPs and both node pools)",
+        f"- Cluster `{naming.cluster(project, name)}` in `{naming.region_resource_group(project, name)}`; "
+        f"nodes in `{naming.node_resource_group(project, name)}`; DNS service `{region.dns_service_ip}`",
+        "- Ingress: " + "; ".join(_release_text(config, r) for r in releases(config)),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _release_text(config: Config, release: Release) -> str:
+    role = f"primary, owns IngressClass `{helm_values.INGRESS_CLASS}`" if release.primary else "translator"
+    service = modes.service_family(config.ingress)
+    if release.kind == "dual":
+        path = "IPv4 and IPv6 clients to dual-stack Services"
+    elif release.primary:
+        path = f"{LABEL[release.kind]} clients to {LABEL[release.kind]} Services"
+    else:
+        path = f"{LABEL[release.kind]} clients translated to {LABEL[str(service)]} Services"
+    return f"`{release.name}` ({role}): {path}"
+
+
+# --- the Mermaid data path ----------------------------------------------------------------
+
+
+def _diagram(config: Config) -> str:
+    project, app = config.project, config.dns.app_name
+    public = modes.public_families(config.ingress)
+    service = modes.service_family(config.ingress)
+    lines = [
+        "## Data path",
+        "",
+        "Solid arrows carry client traffic, dotted arrows are DNS lookups, and a thick arrow "
+        "is the translation hop.",
+        "",
+        "```mermaid",
+        "flowchart LR",
+        '  client_ipv4(["IPv4 client"])',
+        '  client_ipv6(["IPv6 client"])',
+    ]
+    profiles = "<br/>".join(f"{RECORD[f]}: {traffic_manager_profile(project, app, f)}" for f in public)
+    lines.append(f'  dns["{app_fqdn(config)}<br/>{profiles}"]')
+    for family in FAMILIES:
+        if family in public:
+            lines.append(f'  client_{family} -.->|"{RECORD[family]} lookup"| dns')
+        else:
+            lines.append(f'  no_{family}["no public {LABEL[family]} ingress<br/>translator_enabled: false"]')
+            lines.append(f'  client_{family} -.->|"no {RECORD[family]} record"| no_{family}')
+    for name in config.regions:
+        lines += _region_diagram(config, name, public, service)
+    lines += ["```", ""]
+    return "\n".join(lines)
+
+
+def _region_diagram(
+    config: Config, name: str, public: tuple[IpFamily, ...], service: IpFamily | None
+) -> list[str]:
+    node = f"r_{name}"
+    services = "dual-stack Services" if service is None else f"{LABEL[service]} Services"
+    lines = [
+        f'  subgraph {node} ["{name}"]',
+        f'    {node}_svc["{services}<br/>{naming.cluster(config.project, name)}"]',
+    ]
+    by_kind = {r.kind: r for r in releases(config)}
+    declared: set[str] = set()
+    for family in public:
+        kind = "dual" if "dual" in by_kind else family
+        release = by_kind[kind]
+        ingress = f"{node}_ing_{kind}"
+        role = "primary" if release.primary else "translator"
+        lines.append(f'    {node}_pip_{family}["{naming.ingress_public_ip(config.project, name, family)}"]')
+        if ingress not in declared:
+            declared.add(ingress)
+            lines.append(f'    {ingress}["{release.name}<br/>{LABEL[kind]} ingress, {role}"]')
+        lines.append(f'    {node}_pip_{family} -->|"{LABEL[family]}"| {ingress}')
+        if service is None or service == family:
+            lines.append(f'    {ingress} -->|"{LABEL[family]}, no translation"| {node}_svc')
+        else:
+            hop = f"{config.ingress.mode.upper()}: {LABEL[family]} → {LABEL[service]}"
+            lines.append(f'    {ingress} ==>|"{hop}"| {node}_svc')
+    lines.append("  end")
+    lines += [f'  client_{family} -->|"{LABEL[family]}"| {node}_pip_{family}' for family in public]
+    return lines

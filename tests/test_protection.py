@@ -1,0 +1,76 @@
+"""Destroy protection and the checked-in list of Terraform addresses.
+
+A Terraform address (``type.name``) is the identity of a resource in the state. When one
+disappears or changes, the next deploy destroys the old resource and creates a new one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from synthhelp import CONFIG_FILES, REPO, Synthesized
+
+from dualstack.loader import load_config
+from dualstack.protection import PROTECTED_TYPES
+
+CONFIGS = {p.stem: load_config(p) for p in CONFIG_FILES}
+ADDRESS_DIR = REPO / "tests" / "addresses"
+
+MOVED_HELP = """\
+A changed or removed Terraform address means DESTROY-AND-CREATE on the next deploy:
+a new public IP address, an empty Key Vault or registry, a new cluster.
+If the resource only moved (a construct renamed or re-parented), keep it in place instead:
+  - add a `moved` block to the stack (cdktf: `resource.move_to(...)` / `move_from_id(...)`), or
+  - run `terraform state mv '<old address>' '<new address>'` in cdktf.out/stacks/<stack>
+    before deploying.
+If the removal is intended, regenerate the list with
+  .venv/bin/python -m pytest tests/test_protection.py --update-addresses
+and let the reviewers see the diff of tests/addresses/."""
+
+
+def _current(out: Synthesized) -> list[str]:
+    return sorted(f"{stack} {address}" for stack, s in out.stacks.items() for address in s.addresses())
+
+
+@pytest.mark.parametrize("stem", sorted(CONFIGS))
+def test_addresses_match_the_checked_in_list(
+    stem: str, synthesized_configs: dict[str, Synthesized], request: pytest.FixtureRequest
+) -> None:
+    path = ADDRESS_DIR / f"{stem}.txt"
+    current = _current(synthesized_configs[stem])
+    if request.config.getoption("--update-addresses"):
+        ADDRESS_DIR.mkdir(exist_ok=True)
+        path.write_text("\n".join(current) + "\n")
+    assert path.exists(), f"{path} is missing; create it with --update-addresses"
+    listed = [line for line in path.read_text().splitlines() if line.strip()]
+    gone = sorted(set(listed) - set(current))
+    new = sorted(set(current) - set(listed))
+    assert not gone, f"{len(gone)} address(es) disappeared or changed in {stem}:\n  " + "\n  ".join(gone) + "\n\n" + MOVED_HELP
+    assert not new, f"new addresses in {stem} (add them with --update-addresses):\n  " + "\n  ".join(new)
+
+
+@pytest.mark.parametrize("stem", sorted(CONFIGS))
+def test_protected_resources_have_prevent_destroy(stem: str, synthesized_configs: dict[str, Synthesized]) -> None:
+    config = CONFIGS[stem]
+    seen = set()
+    for stack in synthesized_configs[stem].stacks.values():
+        for rtype, items in stack.json.get("resource", {}).items():
+            for name, body in items.items():
+                protected = body.get("lifecycle", {}).get("prevent_destroy") is True
+                if rtype in PROTECTED_TYPES:
+                    seen.add(rtype)
+                    assert protected is config.prevent_destroy, f"{stack.name} {rtype}.{name}"
+                else:
+                    assert not protected, f"{stack.name} {rtype}.{name} is protected but not listed"
+    assert seen == PROTECTED_TYPES, f"no resource of {PROTECTED_TYPES - seen} in {stem}"
+
+
+def test_default_config_protects() -> None:
+    assert CONFIGS["default"].prevent_destroy is True
+
+
+def test_the_list_check_would_catch_a_rename(tmp_path: Path) -> None:
+    listed = {"eastus2 azurerm_public_ip.region_network_ingress_ipv4_public_ip_8FAAB222"}
+    current = {"eastus2 azurerm_public_ip.region_net_ingress_ipv4_public_ip_0000AAAA"}
+    assert listed - current  # a renamed construct shows up as a disappeared address
