@@ -137,7 +137,15 @@ RegistryName = Annotated[StrictStr, AfterValidator(_registry_name)]
 KeyVaultName = Annotated[StrictStr, AfterValidator(_key_vault_name)]
 DnsZoneName = Annotated[StrictStr, AfterValidator(_dns_zone)]
 DnsLabel = Annotated[StrictStr, AfterValidator(_dns_label)]
-Zone = Literal[1, 2, 3]
+
+
+def _zone(value: int) -> int:
+    if value not in (1, 2, 3):
+        raise ValueError("Input should be 1, 2 or 3")
+    return value
+
+
+Zone = Annotated[StrictInt, AfterValidator(_zone)]
 TagKey = Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9_.-]{1,128}$")]
 TagValue = Annotated[StrictStr, Field(max_length=256)]
 VmSize = Annotated[StrictStr, Field(pattern=r"^Standard_[A-Za-z0-9_]{2,40}$")]
@@ -494,6 +502,15 @@ class AzurermBackend(Model):
     """State key of a stack: ``<key_prefix><stack>.tfstate``; Entra ID auth, no keys."""
 
 
+def _not_a_region(name: str) -> str:
+    hint = ""
+    if not name.isascii():
+        bad = next(ch for ch in name if not ch.isascii())
+        hint = f"it contains the non-ASCII character {bad!r} (U+{ord(bad):04X}); "
+    allowed = ", ".join(sorted(ZONAL_REGIONS))
+    return f"is not an Azure region with availability zones; {hint}allowed: {allowed}"
+
+
 class Config(Model):
     project: ProjectName
     """Short prefix of every resource name (2-10 lowercase letters and digits)."""
@@ -541,16 +558,7 @@ class Config(Model):
             raise ValueError("must list at least one region")
         unknown = [str(name) for name in value if name not in ZONAL_REGIONS]
         if unknown:
-            allowed = ", ".join(sorted(ZONAL_REGIONS))
-            raise FieldProblems(
-                [
-                    (
-                        name,
-                        f"is not an Azure region with availability zones; allowed: {allowed}",
-                    )
-                    for name in unknown
-                ]
-            )
+            raise FieldProblems([(name, _not_a_region(name)) for name in unknown])
         return value
 
     @model_validator(mode="after")

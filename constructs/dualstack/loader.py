@@ -7,7 +7,9 @@ Problems come back as :class:`ConfigError`, whose ``lines`` hold one line per pr
 from __future__ import annotations
 
 import difflib
+import itertools
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +32,29 @@ class ConfigError(Exception):
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that rejects a key given twice in one mapping (PyYAML keeps the last)."""
+    """SafeLoader that rejects a key given twice in one mapping (PyYAML keeps the last) and
+    anchors/aliases (a few nested aliases expand to billions of values: the "billion laughs")."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "YAML aliases (*name), anchors and merge keys (<<) are not supported in a config",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: dict[Any, yaml.Node] = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node)
+        if not isinstance(key, (str, int, float, bool)) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a plain scalar, not a list or mapping", key_node.start_mark
+            )
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None,
@@ -68,31 +86,17 @@ def load_config(path: Path) -> Config:
     try:
         return Config.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError([f"{label}: {line}" for line in format_errors(exc)]) from None
+        raise ConfigError([printable(f"{label}: {line}") for line in format_errors(exc)]) from None
 
 
 def _read_yaml(path: Path, label: str) -> dict[str, Any]:
-    try:
-        if path.stat().st_size > MAX_CONFIG_BYTES:
-            raise ConfigError([f"{label}: file is larger than {MAX_CONFIG_BYTES} bytes"])
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(
-            [f"{label}: no such file (set {CONFIG_ENV} to a YAML config file, or unset it for the default)"]
-        ) from None
-    except IsADirectoryError:
-        raise ConfigError([f"{label}: is a directory; {CONFIG_ENV} must name a YAML file"]) from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError([f"{label}: is not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
-    except OSError as exc:
-        raise ConfigError([f"{label}: cannot be read ({exc.strerror})"]) from None
+    text = _read_text(path, label)
     try:
         documents = list(yaml.load_all(text, Loader=_UniqueKeyLoader))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError([f"{label}: {where}YAML syntax error: {problem}"]) from None
+        raise ConfigError([f"{label}: {_yaml_problem(exc)}"]) from None
+    except ValueError as exc:  # PyYAML's int() of a number longer than Python allows
+        raise ConfigError([f"{label}: a value cannot be read ({exc})"]) from None
     documents = [doc for doc in documents if doc is not None]
     if not documents:
         raise ConfigError(
@@ -106,6 +110,45 @@ def _read_yaml(path: Path, label: str) -> dict[str, Any]:
             [f"{label}: top level is a YAML {_yaml_kind(document)}; a config is a YAML mapping (key: value)"]
         )
     return document
+
+
+def _read_text(path: Path, label: str) -> str:
+    """The file's text: a regular UTF-8 file of at most MAX_CONFIG_BYTES (devices and pipes refused)."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            kind = "a directory" if path.is_dir() else "not a regular file"
+            raise ConfigError([f"{label}: is {kind}; {CONFIG_ENV} must name a YAML file"])
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+    except FileNotFoundError:
+        raise ConfigError(
+            [f"{label}: no such file (set {CONFIG_ENV} to a YAML config file, or unset it for the default)"]
+        ) from None
+    except OSError as exc:
+        raise ConfigError([f"{label}: cannot be read ({exc.strerror})"]) from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError([f"{label}: file is larger than {MAX_CONFIG_BYTES} bytes"])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError([f"{label}: is not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """One line: where (line, column) and what, for any PyYAML error."""
+    mark = getattr(exc, "problem_mark", None)
+    if isinstance(exc, yaml.reader.ReaderError):
+        return (
+            f"character {exc.character!r} at position {exc.position} is not allowed in YAML "
+            "(control characters must be escaped inside double quotes)"
+        )
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    context_mark = getattr(exc, "context_mark", None)
+    if context and context_mark and mark and context_mark.line != mark.line:
+        problem += f" ({context} at line {context_mark.line + 1})"
+    return f"{where}YAML syntax error: {problem}"
 
 
 def _yaml_kind(value: Any) -> str:
@@ -183,8 +226,29 @@ def _join(loc: str, rel: str) -> str:
 
 
 def _show(value: Any) -> str:
-    text = repr(value)
+    """A short repr in the order written; never walks more than a few levels of a huge value."""
+    text = _bounded(value, 3)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _bounded(value: Any, depth: int) -> str:
+    if isinstance(value, dict):
+        if depth == 0:
+            return "{...}"
+        items = [f"{_bounded(k, 0)}: {_bounded(v, depth - 1)}" for k, v in itertools.islice(value.items(), 6)]
+        return "{" + ", ".join(items + (["..."] if len(value) > 6 else [])) + "}"
+    if isinstance(value, (list, tuple)):
+        if depth == 0:
+            return "[...]"
+        items = [_bounded(v, depth - 1) for v in itertools.islice(value, 8)]
+        return "[" + ", ".join(items + (["..."] if len(value) > 8 else [])) + "]"
+    text = repr(value) if not isinstance(value, int) or abs(value) < 10**40 else "<a very large number>"
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def printable(line: str) -> str:
+    """The line with control characters (newlines, escapes) shown as escapes: one terminal line."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in line)
 
 
 def _unknown_key_message(loc: tuple[int | str, ...]) -> str:
