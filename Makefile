@@ -34,6 +34,14 @@ $(VENV)/.synced: Pipfile.lock $(TOOLS)/bin/pipenv
 	$(TOOLS)/bin/pipenv sync --dev
 	touch $@
 
+# Checkov in its own venv, from its own hash-pinned lock, so it never constrains Pipfile.lock.
+# Rebuilt from scratch when the lock changes (pip install alone would keep dropped packages).
+.checkov-venv/.synced: tools/checkov/requirements.txt
+	rm -rf .checkov-venv
+	$(PYTHON) -m venv .checkov-venv
+	.checkov-venv/bin/pip install --quiet --disable-pip-version-check --require-hashes -r $<
+	touch $@
+
 node_modules/.installed: package-lock.json $(VENV)/.synced
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -41,7 +49,8 @@ node_modules/.installed: package-lock.json $(VENV)/.synced
 synth: install
 	$(BIN)/python main.py
 
-test: install
+# The tests also scan every synthesized stack with Checkov, from its own venv.
+test: install .checkov-venv/.synced
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -58,4 +67,9 @@ diff: install
 	cdktf diff $(STACKS)
 
 clean:
-	rm -rf cdktf.out $(VENV) $(TOOLS) node_modules
+	rm -rf cdktf.out $(VENV) $(TOOLS) node_modules .checkov-venv
+
+# Times whole synthesis processes against a bare-app floor (several minutes); see docs/benchmark.md.
+.PHONY: bench
+bench: install
+	$(BIN)/python tools/benchmark.py --runs 5 --output docs/benchmark.md

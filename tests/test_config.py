@@ -249,7 +249,7 @@ def test_unknown_key_suggests_the_close_match(tmp_path: Path) -> None:
     assert_line(
         unknown[0],
         f"{E}.adress_space",
-        "unknown key; allowed here: address_space, cluster_subnet, dns_service_ip, "
+        "unknown key; allowed here: address_space, cluster_subnet, dns_service_ip, endpoint_subnet, "
         "pod_cidrs, service_cidrs, zones; did you mean 'address_space'?",
         {"ipv4": "10.10.0.0/16", "ipv6": "fd8e:4a1f:2c00:100::/56"},
     )
@@ -1060,12 +1060,36 @@ def test_cluster_subnet_is_first_slash20_and_first_slash64(tmp_path: Path) -> No
     )
 
 
-def test_cluster_subnet_of_a_small_vnet_is_the_whole_vnet(tmp_path: Path) -> None:
+def test_small_vnet_is_split_between_cluster_and_endpoints(tmp_path: Path) -> None:
     config = load(
         tmp_path, {f"{E}.address_space": {"ipv4": "10.10.0.0/24", "ipv6": "fd8e:4a1f:2c00:100::/64"}}
     )
-    subnet = config.regions["eastus2"].cluster_subnet
-    assert (subnet.ipv4, subnet.ipv6) == ("10.10.0.0/24", "fd8e:4a1f:2c00:100::/64")
+    region = config.regions["eastus2"]
+    subnet = region.cluster_subnet
+    # The first half for the nodes, the next quarter for the private endpoints.
+    assert (subnet.ipv4, subnet.ipv6) == ("10.10.0.0/25", "fd8e:4a1f:2c00:100::/64")
+    assert region.endpoint_subnet == "10.10.0.128/26"
+
+
+def test_endpoint_subnet_defaults_to_the_first_free_slash_24(tmp_path: Path) -> None:
+    assert load(tmp_path, {}).regions["eastus2"].endpoint_subnet == "10.10.16.0/24"
+    moved = load(
+        tmp_path, {f"{E}.cluster_subnet": {"ipv4": "10.10.240.0/20", "ipv6": "fd8e:4a1f:2c00:100::/64"}}
+    )
+    assert moved.regions["eastus2"].endpoint_subnet == "10.10.0.0/24"
+
+
+@pytest.mark.parametrize(
+    ("value", "phrase"),
+    [
+        ("10.99.0.0/24", "lies outside address_space.ipv4 10.10.0.0/16"),
+        ("10.10.1.0/24", "overlaps cluster_subnet.ipv4 10.10.0.0/20"),
+    ],
+)
+def test_bad_endpoint_subnet(tmp_path: Path, value: str, phrase: str) -> None:
+    line = one_problem(tmp_path, {f"{E}.endpoint_subnet": value})
+    assert line.startswith(f"{E}.endpoint_subnet: {value} "), line
+    assert phrase in line
 
 
 def test_explicit_cluster_subnet_is_kept(tmp_path: Path) -> None:

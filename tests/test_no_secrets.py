@@ -10,7 +10,8 @@ CREDENTIAL_PATTERNS = {
     "PEM private key or certificate": re.compile(r"-----BEGIN [A-Z ]+-----"),
     "storage account key": re.compile(r"AccountKey=|SharedAccessSignature|[?&]sig="),
     "JWT": re.compile(r"eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\."),
-    "long base64 blob": re.compile(r"[A-Za-z0-9+/]{64,}={0,2}"),
+    # An image digest (sha256:<64 hex>) is public and pinned on purpose.
+    "long base64 blob": re.compile(r"(?<![a-z0-9]:)(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{64,}={0,2}"),
     "secret-bearing attribute": re.compile(
         r'"(client_secret|client_key|client_certificate|password|token|access_key|sas_token|admin_password)"\s*:'
     ),

@@ -9,10 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from synthhelp import CONFIG_FILES, REPO, Synthesized
-
 from dualstack.loader import load_config
 from dualstack.protection import PROTECTED_TYPES
+from synthhelp import CONFIG_FILES, REPO, Synthesized
 
 CONFIGS = {p.stem: load_config(p) for p in CONFIG_FILES}
 ADDRESS_DIR = REPO / "tests" / "addresses"
@@ -46,12 +45,19 @@ def test_addresses_match_the_checked_in_list(
     listed = [line for line in path.read_text().splitlines() if line.strip()]
     gone = sorted(set(listed) - set(current))
     new = sorted(set(current) - set(listed))
-    assert not gone, f"{len(gone)} address(es) disappeared or changed in {stem}:\n  " + "\n  ".join(gone) + "\n\n" + MOVED_HELP
+    assert not gone, (
+        f"{len(gone)} address(es) disappeared or changed in {stem}:\n  "
+        + "\n  ".join(gone)
+        + "\n\n"
+        + MOVED_HELP
+    )
     assert not new, f"new addresses in {stem} (add them with --update-addresses):\n  " + "\n  ".join(new)
 
 
 @pytest.mark.parametrize("stem", sorted(CONFIGS))
-def test_protected_resources_have_prevent_destroy(stem: str, synthesized_configs: dict[str, Synthesized]) -> None:
+def test_protected_resources_have_prevent_destroy(
+    stem: str, synthesized_configs: dict[str, Synthesized]
+) -> None:
     config = CONFIGS[stem]
     seen = set()
     for stack in synthesized_configs[stem].stacks.values():

@@ -89,6 +89,9 @@ def test_system_and_user_pools_autoscale_with_configured_bounds(case: tuple[Conf
     assert user["vm_size"] == config.cluster.user_pool.vm_size
     for pool in (system, user):
         assert pool["node_public_ip_enabled"] is False
+        assert pool["os_disk_type"] == "Ephemeral"
+        assert pool["host_encryption_enabled"] is True
+        assert pool["max_pods"] >= 50
         assert pool["vnet_subnet_id"].startswith("${azurerm_subnet.region_network_cluster_subnet")
 
 
@@ -217,3 +220,19 @@ def test_outputs_expose_no_credential(case: tuple[Config, str, Stack]) -> None:
         value = output["value"]
         assert "kube_config" not in value and "kube_admin_config" not in value, name
         assert not re.search(r"(secret|password|token|key)", name), name
+
+
+def test_default_config_keeps_the_api_server_private(synthesized_configs: dict[str, Synthesized]) -> None:
+    # The Checkov skip of CKV_AZURE_115 covers the nat46 example's explicit opt-in only.
+    for stack in synthesized_configs["default"].regions():
+        assert _cluster(stack)["private_cluster_enabled"] is True
+
+
+def test_azure_data_plane_has_no_network_policy(synth_variant) -> None:  # type: ignore[no-untyped-def]
+    def azure(raw: dict[str, Any]) -> None:
+        raw.setdefault("cluster", {})["network_data_plane"] = "azure"
+
+    out = synth_variant("default", azure, "default-azure-data-plane")
+    profile = _cluster(out["eastus2"])["network_profile"]
+    assert profile["network_data_plane"] == "azure"
+    assert "network_policy" not in profile

@@ -38,7 +38,7 @@ def test_resource_groups_and_zones(case) -> None:  # type: ignore[no-untyped-def
     assert group["location"] == config.global_.location
     (zone,) = stack.resources("azurerm_dns_zone").values()
     assert zone["name"] == config.dns.zone_name
-    (private,) = stack.resources("azurerm_private_dns_zone").values()
+    private = stack.resource("azurerm_private_dns_zone", "services/private_dns_zone")
     assert private["name"] == config.dns.private_zone_name
 
 
@@ -82,3 +82,17 @@ def test_every_taggable_resource_carries_the_project_tags(case) -> None:  # type
                 assert body["tags"]["managed-by"] == "dualstack-cdktf", rtype
                 for key, value in config.tags.items():
                     assert body["tags"][key] == value
+
+
+def test_registry_and_vault_are_private_only(case) -> None:  # type: ignore[no-untyped-def]
+    _, stack = case
+    (acr,) = stack.resources("azurerm_container_registry").values()
+    assert acr["public_network_access_enabled"] is False
+    assert acr["data_endpoint_enabled"] is True
+    assert acr["retention_policy_in_days"] == 7
+    assert acr["export_policy_enabled"] is False
+    (vault,) = stack.resources("azurerm_key_vault").values()
+    assert vault["public_network_access_enabled"] is False
+    assert vault["network_acls"] == {"default_action": "Deny", "bypass": "AzureServices"}
+    zones = {z["name"] for z in stack.resources("azurerm_private_dns_zone").values()}
+    assert {"privatelink.azurecr.io", "privatelink.vaultcore.azure.net"} <= zones

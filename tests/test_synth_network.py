@@ -95,13 +95,44 @@ def test_nsg_allows_probes_and_denies_everything_else_from_internet(case: tuple[
 
 def test_nsg_is_associated_with_the_cluster_subnet(case: tuple[Config, str, Stack]) -> None:
     _, _, stack = case
-    (assoc,) = stack.resources("azurerm_subnet_network_security_group_association").values()
+    assoc = stack.resource(
+        "azurerm_subnet_network_security_group_association", "region/network/nsg_association"
+    )
     assert "cluster_subnet" in assoc["subnet_id"] and "network_nsg" in assoc["network_security_group_id"]
 
 
 def test_vnet_is_linked_to_the_global_private_zone(case: tuple[Config, str, Stack]) -> None:
     _config, _name, stack = case
-    (link,) = stack.resources("azurerm_private_dns_zone_virtual_network_link").values()
+    link = stack.resource("azurerm_private_dns_zone_virtual_network_link", "region/network/private_dns_link")
     assert link["registration_enabled"] is False
     assert "cross-stack-reference-input-global" in link["private_dns_zone_name"]
     assert link["virtual_network_id"].startswith("${azurerm_virtual_network.")
+
+
+def test_endpoint_subnet_follows_the_cluster_subnet(case: tuple[Config, str, Stack]) -> None:
+    config, name, stack = case
+    subnet = stack.resource("azurerm_subnet", "region/network/endpoint_subnet")
+    assert subnet["address_prefixes"] == [config.regions[name].endpoint_subnet]
+    assert subnet["default_outbound_access_enabled"] is False
+    associations = stack.resources("azurerm_subnet_network_security_group_association")
+    assert any("endpoint_subnet" in a["subnet_id"] for a in associations.values())
+
+
+@pytest.mark.parametrize("kind", ["registry", "vault"])
+def test_private_endpoints_for_registry_and_vault(case: tuple[Config, str, Stack], kind: str) -> None:
+    config, name, stack = case
+    endpoint = stack.resource("azurerm_private_endpoint", f"region/endpoints/{kind}_endpoint")
+    assert endpoint["name"] == f"pe-{config.project}-{name}-{kind}"
+    assert endpoint["location"] == name
+    assert "endpoint_subnet" in endpoint["subnet_id"]
+    connection = endpoint["private_service_connection"]
+    assert connection["subresource_names"] == [kind]
+    assert connection["is_manual_connection"] is False
+    target = {"registry": "azurerm_container_registry", "vault": "azurerm_key_vault"}[kind]
+    assert target in connection["private_connection_resource_id"]
+    assert f"{kind}_private_link_zone" in endpoint["private_dns_zone_group"]["private_dns_zone_ids"][0]
+    link = stack.resource(
+        "azurerm_private_dns_zone_virtual_network_link", f"region/endpoints/{kind}_zone_link"
+    )
+    assert link["registration_enabled"] is False
+    assert f"{kind}_private_link_zone" in link["private_dns_zone_name"]

@@ -15,3 +15,7 @@ from pathlib import Path
 _VENV_NODE = Path(sys.executable).parent / "node"
 if _VENV_NODE.exists():
     os.environ.setdefault("JSII_NODE", str(_VENV_NODE))
+
+from dualstack.fastimport import skip_eager_provider_imports  # noqa: E402
+
+skip_eager_provider_imports()

@@ -83,3 +83,22 @@ def first_overlap(
             if overlaps(net, other):
                 found.append((name, net, other_name, other))
     return found
+
+
+def next_subnet(after: Network, prefixlen: int) -> Network:
+    """The first network of ``prefixlen`` that starts right after ``after`` ends."""
+    start = int(after.broadcast_address) + 1
+    if after.version == 4:
+        return ipaddress.IPv4Network((start, prefixlen))
+    return ipaddress.IPv6Network((start, prefixlen))
+
+
+def first_free_subnet(space: Network, prefixlen: int, avoid: Network) -> Network | None:
+    """The first subnet of ``space`` with ``prefixlen`` that does not overlap ``avoid``."""
+    if not space.prefixlen <= prefixlen <= space.max_prefixlen:
+        return None
+    for index in range(1 << (prefixlen - space.prefixlen)):
+        candidate = nth_subnet(space, prefixlen, index)
+        if not overlaps(candidate, avoid):
+            return candidate
+    return None

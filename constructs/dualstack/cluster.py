@@ -51,6 +51,9 @@ MAX_SURGE = "33%"
 SECRET_ROTATION_INTERVAL = "2m"
 """How often the secrets provider re-reads Key Vault secrets."""
 
+MAX_PODS = 250
+"""Pods per node: the CNI Overlay maximum (pod addresses come from the overlay, not the subnet)."""
+
 
 class RegionCluster(Construct):
     """AKS cluster, its user pool, identities and role assignments."""
@@ -147,6 +150,10 @@ class RegionCluster(Construct):
                 vnet_subnet_id=network.cluster_subnet.id,
                 only_critical_addons_enabled=True,
                 os_sku="AzureLinux",
+                os_disk_type="Ephemeral",
+                os_disk_size_gb=settings.system_pool.os_disk_size_gb,
+                host_encryption_enabled=True,
+                max_pods=MAX_PODS,
                 node_public_ip_enabled=False,
                 upgrade_settings=KubernetesClusterDefaultNodePoolUpgradeSettings(max_surge=MAX_SURGE),
                 tags=tags,
@@ -158,6 +165,7 @@ class RegionCluster(Construct):
             self,
             "user_pool",
             name="user",
+            temporary_name_for_rotation="usertmp",
             kubernetes_cluster_id=self.cluster.id,
             mode="User",
             vm_size=settings.user_pool.vm_size,
@@ -167,6 +175,10 @@ class RegionCluster(Construct):
             zones=zones,
             vnet_subnet_id=network.cluster_subnet.id,
             os_sku="AzureLinux",
+            os_disk_type="Ephemeral",
+            os_disk_size_gb=settings.user_pool.os_disk_size_gb,
+            host_encryption_enabled=True,
+            max_pods=MAX_PODS,
             node_public_ip_enabled=False,
             upgrade_settings=KubernetesClusterNodePoolUpgradeSettings(max_surge=MAX_SURGE),
             tags=tags,

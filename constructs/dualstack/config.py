@@ -148,7 +148,21 @@ def _zone(value: int) -> int:
 Zone = Annotated[StrictInt, AfterValidator(_zone)]
 TagKey = Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9_.-]{1,128}$")]
 TagValue = Annotated[StrictStr, Field(max_length=256)]
-VmSize = Annotated[StrictStr, Field(pattern=r"^Standard_[A-Za-z0-9_]{2,40}$")]
+
+
+def _vm_size(value: str) -> str:
+    if not re.fullmatch(r"Standard_[A-Z]+[0-9]+[a-z]*_v[0-9]+", value):
+        raise ValueError("must be an Azure VM size such as Standard_D4ds_v5")
+    family_suffix = re.fullmatch(r"Standard_[A-Z]+[0-9]+([a-z]*)_v[0-9]+", value)
+    if family_suffix is None or "d" not in family_suffix.group(1):
+        raise ValueError(
+            "needs a local temporary disk for the ephemeral OS disk: a size with 'd' after the "
+            "vCPU count, such as Standard_D4ds_v5 or Standard_E8ds_v5"
+        )
+    return value
+
+
+VmSize = Annotated[StrictStr, AfterValidator(_vm_size)]
 Quantity = Annotated[StrictStr, Field(pattern=r"^[0-9]{1,6}(m|Mi|Gi)?$")]
 
 
@@ -212,8 +226,13 @@ class Region(Model):
 
     address_space: AddressSpace
     cluster_subnet: SubnetPrefixes
-    """Default: the first /20 of ``address_space.ipv4`` and the first /64 of
-    ``address_space.ipv6``. Nodes take addresses from it (pods use the overlay)."""
+    """Default: the first /20 of ``address_space.ipv4`` (the first half of a space of /20 or
+    smaller) and the first /64 of ``address_space.ipv6``. Nodes take addresses from it
+    (pods use the overlay)."""
+    endpoint_subnet: IPv4Cidr
+    """IPv4 prefix of the private-endpoint subnet (registry and Key Vault); default: the
+    first /24 of ``address_space.ipv4`` (a quarter of a space of /23 or smaller) that does
+    not overlap ``cluster_subnet.ipv4``. Private endpoints are IPv4 only."""
     zones: tuple[Zone, ...] = (1, 2, 3)
     """Availability zones for every node pool and the zonal resources; at least two."""
     pod_cidrs: tuple[IPv4Cidr, IPv6Cidr] = DEFAULT_POD_CIDRS
@@ -236,11 +255,22 @@ class Region(Model):
                 v4 = cidr.parse_cidr(space["ipv4"], "IPv4")
                 v6 = cidr.parse_cidr(space["ipv6"], "IPv6")
                 data["cluster_subnet"] = {
-                    "ipv4": str(cidr.first_subnet(v4, max(v4.prefixlen, 20))),
+                    "ipv4": str(cidr.first_subnet(v4, 20 if v4.prefixlen < 20 else v4.prefixlen + 1)),
                     "ipv6": str(cidr.first_subnet(v6, 64)),
                 }
             except (KeyError, TypeError, ValueError):
                 pass  # the address_space errors say what is wrong
+        if (
+            "endpoint_subnet" not in data
+            and isinstance(data.get("cluster_subnet"), dict)
+            and isinstance(space, dict)
+        ):
+            with contextlib.suppress(KeyError, TypeError, ValueError):
+                v4 = cidr.parse_cidr(space["ipv4"], "IPv4")
+                cluster = cidr.parse_cidr(data["cluster_subnet"]["ipv4"], "IPv4")
+                free = cidr.first_free_subnet(v4, max(24, v4.prefixlen + 2), cluster)
+                if free is not None:
+                    data["endpoint_subnet"] = str(free)
         if "dns_service_ip" not in data:
             services = data.get("service_cidrs", DEFAULT_SERVICE_CIDRS)
             # On failure the service_cidrs errors say what is wrong.
@@ -282,6 +312,17 @@ class Region(Model):
                         f"{subnet} lies outside address_space.{family} {space}",
                     )
                 )
+        endpoints = cidr.parse_cidr(self.endpoint_subnet, "IPv4")
+        if not cidr.contains(spaces["ipv4"], endpoints):
+            problems.append(
+                ("endpoint_subnet", f"{endpoints} lies outside address_space.ipv4 {spaces['ipv4']}")
+            )
+        if cidr.overlaps(endpoints, cidr.parse_cidr(self.cluster_subnet.ipv4, "IPv4")):
+            problems.append(
+                ("endpoint_subnet", f"{endpoints} overlaps cluster_subnet.ipv4 {self.cluster_subnet.ipv4}")
+            )
+        if not 16 <= endpoints.prefixlen <= 28:
+            problems.append(("endpoint_subnet", f"{endpoints} must be between /16 and /28"))
         nets = self.overlay_ranges()
         for name, net, other_name, other in cidr.first_overlap(
             nets, [(f"address_space.{f}", n) for f, n in spaces.items()]
@@ -339,6 +380,9 @@ class NodePool(Model):
     """Autoscaler lower bound; at least one node per zone is advisable."""
     max_count: Annotated[StrictInt, Field(ge=1, le=1000)]
     """Autoscaler upper bound."""
+    os_disk_size_gb: Annotated[StrictInt, Field(ge=30, le=2048)] = 64
+    """Size of the ephemeral OS disk; it must fit in the VM size's temporary disk
+    (75 GiB on Standard_D2ds_v5, 150 GiB on Standard_D4ds_v5)."""
 
     @model_validator(mode="after")
     def _bounds(self) -> NodePool:

@@ -15,7 +15,7 @@ from cdktf_cdktf_provider_azurerm.container_registry import (
 )
 from cdktf_cdktf_provider_azurerm.data_azurerm_client_config import DataAzurermClientConfig
 from cdktf_cdktf_provider_azurerm.dns_zone import DnsZone
-from cdktf_cdktf_provider_azurerm.key_vault import KeyVault
+from cdktf_cdktf_provider_azurerm.key_vault import KeyVault, KeyVaultNetworkAcls
 from cdktf_cdktf_provider_azurerm.log_analytics_workspace import LogAnalyticsWorkspace
 from cdktf_cdktf_provider_azurerm.private_dns_zone import PrivateDnsZone
 from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
@@ -25,6 +25,17 @@ from dualstack import modes, naming, protection
 from dualstack.config import Config
 from dualstack.naming import IpFamily
 from dualstack.traffic import GlobalTraffic
+
+PRIVATE_LINK_ZONES = {"registry": "privatelink.azurecr.io", "vault": "privatelink.vaultcore.azure.net"}
+"""Private DNS zones that resolve the registry and the vault to their private endpoints."""
+
+
+@dataclass(frozen=True)
+class PrivateLinkZone:
+    resource_id: str
+    """The registry or vault the endpoints connect to."""
+    zone_id: str
+    zone_name: str
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,8 @@ class GlobalRefs:
     key_vault_id: str
     log_analytics_id: str
     traffic_manager_profile_ids: dict[IpFamily, str]
+    private_link_zones: dict[str, PrivateLinkZone]
+    """Per private-endpoint kind (``registry``, ``vault``): the resource and its privatelink zone."""
 
 
 class GlobalServices(Construct):
@@ -80,6 +93,12 @@ class GlobalServices(Construct):
             sku="Premium",
             admin_enabled=False,
             anonymous_pull_enabled=False,
+            # Reached through a private endpoint in every region (RegionEndpoints) only.
+            public_network_access_enabled=False,
+            network_rule_bypass_option="AzureServices",
+            data_endpoint_enabled=True,
+            retention_policy_in_days=7,
+            export_policy_enabled=False,
             zone_redundancy_enabled=True,
             georeplications=[
                 ContainerRegistryGeoreplications(location=region, zone_redundancy_enabled=True, tags=tags)
@@ -100,6 +119,9 @@ class GlobalServices(Construct):
             rbac_authorization_enabled=True,
             purge_protection_enabled=True,
             soft_delete_retention_days=90,
+            # Reached through a private endpoint in every region (RegionEndpoints) only.
+            public_network_access_enabled=False,
+            network_acls=KeyVaultNetworkAcls(default_action="Deny", bypass="AzureServices"),
             tags=tags,
             lifecycle=protect,
         )
@@ -125,6 +147,18 @@ class GlobalServices(Construct):
             tags=tags,
             prevent_destroy=config.prevent_destroy,
         )
+        link_zones = {
+            kind: PrivateDnsZone(
+                self,
+                f"{kind}_private_link_zone",
+                name=name,
+                resource_group_name=group.name,
+                tags=tags,
+                lifecycle=protect,
+            )
+            for kind, name in PRIVATE_LINK_ZONES.items()
+        }
+        targets = {"registry": registry.id, "vault": vault.id}
         self.refs = GlobalRefs(
             resource_group_name=group.name,
             dns_zone_name=zone.name,
@@ -133,4 +167,8 @@ class GlobalServices(Construct):
             key_vault_id=vault.id,
             log_analytics_id=workspace.id,
             traffic_manager_profile_ids={f: p.id for f, p in traffic.profiles.items()},
+            private_link_zones={
+                kind: PrivateLinkZone(resource_id=targets[kind], zone_id=zone.id, zone_name=zone.name)
+                for kind, zone in link_zones.items()
+            },
         )

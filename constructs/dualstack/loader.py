@@ -183,6 +183,7 @@ def format_errors(exc: ValidationError) -> list[str]:
 DERIVED_FIELDS = frozenset(
     {
         "cluster_subnet",
+        "endpoint_subnet",
         "dns_service_ip",
         "location",
         "registry_name",

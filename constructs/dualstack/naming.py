@@ -52,3 +52,15 @@ def node_resource_group(project: str, region: str) -> str:
 
 def control_plane_identity(project: str, region: str) -> str:
     return f"id-{project}-{region}-aks"
+
+
+def endpoint_subnet() -> str:
+    return "snet-endpoints"
+
+
+def private_endpoint(project: str, region: str, kind: str) -> str:
+    return f"pe-{project}-{region}-{kind}"
+
+
+def private_link_dns_link(project: str, region: str, kind: str) -> str:
+    return f"link-{project}-{region}-{kind}"

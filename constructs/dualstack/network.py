@@ -77,6 +77,16 @@ class RegionNetwork(Construct):
             address_prefixes=[region.cluster_subnet.ipv4, region.cluster_subnet.ipv6],
             default_outbound_access_enabled=False,
         )
+        self.endpoint_subnet = Subnet(
+            self,
+            "endpoint_subnet",
+            name=naming.endpoint_subnet(),
+            resource_group_name=rg,
+            virtual_network_name=self.vnet.name,
+            address_prefixes=[region.endpoint_subnet],
+            default_outbound_access_enabled=False,
+            private_endpoint_network_policies="Enabled",
+        )
         self.public_ips: dict[IpFamily, PublicIp] = {
             family: PublicIp(
                 self,
@@ -106,6 +116,12 @@ class RegionNetwork(Construct):
             self,
             "nsg_association",
             subnet_id=self.cluster_subnet.id,
+            network_security_group_id=self.nsg.id,
+        )
+        SubnetNetworkSecurityGroupAssociation(
+            self,
+            "endpoint_nsg_association",
+            subnet_id=self.endpoint_subnet.id,
             network_security_group_id=self.nsg.id,
         )
         PrivateDnsZoneVirtualNetworkLink(

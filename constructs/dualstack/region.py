@@ -1,7 +1,8 @@
 """The region construct: everything one region runs, built from the config.
 
 Children (their ids are part of every Terraform address; renaming one replaces resources):
-``network`` (VNet, subnet, NSG, public IPs), ``cluster`` (AKS, user pool, identities and
+``network`` (VNet, subnets, NSG, public IPs), ``endpoints`` (private endpoints of the
+registry and vault), ``cluster`` (AKS, user pool, identities and
 role assignments) and ``dns`` (Traffic Manager endpoints, public and private records).
 The stack adds ``ingress`` and ``sample_app`` once it has built the cluster's providers
 (providers belong to the stack, never to a reusable construct).
@@ -14,6 +15,7 @@ from dualstack import modes
 from dualstack.cluster import RegionCluster
 from dualstack.config import Config
 from dualstack.dns import RegionDns
+from dualstack.endpoints import RegionEndpoints
 from dualstack.global_services import GlobalRefs
 from dualstack.network import RegionNetwork
 
@@ -43,6 +45,15 @@ class RegionDeployment(Construct):
             global_refs=global_refs,
             tags=tags,
             prevent_destroy=config.prevent_destroy,
+        )
+        self.endpoints = RegionEndpoints(
+            self,
+            "endpoints",
+            project=config.project,
+            region_name=region_name,
+            network=self.network,
+            global_refs=global_refs,
+            tags=tags,
         )
         self.cluster = RegionCluster(
             self,

@@ -36,7 +36,7 @@ from dualstack.ingress import pod_security_labels
 from dualstack.naming import IpFamily
 
 NAMESPACE = "echo"
-IMAGE = "mendhak/http-https-echo:37"
+IMAGE = "mendhak/http-https-echo:37@sha256:f55000d9196bd3c853d384af7315f509d21ffb85de315c26e9874033b9f83e15"
 """Small public echo server; answers with the request's headers and client address."""
 PORT = 8080
 LABELS = {"app.kubernetes.io/name": "echo", "app.kubernetes.io/part-of": "dualstack-sample"}
@@ -53,13 +53,18 @@ def _container() -> DeploymentV1SpecTemplateSpecContainer:
     return DeploymentV1SpecTemplateSpecContainer(
         name="echo",
         image=IMAGE,
+        image_pull_policy="Always",
         port=[DeploymentV1SpecTemplateSpecContainerPort(container_port=PORT, name="http")],
         env=[
             DeploymentV1SpecTemplateSpecContainerEnv(name="HTTP_PORT", value=str(PORT)),
             DeploymentV1SpecTemplateSpecContainerEnv(name="HTTPS_PORT", value="8443"),
         ],
-        resources={"requests": {"cpu": "10m", "memory": "32Mi"}, "limits": {"memory": "128Mi"}},
+        resources={
+            "requests": {"cpu": "10m", "memory": "32Mi"},
+            "limits": {"cpu": "250m", "memory": "128Mi"},
+        },
         readiness_probe={"http_get": {"path": "/", "port": str(PORT)}},
+        liveness_probe={"http_get": {"path": "/", "port": str(PORT)}, "period_seconds": 20},
         security_context={
             "allow_privilege_escalation": False,
             "read_only_root_filesystem": True,

@@ -15,6 +15,7 @@ from pathlib import Path
 from cdktf import App
 
 from dualstack.config import Config
+from dualstack.review.overview import render_overview
 from dualstack.stacks import GLOBAL_STACK, GlobalStack, RegionStack
 
 
@@ -33,6 +34,8 @@ def synthesize(config: Config, outdir: Path) -> list[str]:
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.staging-", dir=outdir.parent))
     try:
         build_app(config, staging).synth()
+        # The reviewer's picture of the topology, replaced together with the stacks.
+        (staging / "overview.md").write_text(render_overview(config), encoding="utf-8")
         _move_into(staging, outdir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

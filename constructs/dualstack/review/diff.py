@@ -4,16 +4,21 @@ change or replace, stack by stack. Pure functions over the JSON; no Azure access
 An item is a resource (``type.name``), a data source (``data.type.name``) or an output
 (``output.name``) of a stack's ``cdk.tf.json``. cdktf records each resource's construct path
 in ``body["//"]["metadata"]["path"]``; the Terraform name carries a hash of that path.
-Two rules follow:
+Three rules follow:
 
-- **Same construct path, different address** (a renamed construct id, a moved construct, a
-  changed type): Terraform destroys the old address and creates the new one. Reported as a
-  replacement ("address changed").
+- **An address only in base, another only in head, and they are the same thing** (the same
+  construct path: a changed type or logical id; or else the same type and Azure name: a
+  renamed or moved construct): Terraform destroys the old address and creates the new one.
+  Reported as a replacement, "address changed", with both construct paths.
 - **Same address, an attribute in :data:`FORCE_NEW` changed**: the provider plans a
   destroy-and-create. Reported as a replacement with the attribute that forces it.
+- Anything else only in base is destroyed, only in head created, changed otherwise updated.
 
 Removing, renaming or replacing a resource of a type in :data:`PROTECTED_TYPES` (it holds
-data, or clients depend on its name or address) raises a loud warning.
+data, or clients depend on its name or address) raises a loud warning. That list is wider
+than the types synthesis guards with ``lifecycle.prevent_destroy`` (``dualstack.protection``):
+it adds the cluster and the VNet. The summary also says whether ``prevent_destroy`` makes
+Terraform refuse a replacement, or no longer applies because the resource block is gone.
 """
 
 from __future__ import annotations
@@ -297,6 +302,10 @@ class Change:
     """Why it matters, for removals and replacements of protected resources."""
     old_path: str | None = None
     """The base construct path of a renamed resource."""
+    guard: Literal["", "refused", "unguarded"] = ""
+    """``lifecycle.prevent_destroy``: "refused" when it makes Terraform refuse this replacement;
+    "unguarded" when the base had it but the resource block is gone (removed or renamed), so
+    it no longer protects anything."""
 
     @property
     def address(self) -> str:
@@ -486,27 +495,21 @@ def diff_stack(name: str, base: dict[str, Any] | None, head: dict[str, Any] | No
     changes: list[Change] = []
     only_old = {a: i for a, i in old.items() if a not in new}
     only_new = {a: i for a, i in new.items() if a not in old}
-    renamed = _renames(only_old, only_new)
-    for old_address, new_address in renamed.items():
+    for old_address, new_address in _renames(only_old, only_new).items():
         before, after = only_old.pop(old_address), only_new.pop(new_address)
         attrs = compare(after.rtype, before.body, after.body)
-        note = _consequence(after)
-        changes.append(Change("resource", "rename", after, old_address, attrs, note, before.construct_path))
+        note, guard = _consequence(after), _unguarded(before)
+        changes.append(
+            Change("resource", "rename", after, old_address, attrs, note, before.construct_path, guard)
+        )
     for item in only_new.values():
         changes.append(Change(item.kind, "add", item))
     for item in only_old.values():
-        changes.append(Change(item.kind, "remove", item, note=_consequence(item)))
+        changes.append(Change(item.kind, "remove", item, note=_consequence(item), guard=_unguarded(item)))
     for address in sorted(set(old) & set(new)):
-        before, after = old[address], new[address]
-        if after.kind == "output":
-            attrs = _output_changes(before.body, after.body)
-        else:
-            attrs = compare(after.rtype, before.body, after.body)
-        if not attrs:
-            continue
-        replace = after.kind == "resource" and any(a.effect == "replace" for a in attrs)
-        action: Action = "replace" if replace else "update"
-        changes.append(Change(after.kind, action, after, None, attrs, _consequence(after) if replace else ""))
+        change = _same_address(old[address], new[address])
+        if change is not None:
+            changes.append(change)
     changes.sort(key=lambda c: (c.address, c.old_address or ""))
     settings = compare("settings", _settings(base), _settings(head))
     if base is None:
@@ -518,6 +521,20 @@ def diff_stack(name: str, base: dict[str, Any] | None, head: dict[str, Any] | No
     if base is None or head is None:
         settings = ()
     return StackDiff(name, status, tuple(changes), settings)
+
+
+def _same_address(before: Item, after: Item) -> Change | None:
+    """An item at the same address on both sides: updated, replaced, or unchanged (None)."""
+    if after.kind == "output":
+        attrs = _output_changes(before.body, after.body)
+    else:
+        attrs = compare(after.rtype, before.body, after.body)
+    if not attrs:
+        return None
+    if after.kind == "resource" and any(a.effect == "replace" for a in attrs):
+        guard: Literal["", "refused"] = "refused" if _prevents_destroy(after) else ""
+        return Change(after.kind, "replace", after, None, attrs, _consequence(after), guard=guard)
+    return Change(after.kind, "update", after, None, attrs)
 
 
 def _renames(only_old: dict[str, Item], only_new: dict[str, Item]) -> dict[str, str]:
@@ -547,6 +564,15 @@ def _by_name(found: dict[str, Item]) -> dict[tuple[str, str], list[str]]:
         if item.display_name:
             out.setdefault((item.rtype, item.display_name), []).append(address)
     return out
+
+
+def _prevents_destroy(item: Item) -> bool:
+    lifecycle = item.body.get("lifecycle")
+    return isinstance(lifecycle, dict) and lifecycle.get("prevent_destroy") is True
+
+
+def _unguarded(before: Item) -> Literal["", "unguarded"]:
+    return "unguarded" if _prevents_destroy(before) else ""
 
 
 def _consequence(item: Item) -> str:

@@ -34,14 +34,21 @@ _STATUS = {
 
 
 def render(report: Report, *, max_chars: int | None = None) -> str:
-    """The whole summary. With ``max_chars``, whole stack sections are left out to fit."""
-    head = _header(report)
-    sections = [_stack_section(s) for s in report.stacks if s.status != "unchanged"]
+    """The whole summary. With ``max_chars``, warning lists are shortened and whole stack
+    sections are left out until it fits; what is left out is said."""
+    shown = [s for s in report.stacks if s.status != "unchanged"]
+    sections = [_stack_section(s) for s in shown]
     if max_chars is None:
-        return "\n".join([head, *sections]).rstrip() + "\n"
+        return "\n".join([_header(report), *sections]).rstrip() + "\n"
+    budget = max_chars - 400
+    head = _header(report)
+    for limit in (20, 10, 5, 0):
+        if len(head) <= budget:
+            break
+        head = _header(report, max_items=limit)
     parts, used, left_out = [head], len(head), []
-    for stack, section in zip([s for s in report.stacks if s.status != "unchanged"], sections, strict=True):
-        if used + len(section) + 400 > max_chars:
+    for stack, section in zip(shown, sections, strict=True):
+        if used + len(section) + 1 > budget:
             left_out.append(stack.name)
             continue
         parts.append(section)
@@ -59,7 +66,7 @@ def render(report: Report, *, max_chars: int | None = None) -> str:
 # --- header: warnings and the overall table ----------------------------------------------
 
 
-def _header(report: Report) -> str:
+def _header(report: Report, *, max_items: int | None = None) -> str:
     lines = [
         "## Infrastructure change summary",
         "",
@@ -77,7 +84,7 @@ def _header(report: Report) -> str:
             f"> **{len(loud)} change(s) destroy or replace something that holds data or that "
             "clients depend on.** Check each one before merging.",
             ">",
-            *(f"> - {_loud_line(stack, change)}" for stack, change in loud),
+            *_capped(_loud_lines(report), max_items),
             "",
         ]
     heads_up = [(s.name, c) for s in report.stacks for c in s.changes if _heads_up(c)]
@@ -86,7 +93,7 @@ def _header(report: Report) -> str:
             "> [!WARNING]",
             f"> **{len(heads_up)} other change(s) re-create a resource or cycle a node pool.**",
             ">",
-            *(f"> - {_heads_up_line(stack, change)}" for stack, change in heads_up),
+            *_capped([f"> - {_heads_up_line(stack, change)}" for stack, change in heads_up], max_items),
             "",
         ]
     lines += [
@@ -103,6 +110,12 @@ def _header(report: Report) -> str:
     return "\n".join(lines)
 
 
+def _capped(lines: list[str], limit: int | None) -> list[str]:
+    if limit is None or len(lines) <= limit:
+        return lines
+    return [*lines[:limit], f"> - … and {len(lines) - limit} more: see the stack details or the full summary"]
+
+
 def _bold_nonzero(n: int) -> str:
     return f"**{n}**" if n else "0"
 
@@ -111,17 +124,34 @@ def _heads_up(change: Change) -> bool:
     return not change.loud and (change.action in ("replace", "rename") or bool(change.rotations))
 
 
+def _loud_lines(report: Report) -> list[str]:
+    """One line per loud change; a removed stack gets one line for all of its resources."""
+    lines = []
+    for stack in report.stacks:
+        if stack.status == "removed" and stack.loud:
+            names = ", ".join(f"`{c.item.display_name or c.address}`" for c in stack.loud)
+            lines.append(
+                f"> - **STACK REMOVED**: `{stack.name}` is no longer synthesized, with {len(stack.loud)} "
+                f"protected resource(s): {names}. `make deploy` does not destroy a stack it no longer "
+                f"knows: its resources keep running, unmanaged, until `cdktf destroy {stack.name}` is "
+                "run from the base. Destroy it first, or keep it."
+            )
+        else:
+            lines += [f"> - {_loud_line(stack.name, change)}" for change in stack.loud]
+    return lines
+
+
 def _loud_line(stack: str, change: Change) -> str:
     what = f"`{stack}`: `{change.address}`{_name(change)}"
     if change.action == "remove":
-        return f"**DESTROYED**: {what} is removed. {_sentence(change.note)}"
+        return f"**DESTROYED**: {what} is removed. {_sentence(change.note)}{_guard(change)}"
     if change.action == "rename":
         return (
             f"**DESTROYED AND RE-CREATED**: `{stack}`: `{change.old_address}` becomes "
-            f"`{change.address}`{_name(change)} ({_moved(change)}). {_sentence(change.note)}"
+            f"`{change.address}`{_name(change)} ({_moved(change)}). {_sentence(change.note)}{_guard(change)}"
         )
     forcing = ", ".join(_inline_attr(a) for a in change.attrs if a.effect == "replace")
-    return f"**REPLACED**: {what}, forced by {forcing}. {_sentence(change.note)}"
+    return f"**REPLACED**: {what}, forced by {forcing}. {_sentence(change.note)}{_guard(change)}"
 
 
 def _heads_up_line(stack: str, change: Change) -> str:
@@ -146,6 +176,17 @@ def _moved(change: Change) -> str:
 
 def _sentence(text: str) -> str:
     return f"If applied, {text}." if text else ""
+
+
+def _guard(change: Change) -> str:
+    if change.guard == "refused":
+        return " `prevent_destroy` is set, so Terraform refuses this plan until it is lifted."
+    if change.guard == "unguarded":
+        return (
+            " `prevent_destroy` does not stop this: it belongs to the resource block, which is gone "
+            "from the configuration."
+        )
+    return ""
 
 
 def _inline_attr(attr: AttrChange) -> str:
