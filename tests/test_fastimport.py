@@ -1,0 +1,82 @@
+"""The fast import path changes nothing but speed, and the process ends cleanly.
+
+``dualstack.fastimport`` registers the provider packages without running their
+``__init__`` (which imports every one of azurerm's 1,527 submodules). These tests prove
+the output is byte-identical to the stock import, that the stock path still works, and
+that a failing synthesis still exits non-zero and leaves earlier output alone.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from synthhelp import CONFIG_DIR, REPO, Synthesized, read_outdir
+
+pytestmark = pytest.mark.cli
+
+
+def _run(args: list[str], outdir: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k not in ("DUALSTACK_CONFIG", "CDKTF_OUTDIR")}
+    environment.update(CDKTF_OUTDIR=str(outdir), DUALSTACK_CONFIG=str(CONFIG_DIR / "default.yaml"), **env)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def test_in_this_process_the_provider_packages_were_not_imported_eagerly() -> None:
+    import cdktf_cdktf_provider_azurerm
+    import cdktf_cdktf_provider_azurerm.resource_group
+
+    # The stock __init__ would have imported all 1,527 submodules.
+    loaded = [m for m in sys.modules if m.startswith("cdktf_cdktf_provider_azurerm.")]
+    assert 0 < len(loaded) < 200, len(loaded)
+    assert not hasattr(cdktf_cdktf_provider_azurerm, "aadb2c_directory")
+
+
+def test_stock_eager_import_gives_byte_identical_output(default_synth: Synthesized, tmp_path: Path) -> None:
+    result = _run(["main.py"], tmp_path / "eager", DUALSTACK_EAGER_IMPORTS="1")
+    assert result.returncode == 0, result.stderr
+    eager = read_outdir(tmp_path / "eager")
+    assert {n: s.text for n, s in eager.stacks.items()} == {
+        n: s.text for n, s in default_synth.stacks.items()
+    }
+
+
+def test_every_stack_file_is_complete_json_once_the_process_has_exited(tmp_path: Path) -> None:
+    result = _run(["main.py"], tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    out = read_outdir(tmp_path / "out")  # parses every stack file listed in the manifest
+    assert set(out.stacks) == {"global", "eastus2", "swedencentral"}
+    for stack in out.stacks.values():
+        assert stack.text.rstrip().endswith("}")
+        assert stack.json["terraform"]["required_providers"]["azurerm"]["version"] == "4.55.0"
+    assert (tmp_path / "out" / "overview.md").read_text().startswith("# Topology")
+
+
+def test_an_error_during_synthesis_exits_nonzero_and_keeps_earlier_output(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "stacks" / "global").mkdir(parents=True)
+    (out / "stacks" / "global" / "cdk.tf.json").write_text('{"earlier": true}\n')
+    failing = (
+        "import sys, dualstack.synth as s\n"
+        "def boom(*a, **k):\n"
+        "    raise RuntimeError('synthesis failed on purpose')\n"
+        "s.build_app = boom\n"
+        "from dualstack.cli import main\n"
+        "sys.exit(main())\n"
+    )
+    result = _run(["-c", failing], out)
+    assert result.returncode != 0
+    assert "synthesis failed on purpose" in result.stderr
+    assert (out / "stacks" / "global" / "cdk.tf.json").read_text() == '{"earlier": true}\n'
+    assert not list(tmp_path.glob(".out.staging-*")), "staging folder left behind"
