@@ -255,11 +255,6 @@ def test_unknown_key_suggests_the_close_match(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (noise): a misspelt required key gives two lines for one mistake, the "
-    "'unknown key ... did you mean' line plus '<key>: is required' for the key it meant",
-)
 def test_misspelt_required_key_is_one_line(tmp_path: Path) -> None:
     assert len(problems(tmp_path, _rename(E, "address_space", "adress_space"))) == 1
 

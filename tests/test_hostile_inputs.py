@@ -217,8 +217,8 @@ CASES: list[Case] = [
         (
             E("ingres", "unknown key; allowed here: "),
             E("ingres", "did you mean 'ingress'?"),
-            E("ingress", "is required"),
         ),
+        # one line: "ingress: is required" is implied by the suggestion and not repeated
     ),
     Case(
         "unknown_key_region",

@@ -75,12 +75,14 @@ def test_each_release_pins_its_own_public_ip_and_waits_for_the_role(case: tuple[
             assert not any(f"ingress_{other}_public_ip" in d for d in release["depends_on"])
 
 
+TRANSLATING = [(s, r) for s, r in CASES if CONFIGS[s].ingress.mode != "dualstack"]
+
+
+@pytest.mark.parametrize(("stem", "region"), TRANSLATING, ids=[f"{s}-{r}" for s, r in TRANSLATING])
 def test_translator_installs_after_the_primary_that_creates_the_class(
-    case: tuple[Config, str, Stack],
+    stem: str, region: str, synthesized_configs: dict[str, Synthesized]
 ) -> None:
-    config, _, stack = case
-    if config.ingress.mode == "dualstack":
-        pytest.skip("one release")
+    config, stack = CONFIGS[stem], synthesized_configs[stem][region]
     primary, translator = EXPECTED_RELEASES[config.ingress.mode]
     releases = _releases(stack)
     assert _address(stack, "helm_release", f"release_{primary}") in releases[translator]["depends_on"]

@@ -161,9 +161,12 @@ def format_errors(exc: ValidationError) -> list[str]:
     """One line per problem: ``<field path>: <message> (got <value>)``."""
     lines = []
     errors = exc.errors(include_url=False)
+    meant = _meant_keys(errors)
     for error in errors:
         if _is_underived(error, errors):
             continue  # a derived value could not be derived; the error it hinges on is listed
+        if error["type"] == "missing" and tuple(error["loc"]) in meant:
+            continue  # the misspelt key's "did you mean" line already names it
         loc = _path(error["loc"])
         original = error.get("ctx", {}).get("error")
         if isinstance(original, FieldProblems):
@@ -254,10 +257,26 @@ def printable(line: str) -> str:
 
 def _unknown_key_message(loc: tuple[int | str, ...]) -> str:
     allowed = _allowed_keys(loc[:-1])
-    key = str(loc[-1])
-    hint = difflib.get_close_matches(key, allowed, n=1)
-    suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+    hint = _close_match(loc)
+    suggestion = f"; did you mean {hint!r}?" if hint else ""
     return f"unknown key; allowed here: {', '.join(allowed)}{suggestion}"
+
+
+def _close_match(loc: tuple[int | str, ...]) -> str | None:
+    hint = difflib.get_close_matches(str(loc[-1]), _allowed_keys(loc[:-1]), n=1)
+    return hint[0] if hint else None
+
+
+def _meant_keys(errors: list[Any]) -> set[tuple[int | str, ...]]:
+    """Locations of the keys that misspelt (unknown) keys most likely meant."""
+    meant = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            loc = tuple(error["loc"])
+            hint = _close_match(loc)
+            if hint:
+                meant.add((*loc[:-1], hint))
+    return meant
 
 
 def _allowed_keys(loc: tuple[int | str, ...]) -> list[str]:
