@@ -1167,11 +1167,6 @@ def test_model_is_frozen(tmp_path: Path, owner: Callable[[Config], Any], attribu
     assert getattr(target, attribute) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (contract): 'values are immutable' holds for attributes only; Config.regions "
-    "and Config.tags are plain dicts, so config.regions[...] = ... changes a loaded config",
-)
 def test_config_mappings_are_immutable(tmp_path: Path) -> None:
     config = load(tmp_path)
     with pytest.raises(TypeError):

@@ -11,13 +11,16 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import re
-from typing import Annotated, Any, Literal
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    PlainSerializer,
     StrictBool,
     StrictInt,
     StrictStr,
@@ -164,6 +167,17 @@ def _vm_size(value: str) -> str:
 
 VmSize = Annotated[StrictStr, AfterValidator(_vm_size)]
 Quantity = Annotated[StrictStr, Field(pattern=r"^[0-9]{1,6}(m|Mi|Gi)?$")]
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+FrozenMapping = Annotated[
+    Mapping[K, V],
+    AfterValidator(lambda value: MappingProxyType(dict(value))),
+    PlainSerializer(dict),
+]
+"""A mapping that cannot be changed after loading (frozen models do not freeze dicts)."""
 
 
 class Model(BaseModel):
@@ -558,14 +572,14 @@ def _not_a_region(name: str) -> str:
 class Config(Model):
     project: ProjectName
     """Short prefix of every resource name (2-10 lowercase letters and digits)."""
-    regions: dict[str, Region]
+    regions: FrozenMapping[str, Region]
     """Regions keyed by Azure region name; one stack each."""
     ingress: Ingress
     dns: Dns
     global_: Global = Field(alias="global")
     cluster: Cluster = Cluster()
     backend: LocalBackend | AzurermBackend = Field(default=LocalBackend(type="local"), discriminator="type")
-    tags: dict[TagKey, TagValue] = {}
+    tags: FrozenMapping[TagKey, TagValue] = Field(default_factory=lambda: MappingProxyType({}))
     """Extra tags on every resource (the product adds ``project`` and ``managed-by``)."""
     prevent_destroy: StrictBool = True
     """true: Terraform refuses any plan that destroys a resource whose loss loses data or
