@@ -189,46 +189,31 @@ class Model(BaseModel):
 # --- region network ----------------------------------------------------------------
 
 
+def _prefix_range(low: int, high: int, why: str = "") -> AfterValidator:
+    """A validator: the CIDR's prefix length lies in ``low..high`` (after the family check)."""
+
+    def check(value: str) -> str:
+        length = ipaddress.ip_network(value).prefixlen
+        if not low <= length <= high:
+            rule = f"exactly /{low}" if low == high else f"between /{low} and /{high}"
+            raise ValueError(f"must be {rule}{why}")
+        return value
+
+    return AfterValidator(check)
+
+
 class AddressSpace(Model):
-    ipv4: IPv4Cidr
+    ipv4: Annotated[IPv4Cidr, _prefix_range(8, 24)]
     """The VNet's IPv4 space (Azure requires IPv4 on every VNet), /8 to /24."""
-    ipv6: IPv6Cidr
+    ipv6: Annotated[IPv6Cidr, _prefix_range(48, 64, " (every IPv6 subnet is a /64)")]
     """The VNet's IPv6 space, /48 to /64; a unique-local (fd00::/8) prefix is usual."""
-
-    @field_validator("ipv4")
-    @classmethod
-    def _ipv4_size(cls, value: str) -> str:
-        if not 8 <= cidr.parse_cidr(value, "IPv4").prefixlen <= 24:
-            raise ValueError("must be between /8 and /24")
-        return value
-
-    @field_validator("ipv6")
-    @classmethod
-    def _ipv6_size(cls, value: str) -> str:
-        if not 48 <= cidr.parse_cidr(value, "IPv6").prefixlen <= 64:
-            raise ValueError("must be between /48 and /64 (every IPv6 subnet is a /64)")
-        return value
 
 
 class SubnetPrefixes(Model):
-    ipv4: IPv4Cidr
+    ipv4: Annotated[IPv4Cidr, _prefix_range(16, 28)]
     """IPv4 prefix of the subnet; /16 to /28."""
-    ipv6: IPv6Cidr
+    ipv6: Annotated[IPv6Cidr, _prefix_range(64, 64, " (Azure's rule for every IPv6 subnet)")]
     """IPv6 prefix of the subnet; Azure requires exactly /64."""
-
-    @field_validator("ipv4")
-    @classmethod
-    def _ipv4_size(cls, value: str) -> str:
-        if not 16 <= cidr.parse_cidr(value, "IPv4").prefixlen <= 28:
-            raise ValueError("must be between /16 and /28")
-        return value
-
-    @field_validator("ipv6")
-    @classmethod
-    def _ipv6_size(cls, value: str) -> str:
-        if cidr.parse_cidr(value, "IPv6").prefixlen != 64:
-            raise ValueError("must be exactly /64 (Azure's rule for every IPv6 subnet)")
-        return value
 
 
 DEFAULT_POD_CIDRS = ("10.244.0.0/16", "fd12:3456:789a::/64")
@@ -243,7 +228,7 @@ class Region(Model):
     """Default: the first /20 of ``address_space.ipv4`` (the first half of a space of /20 or
     smaller) and the first /64 of ``address_space.ipv6``. Nodes take addresses from it
     (pods use the overlay)."""
-    endpoint_subnet: IPv4Cidr
+    endpoint_subnet: Annotated[IPv4Cidr, _prefix_range(16, 28)]
     """IPv4 prefix of the private-endpoint subnet (registry and Key Vault); default: the
     first /24 of ``address_space.ipv4`` (a quarter of a space of /23 or smaller) that does
     not overlap ``cluster_subnet.ipv4``. Private endpoints are IPv4 only."""
@@ -335,8 +320,6 @@ class Region(Model):
             problems.append(
                 ("endpoint_subnet", f"{endpoints} overlaps cluster_subnet.ipv4 {self.cluster_subnet.ipv4}")
             )
-        if not 16 <= endpoints.prefixlen <= 28:
-            problems.append(("endpoint_subnet", f"{endpoints} must be between /16 and /28"))
         nets = self.overlay_ranges()
         for name, net, other_name, other in cidr.first_overlap(
             nets, [(f"address_space.{f}", n) for f, n in spaces.items()]
