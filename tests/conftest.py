@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 import yaml
+from synthhelp import CONFIG_DIR, CONFIG_FILES, Synthesized, synth
+
 from dualstack.config import Config
 from dualstack.loader import load_config
-from synthhelp import CONFIG_DIR, CONFIG_FILES, Synthesized, synth
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -14,10 +14,11 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from synthhelp import REPO
+
 from dualstack.config import Config
 from dualstack.loader import load_config
 from dualstack.regions import ZONAL_REGIONS
-from synthhelp import REPO
 
 
 def _load_tool() -> ModuleType:

@@ -15,10 +15,11 @@ from typing import Any
 
 import pytest
 import yaml
+from pydantic import ValidationError
+
 from dualstack import modes
 from dualstack.config import Config, Ingress
 from dualstack.loader import DEFAULT_CONFIG, MAX_CONFIG_BYTES, ConfigError, load_config
-from pydantic import ValidationError
 
 DEFAULT: dict[str, Any] = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
 
@@ -995,7 +996,7 @@ def test_azurerm_backend_loads(tmp_path: Path) -> None:
     backend = load(tmp_path, {"backend": VALID_AZURERM}).backend
     assert backend.type == "azurerm"
     assert backend.storage_account_name == "contosotfstate"  # type: ignore[union-attr]
-    assert backend.key_prefix == "dualstack/"  # type: ignore[union-attr]
+    assert backend.key_prefix is None  # type: ignore[union-attr]  # stacks use "<project>/"
 
 
 def test_backend_defaults_to_local(tmp_path: Path) -> None:
@@ -1114,13 +1115,30 @@ def test_explicit_private_zone_name_is_kept(tmp_path: Path) -> None:
     assert dns.app_name == "app"
 
 
-def test_global_location_defaults_to_first_region(tmp_path: Path) -> None:
-    assert load(tmp_path).global_.location == "eastus2"
-
+def test_global_location_is_required_and_never_follows_region_order(tmp_path: Path) -> None:
     def swap(data: dict[str, Any]) -> None:
         data["regions"] = dict(reversed(list(data["regions"].items())))
 
-    assert load(tmp_path, swap).global_.location == "swedencentral"
+    assert load(tmp_path, swap).global_.location == "eastus2"  # as written, whatever the order
+
+    def drop(data: dict[str, Any]) -> None:
+        del data["global"]["location"]
+
+    assert problems(tmp_path, drop) == ["global.location: is required"]
+
+
+@pytest.mark.parametrize(
+    ("pods", "reserved"), [("172.30.0.0/16", "172.30.0.0/16"), ("169.254.0.0/16", "169.254.0.0/16")]
+)
+def test_overlay_ranges_must_avoid_aks_reserved_ranges(tmp_path: Path, pods: str, reserved: str) -> None:
+    line = one_problem(tmp_path, {f"{E}.pod_cidrs": [pods, "fd12:3456:789a::/64"]})
+    assert line == f"{E}.pod_cidrs[0]: {pods} overlaps {reserved}, which AKS reserves"
+
+
+@pytest.mark.parametrize("version", ["1.28", "1.10"])
+def test_kubernetes_version_must_be_recent_enough(tmp_path: Path, version: str) -> None:
+    line = one_problem(tmp_path, {"cluster.kubernetes_version": version})
+    assert line.startswith("cluster.kubernetes_version: must be 1.29 or later"), line
 
 
 def test_explicit_global_location(tmp_path: Path) -> None:

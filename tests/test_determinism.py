@@ -7,8 +7,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from dualstack.loader import load_config
 from synthhelp import CONFIG_DIR, REPO, Synthesized, synth
+
+from dualstack.loader import load_config
 
 
 def test_two_syntheses_are_byte_identical(default_synth: Synthesized, tmp_path: Path) -> None:
@@ -32,7 +33,7 @@ def test_output_holds_no_machine_or_checkout_specific_path(any_synth: Synthesize
 def test_local_state_path_is_relative_and_outside_the_output(default_synth: Synthesized) -> None:
     for name, stack in default_synth.stacks.items():
         path = stack.json["terraform"]["backend"]["local"]["path"]
-        assert path == f"../../../terraform.{name}.tfstate"
+        assert path == f"../../../terraform.contoso.{name}.tfstate"  # project in the name: no sharing
         # Relative to the stack's working directory, so it lands beside the output folder,
         # where re-synthesis never touches it.
         resolved = (default_synth.outdir / "stacks" / name / path).resolve()
@@ -47,7 +48,7 @@ def test_remote_backend_has_one_key_per_stack_and_entra_auth(
     for name, stack in out.stacks.items():
         backend = stack.json["terraform"]["backend"]["azurerm"]
         assert backend["use_azuread_auth"] is True
-        assert backend["key"] == f"dualstack/{name}.tfstate"
+        assert backend["key"] == f"fabrikam/{name}.tfstate"  # default prefix: the project
         assert "access_key" not in backend and "sas_token" not in backend
         keys.add(backend["key"])
     assert len(keys) == len(out.stacks)

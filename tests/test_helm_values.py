@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from dualstack import helm_values
 from dualstack.config import Ingress
 from dualstack.ingress import release_specs
@@ -41,11 +42,12 @@ def test_translating_modes_have_one_release_per_family(mode: str, primary: str, 
 
 
 @pytest.mark.parametrize("mode", ["nat64", "nat46"])
-def test_only_the_primary_owns_the_class_and_reports_status(mode: str) -> None:
+def test_no_release_owns_the_class_and_only_the_primary_reports_status(mode: str) -> None:
     specs = list(_specs(mode).values())
     primary, translator = (_controller(s) for s in specs)
-    assert primary["ingressClass"] == {"name": "nginx", "create": True, "setAsDefaultIngress": True}
-    assert translator["ingressClass"] == {"name": "nginx", "create": False, "setAsDefaultIngress": False}
+    # Terraform owns the IngressClass, so a mode switch never moves it between releases.
+    for controller in (primary, translator):
+        assert controller["ingressClass"] == {"name": "nginx", "create": False, "setAsDefaultIngress": False}
     assert primary["reportIngressStatus"]["enable"] is True
     assert translator["reportIngressStatus"]["enable"] is False
     locks = {c["reportIngressStatus"]["leaderElectionLockName"] for c in (primary, translator)}
@@ -60,7 +62,8 @@ def test_dualstack_mode_is_one_release_with_both_public_ips() -> None:
     assert service["ipFamilies"] == ["IPv4", "IPv6"]
     assert service["annotations"][helm_values.PIP_NAME] == "pip-v4"
     assert service["annotations"][helm_values.PIP_NAME_IPV6] == "pip-v6"
-    assert _controller(specs["dual"])["ingressClass"]["create"] is True
+    assert _controller(specs["dual"])["ingressClass"]["create"] is False
+    assert _controller(specs["dual"])["reportIngressStatus"]["enable"] is True
 
 
 @pytest.mark.parametrize(("mode", "left"), [("nat64", ["ipv4"]), ("nat46", ["ipv6"])])

@@ -99,6 +99,7 @@ def _minimal(**replace: str) -> str:
         "      ipv6: fd8e:4a1f:2c00:100::/56",
         "ingress": "ingress:\n  mode: nat64",
         "dns": "dns:\n  zone_name: dualstack.contoso.com",
+        "global": "global:\n  location: eastus2",
     }
     lines.update(replace)
     return "\n".join(lines.values()) + "\n"
@@ -155,8 +156,9 @@ def make_huge_string(folder: Path) -> Path:
 
 
 def make_huge_number(folder: Path) -> Path:
-    text = "# log_retention_days is a 5,000-digit number\n" + _minimal() + "global:\n"
-    text += "  log_retention_days: " + "9" * 5000 + "\n"
+    text = "# log_retention_days is a 5,000-digit number\n" + _minimal(
+        **{"global": "global:\n  location: eastus2\n  log_retention_days: " + "9" * 5000}
+    )
     return _write(folder, "long-number.yaml", text)
 
 

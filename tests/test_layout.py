@@ -11,11 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import dualstack
+import constructs
 import pytest
 from synthhelp import REPO
 
-import constructs
+import dualstack
 
 PROBE = (
     "import constructs, dualstack, sys; "

@@ -12,11 +12,12 @@ from typing import Any
 
 import pytest
 import yaml
+from synthhelp import CONFIG_DIR, CONFIG_FILES, REPO, Synthesized
+
 from dualstack import modes, naming
 from dualstack.config import Config
 from dualstack.loader import load_config
 from dualstack.review.overview import app_fqdn, region_fqdn, render_overview, traffic_manager_profile
-from synthhelp import CONFIG_DIR, CONFIG_FILES, REPO, Synthesized
 
 NODE = re.compile(r"^\s*(\w+)(\[\"|\(\[\")", re.MULTILINE)
 EDGE = re.compile(r"^\s*(\w+) (-->|-\.->|==>)\|\"([^\"]*)\"\| (\w+)$", re.MULTILINE)

@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from synthhelp import CONFIG_FILES, REPO, Synthesized
+
 from dualstack.loader import load_config
 from dualstack.protection import PROTECTED_TYPES
-from synthhelp import CONFIG_FILES, REPO, Synthesized
 
 CONFIGS = {p.stem: load_config(p) for p in CONFIG_FILES}
 ADDRESS_DIR = REPO / "tests" / "addresses"

@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from dualstack.loader import load_config
 from synthhelp import CONFIG_FILES, Synthesized
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
+
+from dualstack.loader import load_config
 
 CASES = [(p.stem, stack) for p in CONFIG_FILES for stack in ["global", *load_config(p).regions]]
 

@@ -7,9 +7,10 @@ import re
 from typing import Any
 
 import pytest
+from synthhelp import CONFIG_FILES, Stack, Synthesized
+
 from dualstack.config import Config
 from dualstack.loader import load_config
-from synthhelp import CONFIG_FILES, Stack, Synthesized
 
 CONFIGS = {p.stem: load_config(p) for p in CONFIG_FILES}
 CASES = [(stem, region) for stem, config in CONFIGS.items() for region in config.regions]
@@ -154,7 +155,12 @@ def test_role_assignments_principal_scope_and_role(case: tuple[Config, str, Stac
         "control_plane_network_contributor": (
             "Network Contributor",
             "${azurerm_user_assigned_identity.region_cluster_control_plane_identity",
-            "${azurerm_resource_group.region_network_resource_group",
+            "${azurerm_resource_group.region_network_ingress_resource_group",
+        ),
+        "control_plane_subnet_network_contributor": (
+            "Network Contributor",
+            "${azurerm_user_assigned_identity.region_cluster_control_plane_identity",
+            "${azurerm_subnet.region_network_cluster_subnet",
         ),
         "kubelet_acr_pull": (
             "AcrPull",
@@ -177,18 +183,21 @@ def test_role_assignments_principal_scope_and_role(case: tuple[Config, str, Stac
         assert roles[name]["role_definition_name"] == role, name
         assert roles[name]["principal_id"].startswith(principal), name
         assert roles[name]["scope"].startswith(scope), name
-        # Never the subscription: every scope is one resource or resource group.
-        assert not re.fullmatch(r"/subscriptions/[^/]+", roles[name]["scope"])
+        # Every scope is a reference to one resource or resource group, never a literal
+        # subscription or management-group path.
+        assert roles[name]["scope"].startswith("${") and "/subscriptions/" not in roles[name]["scope"]
 
 
 def test_network_contributor_is_assigned_before_the_cluster_exists(case: tuple[Config, str, Stack]) -> None:
     _, _, stack = case
-    (role_key,) = [
+    keys = [
         k
         for k, r in stack.json["resource"]["azurerm_role_assignment"].items()
         if r["role_definition_name"] == "Network Contributor"
     ]
-    assert f"azurerm_role_assignment.{role_key}" in _cluster(stack)["depends_on"]
+    assert len(keys) == 2
+    for key in keys:
+        assert f"azurerm_role_assignment.{key}" in _cluster(stack)["depends_on"]
 
 
 @pytest.mark.parametrize("provider", ["kubernetes", "helm"])

@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 import yaml
+from synthhelp import CONFIG_FILES, Stack, Synthesized
+
 from dualstack import modes
 from dualstack.config import Config
 from dualstack.loader import load_config
-from synthhelp import CONFIG_FILES, Stack, Synthesized
 
 CONFIGS = {p.stem: load_config(p) for p in CONFIG_FILES}
 CASES = [(stem, region) for stem, config in CONFIGS.items() for region in config.regions]
@@ -61,7 +62,7 @@ def test_each_release_pins_its_own_public_ip_and_waits_for_the_role(case: tuple[
         if kind == "dual":
             assert "ingress_ipv6_public_ip" in annotations["service.beta.kubernetes.io/azure-pip-name-ipv6"]
         assert (
-            "region_network_resource_group"
+            "region_network_ingress_resource_group"
             in annotations["service.beta.kubernetes.io/azure-load-balancer-resource-group"]
         )
         assert service["externalTrafficPolicy"] == "Local"
@@ -86,8 +87,18 @@ def test_translator_installs_after_the_primary_that_creates_the_class(
     primary, translator = EXPECTED_RELEASES[config.ingress.mode]
     releases = _releases(stack)
     assert _address(stack, "helm_release", f"release_{primary}") in releases[translator]["depends_on"]
-    assert yaml.safe_load(releases[primary]["values"][0])["controller"]["ingressClass"]["create"] is True
-    assert yaml.safe_load(releases[translator]["values"][0])["controller"]["ingressClass"]["create"] is False
+    ingress_class = _address(stack, "kubernetes_ingress_class_v1", "ingress/ingress_class")
+    for kind in (primary, translator):
+        assert ingress_class in releases[kind]["depends_on"]
+        assert yaml.safe_load(releases[kind]["values"][0])["controller"]["ingressClass"]["create"] is False
+
+
+def test_terraform_owns_the_one_default_ingress_class(case: tuple[Config, str, Stack]) -> None:
+    _, _, stack = case
+    (ingress_class,) = stack.resources("kubernetes_ingress_class_v1").values()
+    assert ingress_class["metadata"]["name"] == "nginx"
+    assert ingress_class["metadata"]["annotations"] == {"ingressclass.kubernetes.io/is-default-class": "true"}
+    assert ingress_class["spec"]["controller"] == "nginx.org/ingress-controller"
 
 
 def test_namespaces_carry_pod_security_labels(case: tuple[Config, str, Stack]) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from synthhelp import CONFIG_FILES, Stack, Synthesized
+
 from dualstack import modes
 from dualstack.config import Config
 from dualstack.loader import load_config
-from synthhelp import CONFIG_FILES, Stack, Synthesized
 
 CONFIGS = {p.stem: load_config(p) for p in CONFIG_FILES}
 CASES = [(stem, region) for stem, config in CONFIGS.items() for region in config.regions]
@@ -130,9 +131,19 @@ def test_private_endpoints_for_registry_and_vault(case: tuple[Config, str, Stack
     assert connection["is_manual_connection"] is False
     target = {"registry": "azurerm_container_registry", "vault": "azurerm_key_vault"}[kind]
     assert target in connection["private_connection_resource_id"]
-    assert f"{kind}_private_link_zone" in endpoint["private_dns_zone_group"]["private_dns_zone_ids"][0]
+    zone_address = f"azurerm_private_dns_zone.region_endpoints_{kind}_zone_"
+    assert endpoint["private_dns_zone_group"]["private_dns_zone_ids"][0].startswith("${" + zone_address)
+    # One privatelink zone per region, linked to this VNet only: the region VNets are not
+    # peered, so a shared zone would point every region at one region's endpoint.
+    zone = stack.resource("azurerm_private_dns_zone", f"region/endpoints/{kind}_zone")
+    assert (
+        zone["name"]
+        == {"registry": "privatelink.azurecr.io", "vault": "privatelink.vaultcore.azure.net"}[kind]
+    )
+    assert "region_network_resource_group" in zone["resource_group_name"]
     link = stack.resource(
         "azurerm_private_dns_zone_virtual_network_link", f"region/endpoints/{kind}_zone_link"
     )
     assert link["registration_enabled"] is False
-    assert f"{kind}_private_link_zone" in link["private_dns_zone_name"]
+    assert link["private_dns_zone_name"].startswith("${" + zone_address)
+    assert link["virtual_network_id"].startswith("${azurerm_virtual_network.region_network_vnet")

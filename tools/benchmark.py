@@ -131,6 +131,7 @@ def region_config(count: int) -> dict[str, Any]:
         "regions": regions,
         "ingress": {"mode": "nat64"},
         "dns": {"zone_name": "bench.example.com"},
+        "global": {"location": next(iter(regions))},
     }
 
 

@@ -184,11 +184,13 @@ def find_stacks(outdir: Path) -> dict[str, Path]:
     manifest = outdir / "manifest.json"
     if manifest.is_file():
         listed = list(json.loads(manifest.read_text()).get("stacks", {}))
-        if set(listed) != set(found):
+        missing = sorted(set(listed) - set(found))
+        if missing:
             raise ScanError(
-                f"{outdir}: manifest.json lists stacks {sorted(listed)} but stacks/*/cdk.tf.json "
-                f"holds {sorted(found)}"
+                f"{outdir}: manifest.json lists stacks {missing} that have no stacks/<stack>/cdk.tf.json"
             )
+        # Folders of stacks that are no longer in the manifest (a removed region) are
+        # leftovers that synthesis keeps on purpose; they are not part of this output.
         found = {name: found[name] for name in listed}
     if not found:
         raise ScanError(f"{outdir}: no stacks/<stack>/cdk.tf.json found")

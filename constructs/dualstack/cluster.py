@@ -2,9 +2,9 @@
 
 Identity and access, all least privilege:
 
-- a user-assigned control-plane identity holds Network Contributor on the region's
-  resource group (the ingress public IPs and the cluster subnet live there), assigned
-  *before* the cluster is created (``depends_on``);
+- a user-assigned control-plane identity holds Network Contributor on the ingress
+  resource group (only the ingress public IPs live there) and on the cluster subnet,
+  assigned *before* the cluster is created (``depends_on``);
 - the kubelet identity holds AcrPull on the global registry;
 - the Key Vault secrets provider's identity holds Key Vault Secrets User on the vault;
 - Entra ID with Azure RBAC authorizes every Kubernetes call; local accounts are off, so
@@ -38,8 +38,8 @@ from cdktf_cdktf_provider_azurerm.kubernetes_cluster_node_pool import (
 )
 from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIdentity
-
 from constructs import Construct
+
 from dualstack import naming, roles
 from dualstack.config import Cluster, Region
 from dualstack.global_services import GlobalRefs
@@ -85,11 +85,20 @@ class RegionCluster(Construct):
         network_role = RoleAssignment(
             self,
             "control_plane_network_contributor",
-            scope=rg.id,
+            scope=network.ingress_resource_group.id,
             role_definition_name=roles.NETWORK_CONTRIBUTOR,
             principal_id=self.identity.principal_id,
             principal_type="ServicePrincipal",
-            description="AKS control plane: attach ingress public IPs, join the cluster subnet",
+            description="AKS control plane: attach the ingress public IPs to the cluster load balancer",
+        )
+        subnet_role = RoleAssignment(
+            self,
+            "control_plane_subnet_network_contributor",
+            scope=network.cluster_subnet.id,
+            role_definition_name=roles.NETWORK_CONTRIBUTOR,
+            principal_id=self.identity.principal_id,
+            principal_type="ServicePrincipal",
+            description="AKS control plane: join nodes and load balancers to the cluster subnet",
         )
         self.network_role = network_role
         zones = [str(z) for z in region.zones]
@@ -159,7 +168,7 @@ class RegionCluster(Construct):
                 tags=tags,
             ),
             tags=tags,
-            depends_on=[network_role],
+            depends_on=[network_role, subnet_role],
         )
         self.user_pool = KubernetesClusterNodePool(
             self,

@@ -216,6 +216,11 @@ class SubnetPrefixes(Model):
     """IPv6 prefix of the subnet; Azure requires exactly /64."""
 
 
+AKS_RESERVED_RANGES = tuple(
+    ipaddress.ip_network(r) for r in ("169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24")
+)
+"""Ranges AKS uses itself; pod and service ranges must not overlap them (AKS docs)."""
+
 DEFAULT_POD_CIDRS = ("10.244.0.0/16", "fd12:3456:789a::/64")
 DEFAULT_SERVICE_CIDRS = ("10.0.0.0/16", "fd12:3456:789a:1::/108")
 
@@ -329,6 +334,10 @@ class Region(Model):
             for other_name, other in nets[i + 1 :]:
                 if cidr.overlaps(net, other):
                     problems.append((name, f"{net} overlaps {other_name} {other}"))
+        for name, net in nets:
+            for reserved in AKS_RESERVED_RANGES:
+                if cidr.overlaps(net, reserved):
+                    problems.append((name, f"{net} overlaps {reserved}, which AKS reserves"))
         problems.extend(self._dns_service_ip_problems(nets[2][1]))
         if problems:
             raise FieldProblems(problems)
@@ -368,6 +377,18 @@ _FAMILY: dict[str, cidr.Family] = {"ipv4": "IPv4", "ipv6": "IPv6"}
 
 
 # --- cluster ---------------------------------------------------------------------
+
+
+MIN_KUBERNETES_MINOR = 29
+"""Cilium on AKS and dual-stack LoadBalancer Services with both public IPs need 1.29 or later."""
+
+
+def _supported_minor(value: str) -> str:
+    if int(value.split(".")[1]) < MIN_KUBERNETES_MINOR:
+        raise ValueError(
+            f"must be 1.{MIN_KUBERNETES_MINOR} or later (Cilium data plane, dual-stack Services)"
+        )
+    return value
 
 
 class NodePool(Model):
@@ -425,7 +446,9 @@ class MaintenanceWindow(Model):
 
 
 class Cluster(Model):
-    kubernetes_version: Annotated[StrictStr, Field(pattern=r"^1\.[0-9]{2}$")] = "1.33"
+    kubernetes_version: Annotated[
+        StrictStr, Field(pattern=r"^1\.[0-9]{2}$"), AfterValidator(_supported_minor)
+    ] = "1.35"
     """Kubernetes minor version; AKS applies patch releases of it automatically."""
     sku_tier: Literal["Standard", "Premium"] = "Standard"
     """Control-plane tier; Standard carries the uptime SLA (Free has none)."""
@@ -519,8 +542,9 @@ class Dns(Model):
 
 class Global(Model):
     location: StrictStr
-    """Region of the global resource group, registry home and Key Vault; default: the
-    first region listed."""
+    """Region of the global resource group, registry home, Key Vault and workspace.
+    Required: changing it replaces all of them, so it is never derived from the order of
+    ``regions``."""
     registry_name: RegistryName
     """Container registry name, globally unique in Azure; default ``<project>dualstackacr``."""
     key_vault_name: KeyVaultName
@@ -539,8 +563,9 @@ class AzurermBackend(Model):
     resource_group_name: Annotated[StrictStr, Field(pattern=r"^[-\w.()]{1,90}$")]
     storage_account_name: Annotated[StrictStr, Field(pattern=r"^[a-z0-9]{3,24}$")]
     container_name: Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")]
-    key_prefix: Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9/_.-]{0,100}$")] = "dualstack/"
-    """State key of a stack: ``<key_prefix><stack>.tfstate``; Entra ID auth, no keys."""
+    key_prefix: Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9/_.-]{0,100}$")] | None = None
+    """State key of a stack: ``<key_prefix><stack>.tfstate``; default ``<project>/``, so two
+    projects never share a state blob. Entra ID auth, no keys."""
 
 
 def _not_a_region(name: str) -> str:
@@ -578,12 +603,9 @@ class Config(Model):
             return data
         data = dict(data)
         project = data.get("project")
-        regions = data.get("regions")
         glob = data.get("global", {})
         if isinstance(glob, dict):
             glob = dict(glob)
-            if isinstance(regions, dict) and regions and "location" not in glob:
-                glob["location"] = next(iter(regions))
             if _valid(_project, project):
                 glob.setdefault("registry_name", f"{project}dualstackacr")
                 glob.setdefault("key_vault_name", f"kv-{project}-dualstack")

@@ -13,8 +13,8 @@ from cdktf_cdktf_provider_azurerm.private_dns_a_record import PrivateDnsARecord
 from cdktf_cdktf_provider_azurerm.private_dns_aaaa_record import PrivateDnsAaaaRecord
 from cdktf_cdktf_provider_azurerm.public_ip import PublicIp
 from cdktf_cdktf_provider_azurerm.traffic_manager_external_endpoint import TrafficManagerExternalEndpoint
-
 from constructs import Construct
+
 from dualstack.global_services import GlobalRefs
 from dualstack.naming import IpFamily
 from dualstack.traffic import DNS_TTL

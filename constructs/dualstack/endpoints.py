@@ -1,12 +1,16 @@
 """Private endpoints of the global registry and Key Vault in one region.
 
 Both have public network access off; the cluster pulls images and reads secrets through
-these endpoints, resolved by the global privatelink zones linked to this region's VNet.
-The endpoint lives in the region stack (regions may reference global, never the reverse).
+these endpoints. Each region owns its own ``privatelink.*`` zones, linked only to its own
+VNet: the region VNets are not peered, and one zone shared by the endpoints of several
+regions would hold one A record per name, overwritten by whichever region applied last
+(Azure's private endpoint DNS guidance). The endpoints live in the region stack (regions
+may reference global, never the reverse).
 """
 
 from __future__ import annotations
 
+from cdktf_cdktf_provider_azurerm.private_dns_zone import PrivateDnsZone
 from cdktf_cdktf_provider_azurerm.private_dns_zone_virtual_network_link import (
     PrivateDnsZoneVirtualNetworkLink,
 )
@@ -15,15 +19,18 @@ from cdktf_cdktf_provider_azurerm.private_endpoint import (
     PrivateEndpointPrivateDnsZoneGroup,
     PrivateEndpointPrivateServiceConnection,
 )
-
 from constructs import Construct
-from dualstack import naming
+
+from dualstack import naming, protection
 from dualstack.global_services import GlobalRefs
 from dualstack.network import RegionNetwork
 
+PRIVATE_LINK_ZONES = {"registry": "privatelink.azurecr.io", "vault": "privatelink.vaultcore.azure.net"}
+"""The private DNS zone that resolves each sub-resource to its private endpoint."""
+
 
 class RegionEndpoints(Construct):
-    """One private endpoint and one privatelink zone link per kind (registry, vault)."""
+    """Per kind (registry, vault): a privatelink zone linked to this VNet, and the endpoint."""
 
     def __init__(
         self,
@@ -35,16 +42,25 @@ class RegionEndpoints(Construct):
         network: RegionNetwork,
         global_refs: GlobalRefs,
         tags: dict[str, str],
+        prevent_destroy: bool,
     ) -> None:
         super().__init__(scope, id_)
         self.endpoints: dict[str, PrivateEndpoint] = {}
-        for kind, target in sorted(global_refs.private_link_zones.items()):
+        for kind, target in sorted(global_refs.private_link_targets.items()):
+            zone = PrivateDnsZone(
+                self,
+                f"{kind}_zone",
+                name=PRIVATE_LINK_ZONES[kind],
+                resource_group_name=network.resource_group.name,
+                tags=tags,
+                lifecycle=protection.lifecycle(prevent_destroy),
+            )
             PrivateDnsZoneVirtualNetworkLink(
                 self,
                 f"{kind}_zone_link",
                 name=naming.private_link_dns_link(project, region_name, kind),
-                resource_group_name=global_refs.resource_group_name,
-                private_dns_zone_name=target.zone_name,
+                resource_group_name=network.resource_group.name,
+                private_dns_zone_name=zone.name,
                 virtual_network_id=network.vnet.id,
                 registration_enabled=False,
                 tags=tags,
@@ -58,12 +74,12 @@ class RegionEndpoints(Construct):
                 subnet_id=network.endpoint_subnet.id,
                 private_service_connection=PrivateEndpointPrivateServiceConnection(
                     name=naming.private_endpoint(project, region_name, kind),
-                    private_connection_resource_id=target.resource_id,
+                    private_connection_resource_id=target,
                     subresource_names=[kind],
                     is_manual_connection=False,
                 ),
                 private_dns_zone_group=PrivateEndpointPrivateDnsZoneGroup(
-                    name=kind, private_dns_zone_ids=[target.zone_id]
+                    name=kind, private_dns_zone_ids=[zone.id]
                 ),
                 tags=tags,
             )

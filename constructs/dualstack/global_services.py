@@ -19,23 +19,12 @@ from cdktf_cdktf_provider_azurerm.key_vault import KeyVault, KeyVaultNetworkAcls
 from cdktf_cdktf_provider_azurerm.log_analytics_workspace import LogAnalyticsWorkspace
 from cdktf_cdktf_provider_azurerm.private_dns_zone import PrivateDnsZone
 from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
-
 from constructs import Construct
+
 from dualstack import modes, naming, protection
 from dualstack.config import Config
 from dualstack.naming import IpFamily
 from dualstack.traffic import GlobalTraffic
-
-PRIVATE_LINK_ZONES = {"registry": "privatelink.azurecr.io", "vault": "privatelink.vaultcore.azure.net"}
-"""Private DNS zones that resolve the registry and the vault to their private endpoints."""
-
-
-@dataclass(frozen=True)
-class PrivateLinkZone:
-    resource_id: str
-    """The registry or vault the endpoints connect to."""
-    zone_id: str
-    zone_name: str
 
 
 @dataclass(frozen=True)
@@ -49,8 +38,8 @@ class GlobalRefs:
     key_vault_id: str
     log_analytics_id: str
     traffic_manager_profile_ids: dict[IpFamily, str]
-    private_link_zones: dict[str, PrivateLinkZone]
-    """Per private-endpoint kind (``registry``, ``vault``): the resource and its privatelink zone."""
+    private_link_targets: dict[str, str]
+    """Per private-endpoint sub-resource (``registry``, ``vault``): the resource it belongs to."""
 
 
 class GlobalServices(Construct):
@@ -147,17 +136,6 @@ class GlobalServices(Construct):
             tags=tags,
             prevent_destroy=config.prevent_destroy,
         )
-        link_zones = {
-            kind: PrivateDnsZone(
-                self,
-                f"{kind}_private_link_zone",
-                name=name,
-                resource_group_name=group.name,
-                tags=tags,
-                lifecycle=protect,
-            )
-            for kind, name in PRIVATE_LINK_ZONES.items()
-        }
         targets = {"registry": registry.id, "vault": vault.id}
         self.refs = GlobalRefs(
             resource_group_name=group.name,
@@ -167,8 +145,5 @@ class GlobalServices(Construct):
             key_vault_id=vault.id,
             log_analytics_id=workspace.id,
             traffic_manager_profile_ids={f: p.id for f, p in traffic.profiles.items()},
-            private_link_zones={
-                kind: PrivateLinkZone(resource_id=targets[kind], zone_id=zone.id, zone_name=zone.name)
-                for kind, zone in link_zones.items()
-            },
+            private_link_targets=targets,
         )

@@ -18,6 +18,8 @@ CHART_REPOSITORY = "oci://ghcr.io/nginx/charts"
 CHART_NAME = "nginx-ingress"
 INGRESS_CLASS = "nginx"
 """The one IngressClass every release serves; applications declare one Ingress with it."""
+INGRESS_CONTROLLER = "nginx.org/ingress-controller"
+"""The ``spec.controller`` of the F5 NGINX Ingress Controller's IngressClass."""
 NAMESPACE = "ingress-nginx"
 HEALTH_PATH = "/nginx-health"
 """Answered with 200 on port 80 by the controller's default server: the Traffic Manager probe."""
@@ -38,7 +40,7 @@ class ReleaseSpec:
 
     kind: ReleaseKind
     primary: bool
-    """Creates the IngressClass and reports Ingress status (exactly one release per region)."""
+    """Reports Ingress status (exactly one release per region: the native family's)."""
     scaling: IngressFamily
     pip_names: dict[str, str]
     """Public IP name per family (``ipv4``/``ipv6``) that this release's Service uses."""
@@ -76,11 +78,10 @@ def controller_values(spec: ReleaseSpec) -> dict[str, Any]:
     scaling = spec.scaling
     return {
         "kind": "deployment",
-        "ingressClass": {
-            "name": INGRESS_CLASS,
-            "create": spec.primary,
-            "setAsDefaultIngress": spec.primary,
-        },
+        # The IngressClass belongs to Terraform (RegionIngress), not to a release: a release
+        # that owned it would delete it on uninstall, and a mode switch that moved
+        # ownership between releases would fail on Helm's ownership check.
+        "ingressClass": {"name": INGRESS_CLASS, "create": False, "setAsDefaultIngress": False},
         "reportIngressStatus": {
             "enable": spec.primary,
             "enableLeaderElection": True,

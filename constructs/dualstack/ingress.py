@@ -1,8 +1,8 @@
 """The region's ingresses: F5 NGINX Ingress Controller releases per the ingress mode.
 
 nat64 / nat46: two releases, one single-stack Service per family, both serving the one
-IngressClass; the native family's release creates the class and reports status, the
-translating one (the plug-in) does neither and can be switched off. dualstack: one
+IngressClass, which Terraform owns; the native family's release reports Ingress status,
+the translating one (the plug-in) does not and can be switched off. dualstack: one
 release whose Service is RequireDualStack with both public IPs.
 """
 
@@ -12,10 +12,11 @@ from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_azurerm.public_ip import PublicIp
 from cdktf_cdktf_provider_helm.provider import HelmProvider
 from cdktf_cdktf_provider_helm.release import Release
+from cdktf_cdktf_provider_kubernetes.ingress_class_v1 import IngressClassV1
 from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1
 from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
-
 from constructs import Construct
+
 from dualstack import helm_values, modes
 from dualstack.config import Ingress
 from dualstack.helm_values import ReleaseKind, ReleaseSpec
@@ -74,6 +75,17 @@ class RegionIngress(Construct):
             },
             depends_on=depends_on,
         )
+        self.ingress_class = IngressClassV1(
+            self,
+            "ingress_class",
+            provider=kubernetes_provider,
+            metadata={
+                "name": helm_values.INGRESS_CLASS,
+                "annotations": {"ingressclass.kubernetes.io/is-default-class": "true"},
+            },
+            spec={"controller": helm_values.INGRESS_CONTROLLER},
+            depends_on=depends_on,
+        )
         self.releases: dict[ReleaseKind, Release] = {}
         pip_names: dict[str, str] = {family: ip.name for family, ip in public_ips.items()}
         previous: list[ITerraformDependable] = []
@@ -98,7 +110,7 @@ class RegionIngress(Construct):
                 max_history=10,
                 values=[helm_values.to_yaml(helm_values.release_values(spec))],
                 # The translating release reuses the IngressClass the primary creates.
-                depends_on=[namespace, *depends_on, *own_ips, *previous],
+                depends_on=[namespace, self.ingress_class, *depends_on, *own_ips, *previous],
             )
             self.releases[spec.kind] = release
             previous = [release]

@@ -188,7 +188,6 @@ DERIVED_FIELDS = frozenset(
         "cluster_subnet",
         "endpoint_subnet",
         "dns_service_ip",
-        "location",
         "registry_name",
         "key_vault_name",
         "private_zone_name",

@@ -64,3 +64,7 @@ def private_endpoint(project: str, region: str, kind: str) -> str:
 
 def private_link_dns_link(project: str, region: str, kind: str) -> str:
     return f"link-{project}-{region}-{kind}"
+
+
+def ingress_resource_group(project: str, region: str) -> str:
+    return f"rg-{project}-{region}-ingress"

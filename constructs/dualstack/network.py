@@ -21,8 +21,8 @@ from cdktf_cdktf_provider_azurerm.subnet_network_security_group_association impo
     SubnetNetworkSecurityGroupAssociation,
 )
 from cdktf_cdktf_provider_azurerm.virtual_network import VirtualNetwork
-
 from constructs import Construct
+
 from dualstack import naming, protection
 from dualstack.config import Region
 from dualstack.global_services import GlobalRefs
@@ -35,7 +35,7 @@ _RULE_PRIORITY: dict[IpFamily, int] = {"ipv4": 100, "ipv6": 110}
 
 
 class RegionNetwork(Construct):
-    """Resource group, dual-stack VNet and subnet, NSG, ingress public IPs, private DNS link."""
+    """Resource groups, dual-stack VNet and subnets, NSG, ingress public IPs, private DNS link."""
 
     def __init__(
         self,
@@ -87,12 +87,21 @@ class RegionNetwork(Construct):
             default_outbound_access_enabled=False,
             private_endpoint_network_policies="Enabled",
         )
+        # The ingress public IPs get a resource group of their own: the cluster's identity
+        # needs Network Contributor where they live, and nowhere near the VNet and NSG.
+        self.ingress_resource_group = ResourceGroup(
+            self,
+            "ingress_resource_group",
+            name=naming.ingress_resource_group(project, region_name),
+            location=region_name,
+            tags=tags,
+        )
         self.public_ips: dict[IpFamily, PublicIp] = {
             family: PublicIp(
                 self,
                 f"ingress_{family}_public_ip",
                 name=naming.ingress_public_ip(project, region_name, family),
-                resource_group_name=rg,
+                resource_group_name=self.ingress_resource_group.name,
                 location=region_name,
                 sku="Standard",
                 allocation_method="Static",

@@ -11,6 +11,7 @@ The stack adds ``ingress`` and ``sample_app`` once it has built the cluster's pr
 from __future__ import annotations
 
 from constructs import Construct
+
 from dualstack import modes
 from dualstack.cluster import RegionCluster
 from dualstack.config import Config
@@ -54,6 +55,7 @@ class RegionDeployment(Construct):
             network=self.network,
             global_refs=global_refs,
             tags=tags,
+            prevent_destroy=config.prevent_destroy,
         )
         self.cluster = RegionCluster(
             self,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 NETWORK_CONTRIBUTOR = "Network Contributor"
-"""Control-plane identity on the region's resource group: the cloud provider attaches the
-ingress public IPs to the cluster's load balancer and reads/joins the cluster subnet."""
+"""Control-plane identity on the ingress resource group (the cloud provider attaches the
+ingress public IPs to the cluster's load balancer) and on the cluster subnet (joins it).
+AKS's static-IP guide asks for the public IPs' resource group, hence a group of their own."""
 
 ACR_PULL = "AcrPull"
 """Kubelet identity on the global registry: nodes pull images, nothing more."""

@@ -29,8 +29,8 @@ from cdktf_cdktf_provider_kubernetes.ingress_v1 import (
 from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1
 from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
 from cdktf_cdktf_provider_kubernetes.service_v1 import ServiceV1, ServiceV1SpecPort
-
 from constructs import Construct
+
 from dualstack import helm_values
 from dualstack.ingress import pod_security_labels
 from dualstack.naming import IpFamily

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from cdktf import AzurermBackend, LocalBackend, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
-
 from constructs import Construct
+
 from dualstack import modes
 from dualstack.config import AzurermBackend as AzurermBackendConfig
 from dualstack.config import Config
@@ -36,11 +36,12 @@ def configure_backend(stack: TerraformStack, config: Config, stack_name: str) ->
             resource_group_name=backend.resource_group_name,
             storage_account_name=backend.storage_account_name,
             container_name=backend.container_name,
-            key=f"{backend.key_prefix}{stack_name}.tfstate",
+            key=f"{backend.key_prefix if backend.key_prefix is not None else config.project + '/'}{stack_name}.tfstate",
             use_azuread_auth=True,
         )
     else:
-        LocalBackend(stack, path=f"../../../terraform.{stack_name}.tfstate")
+        # The project is in the name: two configs deployed from one checkout never share state.
+        LocalBackend(stack, path=f"../../../terraform.{config.project}.{stack_name}.tfstate")
 
 
 def _azurerm(stack: TerraformStack) -> AzurermProvider:
@@ -96,7 +97,7 @@ class RegionStack(TerraformStack):
             "ingress",
             ingress=config.ingress,
             public_ips=region.network.public_ips,
-            pip_resource_group=region.network.resource_group.name,
+            pip_resource_group=region.network.ingress_resource_group.name,
             depends_on=[region.cluster.network_role, region.cluster.user_pool, region.cluster.deployer_admin],
             kubernetes_provider=self.kubernetes_provider,
             helm_provider=self.helm_provider,

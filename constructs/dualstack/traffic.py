@@ -17,8 +17,8 @@ from cdktf_cdktf_provider_azurerm.traffic_manager_profile import (
     TrafficManagerProfileDnsConfig,
     TrafficManagerProfileMonitorConfig,
 )
-
 from constructs import Construct
+
 from dualstack import helm_values, protection
 from dualstack.naming import IpFamily
 
