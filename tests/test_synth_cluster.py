@@ -178,6 +178,7 @@ def test_role_assignments_principal_scope_and_role(case: tuple[Config, str, Stac
             "${azurerm_kubernetes_cluster.region_cluster_F83DD20C.id}",
         ),
     }
+    roles = {k: v for k, v in roles.items() if not k.startswith("admin_group_")}
     assert set(roles) == set(expected)
     for name, (role, principal, scope) in expected.items():
         assert roles[name]["role_definition_name"] == role, name
@@ -245,3 +246,18 @@ def test_azure_data_plane_has_no_network_policy(synth_variant) -> None:  # type:
     profile = _cluster(out["eastus2"])["network_profile"]
     assert profile["network_data_plane"] == "azure"
     assert "network_policy" not in profile
+
+
+def test_admin_groups_get_cluster_admin_on_their_cluster(synthesized_configs: dict[str, Synthesized]) -> None:
+    config = CONFIGS["nat46"]
+    assert config.cluster.admin_group_object_ids, "the nat46 example names an admin group"
+    for stack in synthesized_configs["nat46"].regions():
+        groups = {
+            r["principal_id"]: r
+            for r in stack.resources("azurerm_role_assignment").values()
+            if r.get("principal_type") == "Group"
+        }
+        assert set(groups) == set(config.cluster.admin_group_object_ids)
+        for role in groups.values():
+            assert role["role_definition_name"] == "Azure Kubernetes Service RBAC Cluster Admin"
+            assert role["scope"] == "${azurerm_kubernetes_cluster.region_cluster_F83DD20C.id}"

@@ -193,6 +193,17 @@ class RegionCluster(Construct):
             tags=tags,
         )
         self._role_assignments(global_refs)
+        for group in settings.admin_group_object_ids:
+            # Keyed by the group's object ID: adding or removing a group leaves the others alone.
+            RoleAssignment(
+                self,
+                f"admin_group_{group}",
+                scope=self.cluster.id,
+                role_definition_name=roles.AKS_RBAC_CLUSTER_ADMIN,
+                principal_id=group,
+                principal_type="Group",
+                description="Cluster administrators (cluster.admin_group_object_ids)",
+            )
 
     def _role_assignments(self, global_refs: GlobalRefs) -> None:
         RoleAssignment(

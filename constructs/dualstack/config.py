@@ -149,6 +149,11 @@ def _zone(value: int) -> int:
 
 
 Zone = Annotated[StrictInt, AfterValidator(_zone)]
+ObjectId = Annotated[
+    StrictStr,
+    Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
+]
+"""An Entra ID object ID (lowercase GUID)."""
 TagKey = Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9_.-]{1,128}$")]
 TagValue = Annotated[StrictStr, Field(max_length=256)]
 
@@ -464,6 +469,10 @@ class Cluster(Model):
     """How the Kubernetes API is reached; default: a private cluster."""
     maintenance: MaintenanceWindow = MaintenanceWindow()
     """When automatic upgrades may run."""
+    admin_group_object_ids: tuple[ObjectId, ...] = ()
+    """Entra ID groups whose members get AKS RBAC Cluster Admin on every cluster. Give people
+    access here, and deploy with one identity (the CI's): the deployer's own grant follows
+    whoever runs ``cdktf deploy`` and moves when someone else does."""
     login: Literal["azurecli", "workloadidentity", "spn"] = "azurecli"
     """How the stack's Kubernetes and Helm providers get a token (kubelogin
     ``--login``): azurecli for people, workloadidentity or spn for CI."""
