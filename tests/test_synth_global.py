@@ -98,3 +98,42 @@ def test_registry_and_vault_are_private_only(case) -> None:  # type: ignore[no-u
     # The privatelink zones belong to the regions (one set per VNet), never to global.
     zones = {z["name"] for z in stack.resources("azurerm_private_dns_zone").values()}
     assert not any(z.startswith("privatelink.") for z in zones)
+
+
+TAGGABLE = {
+    "azurerm_resource_group",
+    "azurerm_virtual_network",
+    "azurerm_network_security_group",
+    "azurerm_public_ip",
+    "azurerm_dns_zone",
+    "azurerm_private_dns_zone",
+    "azurerm_private_dns_zone_virtual_network_link",
+    "azurerm_container_registry",
+    "azurerm_key_vault",
+    "azurerm_log_analytics_workspace",
+    "azurerm_user_assigned_identity",
+    "azurerm_kubernetes_cluster",
+    "azurerm_kubernetes_cluster_node_pool",
+    "azurerm_traffic_manager_profile",
+    "azurerm_private_endpoint",
+    "azurerm_dns_a_record",
+    "azurerm_dns_aaaa_record",
+    "azurerm_private_dns_a_record",
+    "azurerm_private_dns_aaaa_record",
+}
+"""Resource types the product creates that take tags (azurerm 4.55 schemas)."""
+
+
+def test_every_taggable_resource_in_every_stack_is_tagged(any_synth: Synthesized) -> None:
+    seen = set()
+    for stack in any_synth.stacks.values():
+        for rtype, items in stack.json["resource"].items():
+            if rtype not in TAGGABLE:
+                continue
+            seen.add(rtype)
+            for name, body in items.items():
+                tags = body.get("tags", {})
+                assert tags.get("project") and tags.get("managed-by") == "dualstack-cdktf", (
+                    f"{stack.name} {rtype}.{name}"
+                )
+    assert seen == TAGGABLE, f"no resource of {TAGGABLE - seen}: update TAGGABLE"
