@@ -688,15 +688,9 @@ def test_unknown_region_name(tmp_path: Path) -> None:
     assert allowed == sorted(allowed)
 
 
-def test_unknown_first_region_is_not_also_reported_as_global_location(tmp_path: Path) -> None:
-    def mutate(data: dict[str, Any]) -> None:
-        data["regions"] = {
-            "westus": data["regions"]["eastus2"],
-            "swedencentral": data["regions"]["swedencentral"],
-        }
-
-    line = one_problem(tmp_path, mutate)
-    assert line.startswith("regions.westus: is not an Azure region")
+def test_unknown_global_location_is_reported(tmp_path: Path) -> None:
+    line = one_problem(tmp_path, {"global.location": "westus"})
+    assert line.startswith("global.location: 'westus' is not an Azure region with availability zones"), line
 
 
 def test_other_zonal_region_loads(tmp_path: Path) -> None:

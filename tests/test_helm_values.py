@@ -28,7 +28,7 @@ def _controller(spec: helm_values.ReleaseSpec) -> dict[str, Any]:
 )
 def test_translating_modes_have_one_release_per_family(mode: str, primary: str, translator: str) -> None:
     specs = _specs(mode)
-    assert list(specs) == [primary, translator], "primary must come first (it creates the IngressClass)"
+    assert list(specs) == [primary, translator], "primary must come first (the translator installs after it)"
     for kind, spec in specs.items():
         service = _controller(spec)["service"]
         assert service["type"] == "LoadBalancer"

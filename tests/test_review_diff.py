@@ -47,6 +47,10 @@ def two_zones_in_eastus2(raw: dict[str, Any]) -> None:
     raw["regions"]["eastus2"]["zones"] = [1, 2]
 
 
+def new_pod_range_in_eastus2(raw: dict[str, Any]) -> None:
+    raw["regions"]["eastus2"]["pod_cidrs"] = ["10.245.0.0/16", "fd12:3456:789a::/64"]
+
+
 def other_project(raw: dict[str, Any]) -> None:
     raw["project"] = "fabrikam"
 
@@ -173,27 +177,34 @@ def test_nat46_changes_the_ingress_releases_in_place(default: Synthesized, synth
     assert '`spec.ip_families`: `["IPv4"]` → `["IPv6"]`' in text
 
 
-def test_fewer_zones_replace_the_public_ips_loudly(default: Synthesized, synth_variant: Variant) -> None:
+def test_fewer_zones_rotate_the_pools_and_leave_the_public_ips(
+    default: Synthesized, synth_variant: Variant
+) -> None:
     head = synth_variant("default", two_zones_in_eastus2, "review-two-zones")
     report = report_for(default, head)
     assert_matches_output(report, default, head)
-    public_ips = {f"azurerm_public_ip.{n}" for n in head["eastus2"].json["resource"]["azurerm_public_ip"]}
-    assert loud_addresses(report) == {("eastus2", a) for a in public_ips}
-    assert by_action(report, "eastus2", "replace") == public_ips
-    for _, change in report.loud:
-        assert [(a.dotted, a.effect) for a in change.attrs] == [("zones", "replace")]
-        # prevent_destroy on the head's resource block makes Terraform refuse the plan.
-        assert change.guard == ("refused" if prevents_destroy(head["eastus2"], change.address) else "")
+    # Public IPs are zone-redundant over all three zones whatever the pools use.
+    assert report.loud == ()
+    assert not {a for a in by_action(report, "eastus2", "replace") if a.startswith("azurerm_public_ip.")}
     cluster = next(c for _, c in _changes(report, "eastus2") if c.item.rtype == "azurerm_kubernetes_cluster")
     assert cluster.action == "update"
     assert [a.dotted for a in cluster.rotations] == ["default_node_pool.zones"]
     text = render(report)
+    assert "`default_node_pool.zones`" in text and "cycles the node pool" in text
+
+
+def test_a_new_pod_range_replaces_the_cluster_loudly(default: Synthesized, synth_variant: Variant) -> None:
+    head = synth_variant("default", new_pod_range_in_eastus2, "review-pod-range")
+    report = report_for(default, head)
+    assert_matches_output(report, default, head)
+    (cluster,) = [
+        a for a in by_action(report, "eastus2", "replace") if a.startswith("azurerm_kubernetes_cluster.")
+    ]
+    assert ("eastus2", cluster) in loud_addresses(report)
+    text = render(report)
     assert "> [!CAUTION]" in text
     assert "**REPLACED**" in text
-    assert '`zones`: `["1", "2", "3"]` → `["1", "2"]` · **forces replacement**' in text
-    assert "the ingress address changes" in text
-    assert "`default_node_pool.zones`" in text and "cycles the node pool" in text
-    assert "| `eastus2` | changed | 0 | 0 |" in text
+    assert "network_profile.pod_cidrs" in text and "forces replacement" in text
 
 
 def test_another_project_replaces_every_named_protected_resource(
@@ -485,7 +496,7 @@ def review(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
 def test_the_command_prints_markdown_and_fails_on_destroy_only_when_asked(
     default: Synthesized, synth_variant: Variant
 ) -> None:
-    head = synth_variant("default", two_zones_in_eastus2, "review-two-zones")
+    head = synth_variant("default", new_pod_range_in_eastus2, "review-pod-range")
     plain = review("diff", str(default.outdir), str(head.outdir))
     assert plain.returncode == 0, plain.stderr
     assert plain.stdout == diff_markdown(default.outdir, head.outdir)

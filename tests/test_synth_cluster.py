@@ -261,3 +261,13 @@ def test_admin_groups_get_cluster_admin_on_their_cluster(synthesized_configs: di
         for role in groups.values():
             assert role["role_definition_name"] == "Azure Kubernetes Service RBAC Cluster Admin"
             assert role["scope"] == "${azurerm_kubernetes_cluster.region_cluster_F83DD20C.id}"
+
+
+def test_cluster_waits_for_the_subnet_nsg_association(case: tuple[Config, str, Stack]) -> None:
+    _, _, stack = case
+    (key,) = [
+        k
+        for k, b in stack.json["resource"]["azurerm_subnet_network_security_group_association"].items()
+        if b["//"]["metadata"]["path"].endswith("/network/nsg_association")
+    ]
+    assert f"azurerm_subnet_network_security_group_association.{key}" in _cluster(stack)["depends_on"]

@@ -80,7 +80,7 @@ TRANSLATING = [(s, r) for s, r in CASES if CONFIGS[s].ingress.mode != "dualstack
 
 
 @pytest.mark.parametrize(("stem", "region"), TRANSLATING, ids=[f"{s}-{r}" for s, r in TRANSLATING])
-def test_translator_installs_after_the_primary_that_creates_the_class(
+def test_translator_installs_after_the_primary_and_the_ingress_class(
     stem: str, region: str, synthesized_configs: dict[str, Synthesized]
 ) -> None:
     config, stack = CONFIGS[stem], synthesized_configs[stem][region]
@@ -181,3 +181,13 @@ def test_global_profiles_and_alias_records(stem: str, synthesized_configs: dict[
     assert "traffic_ipv4_profile" in a["target_resource_id"]
     assert "traffic_ipv6_profile" in aaaa["target_resource_id"]
     assert "records" not in a and "records" not in aaaa
+
+
+def test_sample_app_objects_wait_for_their_namespace(case: tuple[Config, str, Stack]) -> None:
+    _, _, stack = case
+    namespace = (
+        "${" + _address(stack, "kubernetes_namespace_v1", "sample_app/namespace") + ".metadata[0].name}"
+    )
+    for rtype in ("kubernetes_deployment_v1", "kubernetes_service_v1", "kubernetes_ingress_v1"):
+        (body,) = stack.resources(rtype).values()
+        assert body["metadata"]["namespace"] == namespace, rtype

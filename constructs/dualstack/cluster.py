@@ -168,7 +168,8 @@ class RegionCluster(Construct):
                 tags=tags,
             ),
             tags=tags,
-            depends_on=[network_role, subnet_role],
+            # The subnet must be finished (its NSG attached) before AKS puts nodes into it.
+            depends_on=[network_role, subnet_role, network.nsg_association],
         )
         self.user_pool = KubernetesClusterNodePool(
             self,

@@ -109,7 +109,7 @@ class RegionIngress(Construct):
                 timeout=900,
                 max_history=10,
                 values=[helm_values.to_yaml(helm_values.release_values(spec))],
-                # The translating release reuses the IngressClass the primary creates.
+                # Both releases serve the Terraform-owned IngressClass; the translator installs after the primary.
                 depends_on=[namespace, self.ingress_class, *depends_on, *own_ips, *previous],
             )
             self.releases[spec.kind] = release

@@ -28,6 +28,9 @@ from dualstack.config import Region
 from dualstack.global_services import GlobalRefs
 from dualstack.naming import IpFamily
 
+PUBLIC_IP_ZONES = ("1", "2", "3")
+"""Every allowed region has three zones (regions.py)."""
+
 HTTP_PORTS = ["80", "443"]
 """Ports the ingresses serve: 80 for HTTP (redirects, Traffic Manager probes), 443 for HTTPS."""
 
@@ -106,7 +109,10 @@ class RegionNetwork(Construct):
                 sku="Standard",
                 allocation_method="Static",
                 ip_version="IPv4" if family == "ipv4" else "IPv6",
-                zones=[str(z) for z in region.zones],
+                # Zone-redundant over all three zones, whatever the node pools use: Azure makes
+                # a Standard IP given two zones zone-redundant anyway and reports all three,
+                # which Terraform would then read as a change that forces a new address.
+                zones=list(PUBLIC_IP_ZONES),
                 tags=tags,
                 lifecycle=protection.lifecycle(prevent_destroy),
             )
@@ -121,7 +127,7 @@ class RegionNetwork(Construct):
             tags=tags,
         )
         self._rules(families)
-        SubnetNetworkSecurityGroupAssociation(
+        self.nsg_association = SubnetNetworkSecurityGroupAssociation(
             self,
             "nsg_association",
             subnet_id=self.cluster_subnet.id,

@@ -93,7 +93,7 @@ class SampleApp(Construct):
     ) -> None:
         super().__init__(scope, id_)
         provider = kubernetes_provider
-        NamespaceV1(
+        namespace = NamespaceV1(
             self,
             "namespace",
             provider=provider,
@@ -112,7 +112,7 @@ class SampleApp(Construct):
             self,
             "deployment",
             provider=provider,
-            metadata={"name": "echo", "namespace": NAMESPACE, "labels": LABELS},
+            metadata={"name": "echo", "namespace": namespace.metadata.name, "labels": LABELS},
             spec={
                 "replicas": str(zones),
                 "selector": {"match_labels": LABELS},
@@ -139,7 +139,7 @@ class SampleApp(Construct):
             self,
             "service",
             provider=provider,
-            metadata={"name": "echo", "namespace": NAMESPACE, "labels": LABELS},
+            metadata={"name": "echo", "namespace": namespace.metadata.name, "labels": LABELS},
             spec={
                 "type": "ClusterIP",
                 "ip_family_policy": policy,
@@ -153,7 +153,7 @@ class SampleApp(Construct):
             self,
             "ingress",
             provider=provider,
-            metadata={"name": "echo", "namespace": NAMESPACE, "labels": LABELS},
+            metadata={"name": "echo", "namespace": namespace.metadata.name, "labels": LABELS},
             spec={
                 "ingress_class_name": helm_values.INGRESS_CLASS,
                 "rule": [
