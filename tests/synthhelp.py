@@ -29,6 +29,15 @@ class Stack:
     def resource(self, rtype: str, path: str) -> dict[str, Any]:
         return self.resources(rtype)[path]
 
+    def address(self, rtype: str, path_suffix: str) -> str:
+        """The Terraform address (``type.name``) of the one resource whose construct path ends so."""
+        (key,) = [
+            k
+            for k, body in self.json["resource"][rtype].items()
+            if body["//"]["metadata"]["path"].endswith(path_suffix)
+        ]
+        return f"{rtype}.{key}"
+
     def addresses(self) -> set[str]:
         """Every Terraform address (``type.name``) of resources and data sources."""
         doc = self.json
@@ -63,3 +72,13 @@ def synth(config: Any, outdir: Path) -> Synthesized:
 
     synthesize(config, outdir)
     return read_outdir(outdir)
+
+
+def load_configs() -> dict[str, Any]:
+    """``{config file stem: Config}`` for every file in config/ (validated, no synthesis)."""
+    from dualstack.loader import load_config
+
+    return {path.stem: load_config(path) for path in CONFIG_FILES}
+
+
+CONFIGS = load_configs()

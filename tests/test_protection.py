@@ -7,12 +7,10 @@ disappears or changes, the next deploy destroys the old resource and creates a n
 from __future__ import annotations
 
 import pytest
-from synthhelp import CONFIG_FILES, REPO, Synthesized
+from synthhelp import CONFIGS, REPO, Synthesized
 
-from dualstack.loader import load_config
 from dualstack.protection import PROTECTED_TYPES
 
-CONFIGS = {p.stem: load_config(p) for p in CONFIG_FILES}
 ADDRESS_DIR = REPO / "tests" / "addresses"
 
 MOVED_HELP = """\

@@ -7,12 +7,10 @@ import re
 from typing import Any
 
 import pytest
-from synthhelp import CONFIG_FILES, Stack, Synthesized
+from synthhelp import CONFIGS, Stack, Synthesized
 
 from dualstack.config import Config
-from dualstack.loader import load_config
 
-CONFIGS = {p.stem: load_config(p) for p in CONFIG_FILES}
 CASES = [(stem, region) for stem, config in CONFIGS.items() for region in config.regions]
 AKS_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630"
 
@@ -265,9 +263,7 @@ def test_admin_groups_get_cluster_admin_on_their_cluster(synthesized_configs: di
 
 def test_cluster_waits_for_the_subnet_nsg_association(case: tuple[Config, str, Stack]) -> None:
     _, _, stack = case
-    (key,) = [
-        k
-        for k, b in stack.json["resource"]["azurerm_subnet_network_security_group_association"].items()
-        if b["//"]["metadata"]["path"].endswith("/network/nsg_association")
-    ]
-    assert f"azurerm_subnet_network_security_group_association.{key}" in _cluster(stack)["depends_on"]
+    association = stack.address(
+        "azurerm_subnet_network_security_group_association", "/network/nsg_association"
+    )
+    assert association in _cluster(stack)["depends_on"]

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from synthhelp import CONFIG_FILES, Synthesized
-
-from dualstack.loader import load_config
-
-CONFIGS = {p.stem: load_config(p) for p in CONFIG_FILES}
+from synthhelp import CONFIGS, Synthesized
 
 
 @pytest.fixture(params=sorted(CONFIGS))

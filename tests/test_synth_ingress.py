@@ -6,13 +6,11 @@ from typing import Any
 
 import pytest
 import yaml
-from synthhelp import CONFIG_FILES, Stack, Synthesized
+from synthhelp import CONFIGS, Stack, Synthesized
 
 from dualstack import modes
 from dualstack.config import Config
-from dualstack.loader import load_config
 
-CONFIGS = {p.stem: load_config(p) for p in CONFIG_FILES}
 CASES = [(stem, region) for stem, config in CONFIGS.items() for region in config.regions]
 EXPECTED_RELEASES = {"nat64": ["ipv4", "ipv6"], "nat46": ["ipv6", "ipv4"], "dualstack": ["dual"]}
 
@@ -27,13 +25,6 @@ def case(
 
 def _releases(stack: Stack) -> dict[str, dict[str, Any]]:
     return {p.rsplit("_", 1)[1]: r for p, r in stack.resources("helm_release").items()}
-
-
-def _address(stack: Stack, rtype: str, path: str) -> str:
-    (key,) = [
-        k for k, b in stack.json["resource"][rtype].items() if b["//"]["metadata"]["path"].endswith(path)
-    ]
-    return f"{rtype}.{key}"
 
 
 def test_releases_match_the_mode(case: tuple[Config, str, Stack]) -> None:
@@ -52,7 +43,7 @@ def test_releases_match_the_mode(case: tuple[Config, str, Stack]) -> None:
 
 def test_each_release_pins_its_own_public_ip_and_waits_for_the_role(case: tuple[Config, str, Stack]) -> None:
     _config, _, stack = case
-    network_role = _address(stack, "azurerm_role_assignment", "control_plane_network_contributor")
+    network_role = stack.address("azurerm_role_assignment", "control_plane_network_contributor")
     for kind, release in _releases(stack).items():
         values = yaml.safe_load(release["values"][0])["controller"]
         service = values["service"]
@@ -68,9 +59,7 @@ def test_each_release_pins_its_own_public_ip_and_waits_for_the_role(case: tuple[
         assert service["externalTrafficPolicy"] == "Local"
         assert network_role in release["depends_on"]
         for family in families:
-            assert (
-                _address(stack, "azurerm_public_ip", f"ingress_{family}_public_ip") in release["depends_on"]
-            )
+            assert stack.address("azurerm_public_ip", f"ingress_{family}_public_ip") in release["depends_on"]
         other = {"ipv4": "ipv6", "ipv6": "ipv4"}.get(kind)
         if other and kind != "dual":
             assert not any(f"ingress_{other}_public_ip" in d for d in release["depends_on"])
@@ -86,8 +75,8 @@ def test_translator_installs_after_the_primary_and_the_ingress_class(
     config, stack = CONFIGS[stem], synthesized_configs[stem][region]
     primary, translator = EXPECTED_RELEASES[config.ingress.mode]
     releases = _releases(stack)
-    assert _address(stack, "helm_release", f"release_{primary}") in releases[translator]["depends_on"]
-    ingress_class = _address(stack, "kubernetes_ingress_class_v1", "ingress/ingress_class")
+    assert stack.address("helm_release", f"release_{primary}") in releases[translator]["depends_on"]
+    ingress_class = stack.address("kubernetes_ingress_class_v1", "ingress/ingress_class")
     for kind in (primary, translator):
         assert ingress_class in releases[kind]["depends_on"]
         assert yaml.safe_load(releases[kind]["values"][0])["controller"]["ingressClass"]["create"] is False
@@ -185,9 +174,7 @@ def test_global_profiles_and_alias_records(stem: str, synthesized_configs: dict[
 
 def test_sample_app_objects_wait_for_their_namespace(case: tuple[Config, str, Stack]) -> None:
     _, _, stack = case
-    namespace = (
-        "${" + _address(stack, "kubernetes_namespace_v1", "sample_app/namespace") + ".metadata[0].name}"
-    )
+    namespace = "${" + stack.address("kubernetes_namespace_v1", "sample_app/namespace") + ".metadata[0].name}"
     for rtype in ("kubernetes_deployment_v1", "kubernetes_service_v1", "kubernetes_ingress_v1"):
         (body,) = stack.resources(rtype).values()
         assert body["metadata"]["namespace"] == namespace, rtype

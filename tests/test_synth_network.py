@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from synthhelp import CONFIG_FILES, Stack, Synthesized
+from synthhelp import CONFIGS, Stack, Synthesized
 
 from dualstack import modes
 from dualstack.config import Config
-from dualstack.loader import load_config
 
-CONFIGS = {p.stem: load_config(p) for p in CONFIG_FILES}
 CASES = [(stem, region) for stem, config in CONFIGS.items() for region in config.regions]
 
 

@@ -29,6 +29,7 @@ from pydantic import (
 )
 
 from dualstack import cidr
+from dualstack.naming import IP_VERSION, IpFamily
 from dualstack.regions import ZONAL_REGIONS
 
 
@@ -308,12 +309,12 @@ class Region(Model):
     @model_validator(mode="after")
     def _ranges(self) -> Region:
         problems: list[tuple[str, str]] = []
-        spaces = {
-            "ipv4": cidr.parse_cidr(self.address_space.ipv4, "IPv4"),
-            "ipv6": cidr.parse_cidr(self.address_space.ipv6, "IPv6"),
+        spaces: dict[IpFamily, cidr.Network] = {
+            family: cidr.parse_cidr(getattr(self.address_space, family), version)
+            for family, version in IP_VERSION.items()
         }
         for family, space in spaces.items():
-            subnet = cidr.parse_cidr(getattr(self.cluster_subnet, family), _FAMILY[family])
+            subnet = cidr.parse_cidr(getattr(self.cluster_subnet, family), IP_VERSION[family])
             if not cidr.contains(space, subnet):
                 problems.append(
                     (
@@ -376,9 +377,6 @@ class Region(Model):
                 )
             ]
         return []
-
-
-_FAMILY: dict[str, cidr.Family] = {"ipv4": "IPv4", "ipv6": "IPv6"}
 
 
 # --- cluster ---------------------------------------------------------------------
@@ -647,7 +645,7 @@ class Config(Model):
         names = list(self.regions)
         for i, a in enumerate(names):
             for b in names[i + 1 :]:
-                for family, fam in _FAMILY.items():
+                for family, fam in IP_VERSION.items():
                     net_a = cidr.parse_cidr(getattr(self.regions[a].address_space, family), fam)
                     net_b = cidr.parse_cidr(getattr(self.regions[b].address_space, family), fam)
                     if cidr.overlaps(net_a, net_b):
@@ -663,7 +661,7 @@ class Config(Model):
                 for other_name, other in self.regions.items():
                     if other_name == name:
                         continue
-                    for family, fam in _FAMILY.items():
+                    for family, fam in IP_VERSION.items():
                         space = cidr.parse_cidr(getattr(other.address_space, family), fam)
                         if cidr.overlaps(net, space):
                             problems.append(

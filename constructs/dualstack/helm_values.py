@@ -13,6 +13,7 @@ from typing import Any, Literal
 import yaml
 
 from dualstack.config import IngressFamily
+from dualstack.naming import IP_VERSION
 
 CHART_REPOSITORY = "oci://ghcr.io/nginx/charts"
 CHART_NAME = "nginx-ingress"
@@ -57,7 +58,7 @@ def service_values(spec: ReleaseSpec) -> dict[str, Any]:
         families, policy = ["IPv4", "IPv6"], "RequireDualStack"
         annotations = {PIP_NAME: spec.pip_names["ipv4"], PIP_NAME_IPV6: spec.pip_names["ipv6"]}
     else:
-        families, policy = ["IPv4" if spec.kind == "ipv4" else "IPv6"], "SingleStack"
+        families, policy = [IP_VERSION[spec.kind]], "SingleStack"
         # A single-stack Service names its only public IP with azure-pip-name, IPv6 included.
         annotations = {PIP_NAME: spec.pip_names[spec.kind]}
     annotations[PIP_RESOURCE_GROUP] = spec.pip_resource_group

@@ -9,6 +9,9 @@ from typing import Literal
 
 IpFamily = Literal["ipv4", "ipv6"]
 
+IP_VERSION: dict[IpFamily, Literal["IPv4", "IPv6"]] = {"ipv4": "IPv4", "ipv6": "IPv6"}
+"""Azure's and Kubernetes' spelling of each family (``ip_version``, ``ipFamilies``)."""
+
 
 def global_resource_group(project: str) -> str:
     return f"rg-{project}-global"

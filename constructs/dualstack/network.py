@@ -26,7 +26,7 @@ from constructs import Construct
 from dualstack import naming, protection
 from dualstack.config import Region
 from dualstack.global_services import GlobalRefs
-from dualstack.naming import IpFamily
+from dualstack.naming import IP_VERSION, IpFamily
 
 PUBLIC_IP_ZONES = ("1", "2", "3")
 """Every allowed region has three zones (regions.py)."""
@@ -108,7 +108,7 @@ class RegionNetwork(Construct):
                 location=region_name,
                 sku="Standard",
                 allocation_method="Static",
-                ip_version="IPv4" if family == "ipv4" else "IPv6",
+                ip_version=IP_VERSION[family],
                 # Zone-redundant over all three zones, whatever the node pools use: Azure makes
                 # a Standard IP given two zones zone-redundant anyway and reports all three,
                 # which Terraform would then read as a change that forces a new address.

@@ -33,7 +33,7 @@ from constructs import Construct
 
 from dualstack import helm_values
 from dualstack.ingress import pod_security_labels
-from dualstack.naming import IpFamily
+from dualstack.naming import IP_VERSION, IpFamily
 
 NAMESPACE = "echo"
 IMAGE = "mendhak/http-https-echo:37@sha256:f55000d9196bd3c853d384af7315f509d21ffb85de315c26e9874033b9f83e15"
@@ -46,7 +46,7 @@ def service_ip_families(family: IpFamily | None) -> tuple[str, list[str]]:
     """``(ipFamilyPolicy, ipFamilies)`` of an application Service in a mode's family."""
     if family is None:
         return "RequireDualStack", ["IPv4", "IPv6"]
-    return "SingleStack", ["IPv4" if family == "ipv4" else "IPv6"]
+    return "SingleStack", [IP_VERSION[family]]
 
 
 def _container() -> DeploymentV1SpecTemplateSpecContainer:
