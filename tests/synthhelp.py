@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+WORKLOADS_SUFFIX = "-workloads"
 REPO = Path(__file__).resolve().parents[1]
 CONFIG_DIR = REPO / "config"
 CONFIG_FILES = sorted(CONFIG_DIR.glob("*.yaml"))
@@ -55,7 +56,17 @@ class Synthesized:
         return self.stacks[name]
 
     def regions(self) -> list[Stack]:
-        return [s for n, s in self.stacks.items() if n != "global"]
+        """The region (infrastructure) stacks: every stack but global and the workloads stacks."""
+        return [s for n, s in self.stacks.items() if n != "global" and not n.endswith(WORKLOADS_SUFFIX)]
+
+    def workloads(self) -> list[Stack]:
+        """The ``<region>-workloads`` stacks."""
+        return [s for n, s in self.stacks.items() if n.endswith(WORKLOADS_SUFFIX)]
+
+    def dependencies(self) -> dict[str, list[str]]:
+        """``{stack: the stacks it depends on}`` as the manifest records them."""
+        manifest = json.loads((self.outdir / "manifest.json").read_text())
+        return {name: list(entry["dependencies"]) for name, entry in manifest["stacks"].items()}
 
 
 def read_outdir(outdir: Path) -> Synthesized:

@@ -61,7 +61,7 @@ def test_python_main_synthesizes_the_same_bytes_as_in_process(
 ) -> None:
     result = run_main(CONFIG_DIR / "default.yaml", existing_output)
     assert result.returncode == 0, result.stderr
-    assert "synthesized 3 stacks" in result.stdout
+    assert "synthesized 5 stacks" in result.stdout
     out = read_outdir(existing_output)
     assert {n: s.text for n, s in out.stacks.items()} == {n: s.text for n, s in default_synth.stacks.items()}
     # Files the synthesis does not own (terraform's lock file, state) are left alone.
@@ -82,7 +82,13 @@ def test_unset_config_means_the_default(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "config/default.yaml" in result.stdout
-    assert set(read_outdir(tmp_path / "out").stacks) == {"global", "eastus2", "swedencentral"}
+    assert set(read_outdir(tmp_path / "out").stacks) == {
+        "global",
+        "eastus2",
+        "eastus2-workloads",
+        "swedencentral",
+        "swedencentral-workloads",
+    }
 
 
 BAD_CONFIGS = {

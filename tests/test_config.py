@@ -266,7 +266,7 @@ def test_misspelt_required_key_is_one_line(tmp_path: Path) -> None:
         (
             {"projct": "x"},
             "projct",
-            "backend, cluster, dns, global, ingress, prevent_destroy, project, regions, tags",
+            "backend, cluster, dns, global, ingress, network, prevent_destroy, project, regions, tags",
             "project",
             "x",
         ),

@@ -56,7 +56,13 @@ def test_every_stack_file_is_complete_json_once_the_process_has_exited(tmp_path:
     result = _run(["main.py"], tmp_path / "out")
     assert result.returncode == 0, result.stderr
     out = read_outdir(tmp_path / "out")  # parses every stack file listed in the manifest
-    assert set(out.stacks) == {"global", "eastus2", "swedencentral"}
+    assert set(out.stacks) == {
+        "global",
+        "eastus2",
+        "eastus2-workloads",
+        "swedencentral",
+        "swedencentral-workloads",
+    }
     for stack in out.stacks.values():
         assert stack.text.rstrip().endswith("}")
         assert stack.json["terraform"]["required_providers"]["azurerm"]["version"] == "4.55.0"

@@ -298,6 +298,27 @@ CASES: list[Case] = [
         ),
     ),
     Case(
+        "hub_overlaps_region_and_service_range",
+        (
+            E(
+                "network.hub.address_space.ipv4[0]",
+                "10.10.240.0/22 overlaps regions.eastus2.address_space.ipv4 10.10.0.0/16",
+            ),
+            E(
+                "network.hub.address_space.ipv4[1]",
+                "10.0.0.0/24 overlaps regions.eastus2.service_cidrs[0] 10.0.0.0/16",
+            ),
+            E("network.hub.address_space.ipv6[0]", "overlaps regions.eastus2.address_space.ipv6"),
+        ),
+    ),
+    Case(
+        "hub_not_a_vnet_id",
+        (
+            E("network.hub.virtual_network_id", "must be a virtual network's resource ID"),
+            E("network.hub.address_space.ipv4", "at least 1 item"),
+        ),
+    ),
+    Case(
         "cidr_overlay_inside_vnet",
         (
             E(f"{E2}.pod_cidrs[0]", "overlaps the VNet's address_space.ipv4"),

@@ -165,7 +165,9 @@ def test_names_match_the_synthesized_stacks(stem: str, synthesized_configs: dict
     assert mentioned
     synthesized = "".join(stack.text for stack in synthesized_configs[stem].stacks.values())
     for name in mentioned:
-        assert f'"name": "{name}"' in synthesized or f'"node_resource_group": "{name}"' in synthesized, name
+        # Created (name), or existing and referenced: the hub's group and VNet.
+        keys = ("name", "node_resource_group", "resource_group_name", "virtual_network_name")
+        assert any(f'"{key}": "{name}"' in synthesized for key in keys), name
 
 
 def test_the_overview_is_pure_and_deterministic() -> None:

@@ -126,8 +126,11 @@ def test_an_added_region_is_a_new_stack_and_a_registry_replica(
     assert status == {
         "global": "changed",
         "eastus2": "unchanged",
+        "eastus2-workloads": "unchanged",
         "swedencentral": "unchanged",
+        "swedencentral-workloads": "unchanged",
         "westus3": "added",
+        "westus3-workloads": "added",
     }
     new = next(s for s in report.stacks if s.name == "westus3")
     assert new.count("resource", "add") == len(resources(head["westus3"])) > 0
@@ -165,7 +168,7 @@ def test_nat46_changes_the_ingress_releases_in_place(default: Synthesized, synth
     report = report_for(default, head)
     assert_matches_output(report, default, head)
     assert report.loud == ()
-    for region in ("eastus2", "swedencentral"):
+    for region in ("eastus2-workloads", "swedencentral-workloads"):
         assert by_action(report, region, "replace", "rename", "add", "remove") == set()
         releases = {a for a in by_action(report, region, "update") if a.startswith("helm_release.")}
         assert len(releases) == 2

@@ -57,11 +57,11 @@ def test_translator_switch_removes_only_what_exists_for_the_translating_ingress(
             )
         for address in without:
             assert without[address] == with_it[address], f"{name}: {address} changed"
-    # What goes: release, public IP, its NSG rule, TM endpoint, public and private AAAA (or A)
-    # records, the address output (per region);
+    # What goes: public IP, its NSG rule, TM endpoint, public and private AAAA (or A)
+    # records, the address output (per region stack); the release (per workloads stack);
     # TM profile, alias record and its cross-stack output (global).
-    regions = len(on.stacks) - 1
-    assert removed_total == regions * 7 + 3
+    regions = len(on.regions())
+    assert removed_total == regions * (6 + 1) + 3
 
 
 def test_adding_a_region_leaves_the_other_region_stacks_byte_identical(
@@ -73,8 +73,8 @@ def test_adding_a_region_leaves_the_other_region_stacks_byte_identical(
         }
 
     more = synth_variant("default", add, "default-plus-westus3")
-    assert set(more.stacks) == set(default_synth.stacks) | {"westus3"}
-    for name in ("eastus2", "swedencentral"):
+    assert set(more.stacks) == set(default_synth.stacks) | {"westus3", "westus3-workloads"}
+    for name in ("eastus2", "eastus2-workloads", "swedencentral", "swedencentral-workloads"):
         assert more[name].text == default_synth[name].text, f"{name} changed when westus3 was added"
 
 
@@ -85,8 +85,9 @@ def test_removing_a_region_leaves_the_other_region_stack_byte_identical(
         del raw["regions"]["swedencentral"]
 
     fewer = synth_variant("default", remove, "default-minus-swedencentral")
-    assert set(fewer.stacks) == {"global", "eastus2"}
+    assert set(fewer.stacks) == {"global", "eastus2", "eastus2-workloads"}
     assert fewer["eastus2"].text == default_synth["eastus2"].text
+    assert fewer["eastus2-workloads"].text == default_synth["eastus2-workloads"].text
 
 
 @pytest.mark.parametrize("mode", ["nat46", "dualstack"])
@@ -109,6 +110,8 @@ def test_sample_app_switch_removes_only_the_sample_app(
 ) -> None:
     off = synth_variant("default", _set("ingress.sample_app_enabled", False), "default-no-sample")
     for name in ("eastus2", "swedencentral"):
+        assert off[name].text == default_synth[name].text
+    for name in ("eastus2-workloads", "swedencentral-workloads"):
         with_it, without = _bodies(default_synth[name]), _bodies(off[name])
         removed = set(with_it) - set(without)
         assert removed and all("/sample_app/" in _path(with_it[a], a) for a in removed)

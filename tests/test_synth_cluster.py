@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from typing import Any
 
@@ -201,9 +202,11 @@ def test_network_contributor_is_assigned_before_the_cluster_exists(case: tuple[C
 
 @pytest.mark.parametrize("provider", ["kubernetes", "helm"])
 def test_providers_use_kubelogin_and_no_static_credentials(
-    case: tuple[Config, str, Stack], provider: str
+    case: tuple[Config, str, Stack], provider: str, synthesized_configs: dict[str, Synthesized]
 ) -> None:
-    config, _, stack = case
+    config, name, region_stack = case
+    stem = next(s for s, c in CONFIGS.items() if c is config)
+    stack = synthesized_configs[stem][f"{name}-workloads"]
     (block,) = stack.json["provider"][provider]
     conn = block if provider == "kubernetes" else block["kubernetes"]
     exec_ = conn["exec"][0] if provider == "kubernetes" else conn["exec"]
@@ -213,11 +216,63 @@ def test_providers_use_kubelogin_and_no_static_credentials(
     assert args[:1] == ["get-token"]
     assert args[args.index("--login") + 1] == config.cluster.login
     assert args[args.index("--server-id") + 1] == AKS_SERVER_ID
-    assert conn["host"] == "${azurerm_kubernetes_cluster.region_cluster_F83DD20C.kube_config[0].host}"
+    assert conn["host"] == "https://${data.azurerm_kubernetes_cluster.cluster.fqdn}:443"
     assert "kube_config[0].cluster_ca_certificate" in conn["cluster_ca_certificate"]
     for forbidden in ("token", "client_key", "client_certificate", "password", "username", "config_path"):
         assert forbidden not in conn, forbidden
-    assert "kube_admin_config" not in stack.text
+    for text in (stack.text, region_stack.text):
+        assert "kube_admin_config" not in text
+
+
+def test_private_clusters_publish_a_public_fqdn(case: tuple[Config, str, Stack]) -> None:
+    """The workloads providers use ``fqdn``: a private cluster needs the public name for it."""
+    config, _, stack = case
+    cluster = _cluster(stack)
+    if config.cluster.api_server.private:
+        assert cluster["private_cluster_enabled"] is True
+        assert cluster["private_cluster_public_fqdn_enabled"] is True
+    else:
+        assert cluster["private_cluster_enabled"] is False
+        assert "private_cluster_public_fqdn_enabled" not in cluster
+
+
+def test_every_pool_sets_its_drain_timeout(case: tuple[Config, str, Stack]) -> None:
+    """Unset, Azure's non-zero default reads as drift that forces a replacement (azurerm 26568)."""
+    _, _, stack = case
+    pools = [
+        _cluster(stack)["default_node_pool"],
+        *stack.resources("azurerm_kubernetes_cluster_node_pool").values(),
+    ]
+    assert len(pools) == 2
+    for pool in pools:
+        assert pool["upgrade_settings"] == {"max_surge": "33%", "drain_timeout_in_minutes": 30}
+
+
+def test_container_insights_has_a_rule_and_an_association(case: tuple[Config, str, Stack]) -> None:
+    config, name, stack = case
+    (rule,) = stack.resources("azurerm_monitor_data_collection_rule").values()
+    assert rule["name"] == f"MSCI-{name}-aks-{config.project}-{name}"
+    assert rule["location"] == config.global_.location  # the workspace's region
+    (destination,) = rule["destinations"]["log_analytics"]
+    assert "services_log_analytics" in destination["workspace_resource_id"]
+    assert "cross-stack-reference-input-global" in destination["workspace_resource_id"]
+    (flow,) = rule["data_flow"]
+    assert flow["destinations"] == [destination["name"]]
+    (extension,) = rule["data_sources"]["extension"]
+    assert extension["extension_name"] == "ContainerInsights"
+    assert extension["streams"] == flow["streams"]
+    assert {"Microsoft-ContainerLogV2", "Microsoft-KubeEvents", "Microsoft-KubePodInventory"} <= set(
+        flow["streams"]
+    )
+    settings = json.loads(extension["extension_json"])["dataCollectionSettings"]
+    assert settings["enableContainerLogV2"] is True
+    (association,) = stack.resources("azurerm_monitor_data_collection_rule_association").values()
+    assert association["target_resource_id"] == "${azurerm_kubernetes_cluster.region_cluster_F83DD20C.id}"
+    assert association["data_collection_rule_id"] == (
+        "${" + stack.address("azurerm_monitor_data_collection_rule", "monitoring/rule") + ".id}"
+    )
+    # The add-on still sends to the same workspace, with managed-identity auth.
+    assert _cluster(stack)["oms_agent"]["msi_auth_for_monitoring_enabled"] is True
 
 
 def test_outputs_expose_no_credential(case: tuple[Config, str, Stack]) -> None:

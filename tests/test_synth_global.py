@@ -12,10 +12,11 @@ def case(request: pytest.FixtureRequest, synthesized_configs: dict[str, Synthesi
 
 
 @pytest.mark.parametrize("stem", sorted(CONFIGS))
-def test_stack_set_is_global_plus_one_per_region(
+def test_stack_set_is_global_plus_two_per_region(
     stem: str, synthesized_configs: dict[str, Synthesized]
 ) -> None:
-    assert set(synthesized_configs[stem].stacks) == {"global", *CONFIGS[stem].regions}
+    regions = CONFIGS[stem].regions
+    assert set(synthesized_configs[stem].stacks) == {"global", *regions, *(f"{r}-workloads" for r in regions)}
 
 
 def test_global_never_references_a_region_stack(any_synth: Synthesized) -> None:

@@ -1,4 +1,5 @@
-"""Region stacks, ingress part: Helm releases per mode, sample app, DNS and Traffic Manager."""
+"""Ingress: Helm releases per mode and the sample app (workloads stacks); DNS and Traffic
+Manager (region and global stacks)."""
 
 from __future__ import annotations
 
@@ -23,12 +24,21 @@ def case(
     return CONFIGS[stem], region, synthesized_configs[stem][region]
 
 
+@pytest.fixture(params=CASES, ids=[f"{s}-{r}" for s, r in CASES])
+def wcase(
+    request: pytest.FixtureRequest, synthesized_configs: dict[str, Synthesized]
+) -> tuple[Config, str, Stack]:
+    """A region's workloads stack."""
+    stem, region = request.param
+    return CONFIGS[stem], region, synthesized_configs[stem][f"{region}-workloads"]
+
+
 def _releases(stack: Stack) -> dict[str, dict[str, Any]]:
     return {p.rsplit("_", 1)[1]: r for p, r in stack.resources("helm_release").items()}
 
 
-def test_releases_match_the_mode(case: tuple[Config, str, Stack]) -> None:
-    config, _, stack = case
+def test_releases_match_the_mode(wcase: tuple[Config, str, Stack]) -> None:
+    config, _, stack = wcase
     releases = _releases(stack)
     assert set(releases) == set(EXPECTED_RELEASES[config.ingress.mode])
     for kind, release in releases.items():
@@ -39,30 +49,53 @@ def test_releases_match_the_mode(case: tuple[Config, str, Stack]) -> None:
         assert release["namespace"] == "ingress-nginx"
         assert release["provider"] == "helm"
         assert release["atomic"] is True
+        # The chart's twelve CRDs serve custom resources that stay off.
+        assert release["skip_crds"] is True
+        assert yaml.safe_load(release["values"][0])["controller"]["enableCustomResources"] is False
 
 
-def test_each_release_pins_its_own_public_ip_and_waits_for_the_role(case: tuple[Config, str, Stack]) -> None:
-    _config, _, stack = case
-    network_role = stack.address("azurerm_role_assignment", "control_plane_network_contributor")
+def test_each_release_pins_its_own_public_ip_by_name(wcase: tuple[Config, str, Stack]) -> None:
+    config, name, stack = wcase
+    project = config.project
     for kind, release in _releases(stack).items():
         values = yaml.safe_load(release["values"][0])["controller"]
         service = values["service"]
-        families = ["ipv4", "ipv6"] if kind == "dual" else [kind]
         annotations = service["annotations"]
-        assert f"ingress_{families[0]}_public_ip" in annotations["service.beta.kubernetes.io/azure-pip-name"]
-        if kind == "dual":
-            assert "ingress_ipv6_public_ip" in annotations["service.beta.kubernetes.io/azure-pip-name-ipv6"]
-        assert (
-            "region_network_ingress_resource_group"
-            in annotations["service.beta.kubernetes.io/azure-load-balancer-resource-group"]
+        pip = {f: f"pip-{project}-{name}-ingress-{f}" for f in ("ipv4", "ipv6")}
+        expected = {
+            "dual": {
+                "service.beta.kubernetes.io/azure-pip-name": pip["ipv4"],
+                "service.beta.kubernetes.io/azure-pip-name-ipv6": pip["ipv6"],
+            },
+            "ipv4": {"service.beta.kubernetes.io/azure-pip-name": pip["ipv4"]},
+            # The cloud provider prefers -ipv6 for an IPv6 Service; its docs name it: both.
+            "ipv6": {
+                "service.beta.kubernetes.io/azure-pip-name": pip["ipv6"],
+                "service.beta.kubernetes.io/azure-pip-name-ipv6": pip["ipv6"],
+            },
+        }[kind]
+        expected["service.beta.kubernetes.io/azure-load-balancer-resource-group"] = (
+            f"rg-{project}-{name}-ingress"
         )
+        assert annotations == expected
         assert service["externalTrafficPolicy"] == "Local"
-        assert network_role in release["depends_on"]
-        for family in families:
-            assert stack.address("azurerm_public_ip", f"ingress_{family}_public_ip") in release["depends_on"]
-        other = {"ipv4": "ipv6", "ipv6": "ipv4"}.get(kind)
-        if other and kind != "dual":
-            assert not any(f"ingress_{other}_public_ip" in d for d in release["depends_on"])
+
+
+def test_pinned_ip_names_are_the_region_stacks_public_ips(
+    wcase: tuple[Config, str, Stack], synthesized_configs: dict[str, Synthesized]
+) -> None:
+    """The workloads stack names the addresses; the region stack must create exactly those."""
+    config, name, stack = wcase
+    stem = next(s for s, c in CONFIGS.items() if c is config)
+    region = synthesized_configs[stem][name]
+    created = {ip["name"] for ip in region.resources("azurerm_public_ip").values()}
+    groups = {g["name"] for g in region.resources("azurerm_resource_group").values()}
+    named = set()
+    for release in _releases(stack).values():
+        annotations = yaml.safe_load(release["values"][0])["controller"]["service"]["annotations"]
+        named |= {v for k, v in annotations.items() if k.endswith(("azure-pip-name", "azure-pip-name-ipv6"))}
+        assert annotations["service.beta.kubernetes.io/azure-load-balancer-resource-group"] in groups
+    assert named == created
 
 
 TRANSLATING = [(s, r) for s, r in CASES if CONFIGS[s].ingress.mode != "dualstack"]
@@ -72,7 +105,7 @@ TRANSLATING = [(s, r) for s, r in CASES if CONFIGS[s].ingress.mode != "dualstack
 def test_translator_installs_after_the_primary_and_the_ingress_class(
     stem: str, region: str, synthesized_configs: dict[str, Synthesized]
 ) -> None:
-    config, stack = CONFIGS[stem], synthesized_configs[stem][region]
+    config, stack = CONFIGS[stem], synthesized_configs[stem][f"{region}-workloads"]
     primary, translator = EXPECTED_RELEASES[config.ingress.mode]
     releases = _releases(stack)
     assert stack.address("helm_release", f"release_{primary}") in releases[translator]["depends_on"]
@@ -82,16 +115,16 @@ def test_translator_installs_after_the_primary_and_the_ingress_class(
         assert yaml.safe_load(releases[kind]["values"][0])["controller"]["ingressClass"]["create"] is False
 
 
-def test_terraform_owns_the_one_default_ingress_class(case: tuple[Config, str, Stack]) -> None:
-    _, _, stack = case
+def test_terraform_owns_the_one_default_ingress_class(wcase: tuple[Config, str, Stack]) -> None:
+    _, _, stack = wcase
     (ingress_class,) = stack.resources("kubernetes_ingress_class_v1").values()
     assert ingress_class["metadata"]["name"] == "nginx"
     assert ingress_class["metadata"]["annotations"] == {"ingressclass.kubernetes.io/is-default-class": "true"}
     assert ingress_class["spec"]["controller"] == "nginx.org/ingress-controller"
 
 
-def test_namespaces_carry_pod_security_labels(case: tuple[Config, str, Stack]) -> None:
-    _, _, stack = case
+def test_namespaces_carry_pod_security_labels(wcase: tuple[Config, str, Stack]) -> None:
+    _, _, stack = wcase
     namespaces = {n["metadata"]["name"]: n for n in stack.resources("kubernetes_namespace_v1").values()}
     assert set(namespaces) == {"ingress-nginx", "echo"}
     assert namespaces["echo"]["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
@@ -103,9 +136,9 @@ def test_namespaces_carry_pod_security_labels(case: tuple[Config, str, Stack]) -
         assert ns["provider"] == "kubernetes"
 
 
-def test_sample_app_service_runs_on_the_modes_family(case: tuple[Config, str, Stack]) -> None:
-    config, name, stack = case
-    service = stack.resource("kubernetes_service_v1", "region/sample_app/service")["spec"]
+def test_sample_app_service_runs_on_the_modes_family(wcase: tuple[Config, str, Stack]) -> None:
+    config, name, stack = wcase
+    service = stack.resource("kubernetes_service_v1", "workloads/sample_app/service")["spec"]
     family = modes.service_family(config.ingress)
     expected = {
         "ipv4": ("SingleStack", ["IPv4"]),
@@ -113,11 +146,11 @@ def test_sample_app_service_runs_on_the_modes_family(case: tuple[Config, str, St
         None: ("RequireDualStack", ["IPv4", "IPv6"]),
     }
     assert (service["ip_family_policy"], service["ip_families"]) == expected[family]
-    ingress = stack.resource("kubernetes_ingress_v1", "region/sample_app/ingress")["spec"]
+    ingress = stack.resource("kubernetes_ingress_v1", "workloads/sample_app/ingress")["spec"]
     assert ingress["ingress_class_name"] == "nginx"
     app = f"{config.dns.app_name}.{config.dns.zone_name}"
     assert [r["host"] for r in ingress["rule"]] == [app, f"{name}.{app}"]
-    deployment = stack.resource("kubernetes_deployment_v1", "region/sample_app/deployment")["spec"]
+    deployment = stack.resource("kubernetes_deployment_v1", "workloads/sample_app/deployment")["spec"]
     template = deployment["template"]["spec"]
     assert template["topology_spread_constraint"][0]["topology_key"] == "topology.kubernetes.io/zone"
     assert deployment["replicas"] == str(len(config.regions[name].zones))
@@ -172,8 +205,8 @@ def test_global_profiles_and_alias_records(stem: str, synthesized_configs: dict[
     assert "records" not in a and "records" not in aaaa
 
 
-def test_sample_app_objects_wait_for_their_namespace(case: tuple[Config, str, Stack]) -> None:
-    _, _, stack = case
+def test_sample_app_objects_wait_for_their_namespace(wcase: tuple[Config, str, Stack]) -> None:
+    _, _, stack = wcase
     namespace = "${" + stack.address("kubernetes_namespace_v1", "sample_app/namespace") + ".metadata[0].name}"
     for rtype in ("kubernetes_deployment_v1", "kubernetes_service_v1", "kubernetes_ingress_v1"):
         (body,) = stack.resources(rtype).values()

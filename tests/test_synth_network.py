@@ -145,3 +145,39 @@ def test_private_endpoints_for_registry_and_vault(case: tuple[Config, str, Stack
     assert link["registration_enabled"] is False
     assert link["private_dns_zone_name"].startswith("${" + zone_address)
     assert link["virtual_network_id"].startswith("${azurerm_virtual_network.region_network_vnet")
+
+
+def test_hub_peering_both_directions_when_configured(synthesized_configs: dict[str, Synthesized]) -> None:
+    config = CONFIGS["dualstack"]
+    hub = config.network.hub
+    assert hub is not None, "the dualstack example peers with a hub"
+    for stack in synthesized_configs["dualstack"].regions():
+        peerings = stack.resources("azurerm_virtual_network_peering")
+        assert set(peerings) == {"region/hub_peering/to_hub", "region/hub_peering/from_hub"}
+        vnet = stack.address("azurerm_virtual_network", "network/vnet")
+        to_hub, from_hub = peerings["region/hub_peering/to_hub"], peerings["region/hub_peering/from_hub"]
+        assert to_hub["remote_virtual_network_id"] == hub.virtual_network_id
+        assert to_hub["virtual_network_name"] == "${" + vnet + ".name}"
+        assert "provider" not in to_hub
+        # The hub side lives in the hub's group, through the provider of the hub's subscription.
+        assert from_hub["remote_virtual_network_id"] == "${" + vnet + ".id}"
+        assert (from_hub["resource_group_name"], from_hub["virtual_network_name"]) == (
+            "rg-northwind-hub",
+            "vnet-northwind-hub",
+        )
+        assert from_hub["provider"] == "azurerm.hub"
+        (hub_provider,) = [p for p in stack.json["provider"]["azurerm"] if p.get("alias") == "hub"]
+        assert hub_provider["subscription_id"] == "6f1d3c2a-8b4e-4d7f-9a05-3e2b1c0d9f84"
+        for peering in (to_hub, from_hub):
+            assert peering["allow_virtual_network_access"] is True
+            assert peering["allow_forwarded_traffic"] is False
+            assert peering["use_remote_gateways"] is False
+            assert peering["allow_gateway_transit"] is False
+
+
+@pytest.mark.parametrize("stem", ["default", "nat46"])
+def test_no_peering_without_a_hub(stem: str, synthesized_configs: dict[str, Synthesized]) -> None:
+    assert CONFIGS[stem].network.hub is None
+    for stack in synthesized_configs[stem].regions():
+        assert "azurerm_virtual_network_peering" not in stack.json["resource"]
+        assert all("alias" not in p for p in stack.json["provider"]["azurerm"])

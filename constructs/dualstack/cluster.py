@@ -10,7 +10,7 @@ Identity and access, all least privilege:
 - Entra ID with Azure RBAC authorizes every Kubernetes call; local accounts are off, so
   no static admin credential exists;
 - the identity that runs ``cdktf deploy`` holds AKS RBAC Cluster Admin on this cluster
-  only, so the same deploy can install the ingresses.
+  only, so the workloads stack's deploy can install the ingresses.
 """
 
 from __future__ import annotations
@@ -47,6 +47,11 @@ from dualstack.network import RegionNetwork
 
 MAX_SURGE = "33%"
 """Upgrade surge per pool: a third of the nodes at a time, so zones drain one by one."""
+
+DRAIN_TIMEOUT_MINUTES = 30
+"""How long an upgrade waits for a node's pods to be evicted (AKS's own default). Set
+explicitly: azurerm forces a pool replacement when Azure reports a non-zero drain timeout
+that the config leaves unset (azurerm issue 26568)."""
 
 SECRET_ROTATION_INTERVAL = "2m"
 """How often the secrets provider re-reads Key Vault secrets."""
@@ -140,6 +145,9 @@ class RegionCluster(Construct):
                 msi_auth_for_monitoring_enabled=True,
             ),
             private_cluster_enabled=settings.api_server.private,
+            # A public name that resolves (anywhere) to the private API address, so the
+            # workloads stack's providers reach it from a peered network such as the hub.
+            private_cluster_public_fqdn_enabled=True if settings.api_server.private else None,
             api_server_access_profile=(
                 None
                 if settings.api_server.private
@@ -164,7 +172,9 @@ class RegionCluster(Construct):
                 host_encryption_enabled=True,
                 max_pods=MAX_PODS,
                 node_public_ip_enabled=False,
-                upgrade_settings=KubernetesClusterDefaultNodePoolUpgradeSettings(max_surge=MAX_SURGE),
+                upgrade_settings=KubernetesClusterDefaultNodePoolUpgradeSettings(
+                    max_surge=MAX_SURGE, drain_timeout_in_minutes=DRAIN_TIMEOUT_MINUTES
+                ),
                 tags=tags,
             ),
             tags=tags,
@@ -190,7 +200,9 @@ class RegionCluster(Construct):
             host_encryption_enabled=True,
             max_pods=MAX_PODS,
             node_public_ip_enabled=False,
-            upgrade_settings=KubernetesClusterNodePoolUpgradeSettings(max_surge=MAX_SURGE),
+            upgrade_settings=KubernetesClusterNodePoolUpgradeSettings(
+                max_surge=MAX_SURGE, drain_timeout_in_minutes=DRAIN_TIMEOUT_MINUTES
+            ),
             tags=tags,
         )
         self._role_assignments(global_refs)
@@ -231,7 +243,7 @@ class RegionCluster(Construct):
             scope=self.cluster.id,
             role_definition_name=roles.AKS_RBAC_CLUSTER_ADMIN,
             principal_id=self.client.object_id,
-            description="The identity running cdktf deploy: install the ingresses in the same deploy",
+            description="The identity running cdktf deploy: install the ingresses (workloads stack)",
         )
 
 

@@ -523,6 +523,76 @@ class Ingress(Model):
         return self
 
 
+# --- network ---------------------------------------------------------------------
+
+_VNET_ID = re.compile(
+    r"^/subscriptions/(?P<subscription>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
+    r"/resourceGroups/(?P<group>[-\w.()]{0,89}[-\w()])"
+    r"/providers/Microsoft\.Network/virtualNetworks/(?P<name>[A-Za-z0-9][-\w.]{0,62}\w)$"
+)
+
+
+def _vnet_id(value: str) -> str:
+    _ascii_only(value)
+    if not _VNET_ID.fullmatch(value):
+        raise ValueError(
+            "must be a virtual network's resource ID: /subscriptions/<lowercase subscription GUID>"
+            "/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<name>"
+        )
+    return value
+
+
+VirtualNetworkId = Annotated[StrictStr, AfterValidator(_vnet_id)]
+
+
+class HubAddressSpace(Model):
+    ipv4: Annotated[tuple[IPv4Cidr, ...], Field(min_length=1)]
+    """Every IPv4 range of the hub VNet (at least one: Azure requires IPv4 on every VNet)."""
+    ipv6: tuple[IPv6Cidr, ...] = ()
+    """Every IPv6 range of the hub VNet; empty for an IPv4-only hub."""
+
+
+class Hub(Model):
+    """An existing hub VNet that every region VNet is peered with, both directions."""
+
+    virtual_network_id: VirtualNetworkId
+    """Resource ID of the hub VNet. The hub-side peerings are created in its resource group
+    (and its subscription, which may differ from the deployment's)."""
+    address_space: HubAddressSpace
+    """The hub's address ranges, checked against every region's VNet and overlay ranges."""
+
+    @property
+    def subscription_id(self) -> str:
+        return self._part("subscription")
+
+    @property
+    def resource_group_name(self) -> str:
+        return self._part("group")
+
+    @property
+    def name(self) -> str:
+        return self._part("name")
+
+    def _part(self, group: str) -> str:
+        match = _VNET_ID.fullmatch(self.virtual_network_id)
+        assert match is not None  # validated on load
+        return match.group(group)
+
+    def ranges(self) -> list[tuple[str, cidr.Network]]:
+        """Every hub range with its field name (relative to ``network.hub``)."""
+        out: list[tuple[str, cidr.Network]] = []
+        for family, version in IP_VERSION.items():
+            for i, value in enumerate(getattr(self.address_space, family)):
+                out.append((f"address_space.{family}[{i}]", cidr.parse_cidr(value, version)))
+        return out
+
+
+class Network(Model):
+    hub: Hub | None = None
+    """An existing hub VNet to peer every region with (for example where a self-hosted
+    deploy runner lives, so it reaches every private API server); default: no peering."""
+
+
 # --- global ----------------------------------------------------------------------
 
 
@@ -593,6 +663,8 @@ class Config(Model):
     dns: Dns
     global_: Global = Field(alias="global")
     cluster: Cluster = Cluster()
+    network: Network = Network()
+    """Connectivity beyond the region VNets."""
     backend: LocalBackend | AzurermBackend = Field(default=LocalBackend(type="local"), discriminator="type")
     tags: FrozenMapping[TagKey, TagValue] = Field(default_factory=lambda: MappingProxyType({}))
     """Extra tags on every resource (the product adds ``project`` and ``managed-by``)."""
@@ -670,6 +742,33 @@ class Config(Model):
                                     f"{net} overlaps regions.{other_name}.address_space.{family} {space}",
                                 )
                             )
+        problems.extend(self._hub_problems())
         if problems:
             raise FieldProblems(problems)
         return self
+
+    def _hub_problems(self) -> list[tuple[str, str]]:
+        """A peered hub must overlap no region's VNet and no region's pod or service range."""
+        hub = self.network.hub
+        if hub is None:
+            return []
+        problems: list[tuple[str, str]] = []
+        for field, net in hub.ranges():
+            for name, region in self.regions.items():
+                others = [
+                    (
+                        f"regions.{name}.address_space.{family}",
+                        cidr.parse_cidr(getattr(region.address_space, family), version),
+                    )
+                    for family, version in IP_VERSION.items()
+                ] + [(f"regions.{name}.{f}", n) for f, n in region.overlay_ranges()]
+                for other_name, other in others:
+                    if cidr.overlaps(net, other):
+                        problems.append(
+                            (
+                                f"network.hub.{field}",
+                                f"{net} overlaps {other_name} {other}; a peered hub must not overlap "
+                                "any region's VNet, pod or service ranges",
+                            )
+                        )
+        return problems

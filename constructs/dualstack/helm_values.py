@@ -59,8 +59,12 @@ def service_values(spec: ReleaseSpec) -> dict[str, Any]:
         annotations = {PIP_NAME: spec.pip_names["ipv4"], PIP_NAME_IPV6: spec.pip_names["ipv6"]}
     else:
         families, policy = [IP_VERSION[spec.kind]], "SingleStack"
-        # A single-stack Service names its only public IP with azure-pip-name, IPv6 included.
+        # A single-stack Service names its only public IP with azure-pip-name. The cloud
+        # provider prefers azure-pip-name-ipv6 for an IPv6 Service and falls back to
+        # azure-pip-name (getServicePIPName); its docs name the former, so IPv6 sets both.
         annotations = {PIP_NAME: spec.pip_names[spec.kind]}
+        if spec.kind == "ipv6":
+            annotations[PIP_NAME_IPV6] = spec.pip_names["ipv6"]
     annotations[PIP_RESOURCE_GROUP] = spec.pip_resource_group
     return {
         "create": True,

@@ -9,7 +9,6 @@ release whose Service is RequireDualStack with both public IPs.
 from __future__ import annotations
 
 from cdktf import ITerraformDependable
-from cdktf_cdktf_provider_azurerm.public_ip import PublicIp
 from cdktf_cdktf_provider_helm.provider import HelmProvider
 from cdktf_cdktf_provider_helm.release import Release
 from cdktf_cdktf_provider_kubernetes.ingress_class_v1 import IngressClassV1
@@ -56,9 +55,8 @@ class RegionIngress(Construct):
         id_: str,
         *,
         ingress: Ingress,
-        public_ips: dict[IpFamily, PublicIp],
+        pip_names: dict[IpFamily, str],
         pip_resource_group: str,
-        depends_on: list[ITerraformDependable],
         kubernetes_provider: KubernetesProvider,
         helm_provider: HelmProvider,
     ) -> None:
@@ -73,7 +71,6 @@ class RegionIngress(Construct):
                 # violations are reported (warn, audit) so they are visible before tightening.
                 "labels": pod_security_labels("baseline"),
             },
-            depends_on=depends_on,
         )
         self.ingress_class = IngressClassV1(
             self,
@@ -84,15 +81,13 @@ class RegionIngress(Construct):
                 "annotations": {"ingressclass.kubernetes.io/is-default-class": "true"},
             },
             spec={"controller": helm_values.INGRESS_CONTROLLER},
-            depends_on=depends_on,
         )
         self.releases: dict[ReleaseKind, Release] = {}
-        pip_names: dict[str, str] = {family: ip.name for family, ip in public_ips.items()}
         previous: list[ITerraformDependable] = []
-        for spec in release_specs(ingress, pip_names, pip_resource_group):
-            # Each release waits for its own public IPs and the role that lets the cluster
-            # use them, never for another family's: the plug-in leaves the primary unchanged.
-            own_ips = [public_ips[f] for f in (("ipv4", "ipv6") if spec.kind == "dual" else (spec.kind,))]
+        # The public IPs and the role that lets the cluster use them belong to the region
+        # stack, applied before this one: the releases name the addresses, nothing more.
+        names: dict[str, str] = {str(family): name for family, name in pip_names.items()}
+        for spec in release_specs(ingress, names, pip_resource_group):
             release = Release(
                 self,
                 f"release_{spec.kind}",
@@ -108,9 +103,12 @@ class RegionIngress(Construct):
                 wait=True,
                 timeout=900,
                 max_history=10,
+                # The chart ships twelve CRDs for its custom resources, which are off
+                # (enableCustomResources: false); installing them would only add objects.
+                skip_crds=True,
                 values=[helm_values.to_yaml(helm_values.release_values(spec))],
                 # Both releases serve the Terraform-owned IngressClass; the translator installs after the primary.
-                depends_on=[namespace, self.ingress_class, *depends_on, *own_ips, *previous],
+                depends_on=[namespace, self.ingress_class, *previous],
             )
             self.releases[spec.kind] = release
             previous = [release]

@@ -71,3 +71,18 @@ def private_link_dns_link(project: str, region: str, kind: str) -> str:
 
 def ingress_resource_group(project: str, region: str) -> str:
     return f"rg-{project}-{region}-ingress"
+
+
+def hub_peering(project: str, region: str) -> str:
+    """The region VNet's peering to the hub (in the region's resource group)."""
+    return f"peer-{project}-{region}-to-hub"
+
+
+def hub_peering_back(project: str, region: str) -> str:
+    """The hub's peering to the region VNet (in the hub's resource group)."""
+    return f"peer-hub-to-{project}-{region}"
+
+
+def container_insights_rule(project: str, region: str) -> str:
+    """The Container Insights data collection rule: ``MSCI-<region>-<cluster>``, as the portal names it."""
+    return f"MSCI-{region}-{cluster(project, region)}"

@@ -1,15 +1,25 @@
-"""The region stack's Kubernetes and Helm providers, pointed at the region's cluster.
+"""The workloads stack's Kubernetes and Helm providers, pointed at the region's cluster.
 
-They authenticate through ``kubelogin`` (an exec credential plugin) with Entra ID; no
-token, certificate or key is ever written into the synthesized JSON or the state. The
-host and CA certificate come from the cluster's ``kube_config`` block, which with local
-accounts disabled carries no credential.
+They are configured from an ``azurerm_kubernetes_cluster`` *data source*, read when the
+workloads stack's plan starts (the region stack that manages the cluster has been applied
+by then), never from a resource of their own stack.
+
+- Host: ``https://<fqdn>:443``. ``fqdn`` is the API server's public name: on a public
+  cluster it resolves to the public endpoint; on a private cluster it exists because the
+  region stack sets ``private_cluster_public_fqdn_enabled``, and resolves anywhere to the
+  *private* address, so a runner in a peered network (``network.hub``) reaches it. The
+  ``kube_config`` host of a private cluster is the private FQDN, which resolves only
+  inside the cluster's own VNet.
+- CA certificate: the data source's ``kube_config`` block, which with local accounts
+  disabled carries no credential.
+- Authentication: ``kubelogin`` (an exec credential plugin) with Entra ID; no token,
+  certificate or key is ever written into the synthesized JSON or the state.
 """
 
 from __future__ import annotations
 
 from cdktf import Fn, TerraformStack
-from cdktf_cdktf_provider_azurerm.kubernetes_cluster import KubernetesCluster
+from cdktf_cdktf_provider_azurerm.data_azurerm_kubernetes_cluster import DataAzurermKubernetesCluster
 from cdktf_cdktf_provider_helm.provider import (
     HelmProvider,
     HelmProviderKubernetes,
@@ -34,9 +44,9 @@ def kubelogin_args(login: str) -> list[str]:
 
 
 def cluster_providers(
-    stack: TerraformStack, cluster: KubernetesCluster, login: str
+    stack: TerraformStack, cluster: DataAzurermKubernetesCluster, login: str
 ) -> tuple[KubernetesProvider, HelmProvider]:
-    host = cluster.kube_config.get(0).host
+    host = f"https://{cluster.fqdn}:443"
     ca = Fn.base64decode(cluster.kube_config.get(0).cluster_ca_certificate)
     args = kubelogin_args(login)
     kubernetes = KubernetesProvider(

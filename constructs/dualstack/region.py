@@ -1,28 +1,111 @@
-"""The region construct: everything one region runs, built from the config.
+"""The region construct: everything one region runs, built from the config, in two stacks.
 
-Children (their ids are part of every Terraform address; renaming one replaces resources):
-``network`` (VNet, subnets, NSG, public IPs), ``endpoints`` (private endpoints of the
-registry and vault), ``cluster`` (AKS, user pool, identities and
-role assignments) and ``dns`` (Traffic Manager endpoints, public and private records).
-The stack adds ``ingress`` and ``sample_app`` once it has built the cluster's providers
-(providers belong to the stack, never to a reusable construct).
+``Region`` is one region of the topology: VNet, NSG, public IPs, AKS, monitoring and DNS
+in the stack ``<region>``, and the Helm-released ingresses and the sample application in
+the stack ``<region>-workloads``. The split follows the Kubernetes provider's own rule: a
+provider must not be configured from a cluster managed in the same stack (a replaced or
+not-yet-created cluster breaks plan and refresh of everything inside it). So the workloads
+stack reads the cluster through a data source, by the name and resource group the config
+decides, when its plan starts; the region stack has been applied by then.
+
+Dependencies are one-way: ``global`` <- ``<region>`` <- ``<region>-workloads``, so
+``cdktf deploy '*'`` applies global, then the regions, then their workloads, and adding a
+region changes no other region's stacks.
+
+Construct ids are part of every Terraform address (renaming one replaces resources):
+``region`` in the region stack, with ``network``, ``endpoints``, ``cluster``,
+``monitoring``, ``hub_peering`` and ``dns``; ``workloads`` in the workloads stack, with
+``ingress`` and ``sample_app``.
 """
 
 from __future__ import annotations
 
+from cdktf import App, TerraformOutput, TerraformStack
+from cdktf_cdktf_provider_azurerm.data_azurerm_kubernetes_cluster import DataAzurermKubernetesCluster
+from cdktf_cdktf_provider_helm.provider import HelmProvider
+from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
 from constructs import Construct
 
-from dualstack import modes
+from dualstack import modes, naming
 from dualstack.cluster import RegionCluster
 from dualstack.config import Config
 from dualstack.dns import RegionDns
 from dualstack.endpoints import RegionEndpoints
 from dualstack.global_services import GlobalRefs
+from dualstack.ingress import RegionIngress
+from dualstack.monitoring import ContainerInsights
 from dualstack.network import RegionNetwork
+from dualstack.peering import HubPeering, hub_provider
+from dualstack.providers import cluster_providers
+from dualstack.sample_app import SampleApp
+from dualstack.stacks import azurerm_provider, base_tags, configure_backend, workloads_stack_name
 
 
-class RegionDeployment(Construct):
-    """One region of the topology."""
+class Region:
+    """One region of the topology: its infrastructure stack and its workloads stack.
+
+    Not a construct: both stacks are created on the app itself. A stack nested in another
+    construct is recorded in ``manifest.json`` with its dependencies named by construct path
+    (``region-eastus2/eastus2``), while the cdktf CLI looks dependencies up by stack name,
+    so ``cdktf deploy`` would never start the workloads stack.
+    """
+
+    def __init__(self, app: App, *, config: Config, region_name: str, global_refs: GlobalRefs) -> None:
+        self.name = region_name
+        self.stack = RegionStack(app, region_name, config=config, global_refs=global_refs)
+        self.workloads_stack = WorkloadsStack(
+            app, workloads_stack_name(region_name), config=config, region_name=region_name
+        )
+        # Ordering without a cross-stack reference: everything the workloads need from the
+        # region stack has a name the config decides.
+        self.workloads_stack.add_dependency(self.stack)
+
+
+class RegionStack(TerraformStack):
+    """The region's Azure resources; reads the global stack's outputs."""
+
+    def __init__(self, scope: Construct, id_: str, *, config: Config, global_refs: GlobalRefs) -> None:
+        super().__init__(scope, id_)
+        configure_backend(self, config, id_)
+        azurerm_provider(self)
+        hub = config.network.hub
+        self.region = RegionInfrastructure(
+            self,
+            "region",
+            config=config,
+            region_name=id_,
+            global_refs=global_refs,
+            tags=base_tags(config),
+        )
+        if hub is not None:
+            HubPeering(
+                self.region,
+                "hub_peering",
+                project=config.project,
+                region_name=id_,
+                hub=hub,
+                vnet=self.region.network.vnet,
+                hub_provider=hub_provider(self, hub),
+            )
+        cluster = self.region.cluster.cluster
+        TerraformOutput(self, "cluster_name", value=cluster.name, description="AKS cluster name")
+        TerraformOutput(
+            self,
+            "oidc_issuer_url",
+            value=cluster.oidc_issuer_url,
+            description="OIDC issuer for workload identity federation",
+        )
+        for family, ip in self.region.network.public_ips.items():
+            TerraformOutput(
+                self,
+                f"ingress_{family}_address",
+                value=ip.ip_address,
+                description=f"{family} ingress address",
+            )
+
+
+class RegionInfrastructure(Construct):
+    """Network, private endpoints, cluster, monitoring and DNS of one region."""
 
     def __init__(
         self,
@@ -68,6 +151,16 @@ class RegionDeployment(Construct):
             global_refs=global_refs,
             tags=tags,
         )
+        self.monitoring = ContainerInsights(
+            self,
+            "monitoring",
+            name=naming.container_insights_rule(config.project, region_name),
+            resource_group_name=self.network.resource_group.name,
+            workspace_id=global_refs.log_analytics_id,
+            workspace_location=config.global_.location,
+            cluster=self.cluster.cluster,
+            tags=tags,
+        )
         self.dns = RegionDns(
             self,
             "dns",
@@ -77,3 +170,71 @@ class RegionDeployment(Construct):
             global_refs=global_refs,
             tags=tags,
         )
+
+
+class WorkloadsStack(TerraformStack):
+    """The region's Kubernetes objects and Helm releases, on providers configured from a
+    data source of the region's cluster (never from a resource of this stack)."""
+
+    def __init__(self, scope: Construct, id_: str, *, config: Config, region_name: str) -> None:
+        super().__init__(scope, id_)
+        configure_backend(self, config, id_)
+        azurerm_provider(self)
+        self.cluster = DataAzurermKubernetesCluster(
+            self,
+            "cluster",
+            name=naming.cluster(config.project, region_name),
+            resource_group_name=naming.region_resource_group(config.project, region_name),
+        )
+        self.kubernetes_provider, self.helm_provider = cluster_providers(
+            self, self.cluster, config.cluster.login
+        )
+        self.workloads = RegionWorkloads(
+            self,
+            "workloads",
+            config=config,
+            region_name=region_name,
+            kubernetes_provider=self.kubernetes_provider,
+            helm_provider=self.helm_provider,
+        )
+
+
+class RegionWorkloads(Construct):
+    """The ingress controllers and the sample application of one region."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        config: Config,
+        region_name: str,
+        kubernetes_provider: KubernetesProvider,
+        helm_provider: HelmProvider,
+    ) -> None:
+        super().__init__(scope, id_)
+        project = config.project
+        self.ingress = RegionIngress(
+            self,
+            "ingress",
+            ingress=config.ingress,
+            pip_names={
+                family: naming.ingress_public_ip(project, region_name, family)
+                for family in modes.public_families(config.ingress)
+            },
+            pip_resource_group=naming.ingress_resource_group(project, region_name),
+            kubernetes_provider=kubernetes_provider,
+            helm_provider=helm_provider,
+        )
+        self.sample_app: SampleApp | None = None
+        if config.ingress.sample_app_enabled:
+            app = f"{config.dns.app_name}.{config.dns.zone_name}"
+            self.sample_app = SampleApp(
+                self,
+                "sample_app",
+                family=modes.service_family(config.ingress),
+                zones=len(config.regions[region_name].zones),
+                hosts=[app, f"{region_name}.{app}"],
+                depends_on=[next(iter(self.ingress.releases.values()))],
+                kubernetes_provider=kubernetes_provider,
+            )

@@ -15,16 +15,25 @@ from pathlib import Path
 from cdktf import App
 
 from dualstack.config import Config
+from dualstack.region import Region
 from dualstack.review.overview import render_overview
-from dualstack.stacks import GLOBAL_STACK, GlobalStack, RegionStack
+from dualstack.stacks import GLOBAL_STACK, GlobalStack, workloads_stack_name
+
+
+def stack_names(config: Config) -> list[str]:
+    """Every stack, in deploy order: global, then per region (config order) its two stacks."""
+    names = [GLOBAL_STACK]
+    for region in config.regions:
+        names += [region, workloads_stack_name(region)]
+    return names
 
 
 def build_app(config: Config, outdir: Path) -> App:
-    """The cdktf app: the global stack, then one stack per region, in config order."""
+    """The cdktf app: the global stack, then one ``Region`` (two stacks) per region."""
     app = App(outdir=str(outdir))
     global_stack = GlobalStack(app, GLOBAL_STACK, config=config)
     for name in config.regions:
-        RegionStack(app, name, config=config, global_refs=global_stack.services.refs)
+        Region(app, config=config, region_name=name, global_refs=global_stack.services.refs)
     return app
 
 
@@ -39,7 +48,7 @@ def synthesize(config: Config, outdir: Path) -> list[str]:
         _move_into(staging, outdir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return [GLOBAL_STACK, *config.regions]
+    return stack_names(config)
 
 
 def _move_into(source: Path, target: Path) -> None:

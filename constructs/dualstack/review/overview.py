@@ -107,14 +107,23 @@ def _summary(config: Config) -> str:
             f"| Ingress mode | `{ingress.mode}`: {_MODE_TEXT[ingress.mode]} |",
             f"| Translator | {translator} |",
             f"| Public families | {', '.join(LABEL[f] for f in families)} |",
-            f"| Stacks | `global`, then one per region: {regions} |",
+            f"| Stacks | `global`, then per region ({regions}) the region stack `<region>` and, after it, "
+            "`<region>-workloads` (ingresses, sample app) |",
             f"| Application | `{app_fqdn(config)}`: {names} |",
             f"| Kubernetes | `{config.cluster.kubernetes_version}`, {config.cluster.sku_tier} tier, "
             f"data plane `{config.cluster.network_data_plane}`, API server "
-            f"{'private' if config.cluster.api_server.private else 'public (authorized ranges)'} |",
+            f"{_api_server(config)} |",
             "",
         ]
     )
+
+
+def _api_server(config: Config) -> str:
+    if not config.cluster.api_server.private:
+        return "public (authorized ranges)"
+    hub = config.network.hub
+    where = f"peered hub `{hub.name}`" if hub is not None else "networks with a path into a region's VNet"
+    return f"private, with a public FQDN that resolves to the private address; deploy from {where}"
 
 
 def _global_services(config: Config) -> str:
@@ -218,6 +227,16 @@ def _region(config: Config, name: str, region: Region) -> str:
         f"- Zones: {_zones(region)} (public IPs and both node pools)",
         f"- Cluster `{naming.cluster(project, name)}` in `{naming.region_resource_group(project, name)}`; "
         f"nodes in `{naming.node_resource_group(project, name)}`; DNS service `{region.dns_service_ip}`",
+        f"- Container Insights: data collection rule `{naming.container_insights_rule(project, name)}` "
+        f"to `{naming.log_analytics(project)}`",
+        *(
+            [
+                f"- Peered both ways with hub `{config.network.hub.name}` (`{config.network.hub.resource_group_name}`)"
+            ]
+            if config.network.hub is not None
+            else []
+        ),
+        f"- Stacks: `{name}` (Azure resources), then `{name}-workloads` (Kubernetes objects, Helm releases)",
         "- Ingress: " + "; ".join(_release_text(config, r) for r in releases(config)),
         "",
     ]
