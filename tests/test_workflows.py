@@ -9,6 +9,7 @@ machine has installed.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -21,7 +22,15 @@ from synthhelp import REPO
 
 WORKFLOWS = REPO / ".github" / "workflows"
 ACTIONLINT = Path(sys.executable).parent / "actionlint"
-PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@(v\d+\.\d+(\.\d+)?|[0-9a-f]{40})$")
+# A `uses:` line pinned to a full commit SHA, with the release it is in a trailing comment:
+#   - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+# The comment is lost when YAML is parsed, so this runs on the raw text lines.
+USES_LINE = re.compile(r"^\s*(?:-\s+)?uses:")
+PINNED_LINE = re.compile(
+    r"^\s*(?:-\s+)?uses:\s+(?P<action>[\w.-]+/[\w.-]+(?:/[\w./-]+)?)"
+    r"@(?P<sha>[0-9a-f]{40})\s+#\s+(?P<version>v\d+(?:\.\d+){1,2})\s*$"
+)
+SHA = re.compile(r"[0-9a-f]{40}")
 
 
 def actionlint(*paths: Path) -> subprocess.CompletedProcess[str]:
@@ -53,6 +62,21 @@ def runs(job: dict[str, Any]) -> str:
     return "\n".join(str(s.get("run", "")) for s in steps(job))
 
 
+def pin(line: str) -> re.Match[str] | None:
+    """The action, SHA and version of a `uses:` line pinned as above; None if it is not."""
+    return PINNED_LINE.match(line)
+
+
+def uses_lines(name: str) -> list[str]:
+    return [line for line in (WORKFLOWS / name).read_text().splitlines() if USES_LINE.match(line)]
+
+
+def versions(name: str, action: str) -> list[str]:
+    """The versions in the trailing comments of the `uses:` lines for `action` in a workflow."""
+    pins = [pin(line) for line in uses_lines(name)]
+    return [p["version"] for p in pins if p and p["action"] == action]
+
+
 @pytest.fixture(scope="module")
 def deploy() -> dict[str, Any]:
     return load("deploy.yml")
@@ -82,10 +106,45 @@ def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
     assert '"missing"' in result.stdout and '"nope" is not defined' in result.stdout
 
 
-def test_every_action_is_pinned_to_a_version() -> None:
-    for path in sorted(WORKFLOWS.glob("*.yml")):
-        for ref in re.findall(r"^\s*(?:-\s+)?uses:\s*(\S+)", path.read_text(), re.MULTILINE):
-            assert PINNED.match(ref), f"{path.name}: {ref}"
+@pytest.mark.parametrize("name", ["deploy.yml", "pull-request.yml"])
+def test_every_action_is_pinned_to_a_commit_sha_with_its_version(name: str) -> None:
+    lines = uses_lines(name)
+    assert lines, f"{name}: no uses: lines found"
+    for line in lines:
+        assert pin(line), f"{name}: not pinned to a SHA with a # vX.Y.Z comment: {line.strip()}"
+
+
+def test_one_version_of_an_action_is_always_the_same_commit() -> None:
+    shas: dict[tuple[str, str], set[str]] = {}
+    for name in ("deploy.yml", "pull-request.yml"):
+        for p in filter(None, map(pin, uses_lines(name))):
+            shas.setdefault((p["action"], p["version"]), set()).add(p["sha"])
+    assert shas
+    assert {key: s for key, s in shas.items() if len(s) > 1} == {}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "      - uses: actions/checkout@v4.2.2",
+        "        uses: actions/checkout@v4.2.2 # v4.2.2",
+        "      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683",
+        "      - uses: actions/checkout@11bd719 # v4.2.2",
+        "      - uses: actions/checkout@11BD71901BBE5B1630CEEA73D27597364C9AF683 # v4.2.2",
+        "      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # main",
+        "      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 v4.2.2",
+    ],
+)
+def test_the_pin_check_rejects_tags_short_shas_and_missing_versions(line: str) -> None:
+    assert USES_LINE.match(line)
+    assert pin(line) is None
+
+
+def test_the_pin_check_accepts_a_sha_with_its_version() -> None:
+    p = pin("      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2")
+    assert p and (p["action"], p["version"]) == ("actions/checkout", "v4.2.2")
+    p = pin("        uses: azure/use-kubelogin@76597ae0fcbaace21b05e13a2cbf8daee2c6e820 # v1.2")
+    assert p and (p["action"], p["version"]) == ("azure/use-kubelogin", "v1.2")
 
 
 def test_deploy_runs_on_main_and_by_hand(deploy: dict[str, Any]) -> None:
@@ -113,11 +172,29 @@ def test_deploy_applies_global_then_every_region_in_parallel(deploy: dict[str, A
     assert jobs["regions"]["strategy"]["matrix"]["stack"] == "${{ fromJSON(needs.synth.outputs.regions) }}"
     assert jobs["regions"]["strategy"]["fail-fast"] is False
     global_env = next(s for s in steps(jobs["global"]) if "run" in s and "make deploy" in s["run"])["env"]
-    region_env = next(s for s in steps(jobs["regions"]) if "run" in s and "make deploy" in s["run"])["env"]
+    region_deploys = [s["env"] for s in steps(jobs["regions"]) if "run" in s and "make deploy" in s["run"]]
     assert global_env["STACKS"] == "global"
-    assert region_env["STACKS"] == "${{ matrix.stack }}"
-    assert "--ignore-missing-stack-dependencies" in region_env["DEPLOY_FLAGS"]
+    # Within a region: the region stack, then its workloads stack, in that order.
+    assert [e["STACKS"] for e in region_deploys] == ["${{ matrix.stack }}", "${{ matrix.stack }}-workloads"]
+    for env in region_deploys:
+        assert "--ignore-missing-stack-dependencies" in env["DEPLOY_FLAGS"]
     assert "global" in runs(jobs["synth"]) and "manifest.json" in runs(jobs["synth"])
+
+
+def test_the_region_list_is_the_stacks_that_depend_on_global_alone(
+    deploy: dict[str, Any], default_synth: Any
+) -> None:
+    """The synth job's one-liner, run on a real manifest, lists the regions and no workloads stack."""
+    script = runs(deploy["jobs"]["synth"])
+    (code,) = re.findall(r"python -c '([^']+)'", script)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=default_synth.outdir.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(result.stdout) == ["eastus2", "swedencentral"]
 
 
 def test_deploy_is_gated_and_never_overlaps_per_stack(deploy: dict[str, Any]) -> None:
@@ -153,7 +230,9 @@ def test_pull_requests_test_synthesize_both_sides_and_comment_once(pull_request:
     assert 'python" -m dualstack.review diff' in script or "python -m dualstack.review diff" in script
     assert "-m dualstack.review overview" in script
     (comment,) = uses(job, "marocchino/sticky-pull-request-comment")
-    assert re.fullmatch(r"v\d+\.\d+\.\d+", comment["uses"].split("@")[1])
+    assert SHA.fullmatch(comment["uses"].split("@")[1])
+    (version,) = versions("pull-request.yml", "marocchino/sticky-pull-request-comment")
+    assert re.fullmatch(r"v\d+\.\d+\.\d+", version)
     assert comment["with"]["header"] and comment["with"]["path"].endswith("comment.md")
     (upload,) = uses(job, "actions/upload-artifact")
     assert upload["if"] == "always()"
