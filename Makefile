@@ -22,7 +22,7 @@ export PIPENV_NOSPIN := 1
 export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: synth test deploy diff lint install clean
+.PHONY: synth test deploy diff lint install clean validate images
 
 install: $(VENV)/.synced node_modules/.installed
 
@@ -53,10 +53,31 @@ synth: install
 test: install .checkov-venv/.synced
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# terraform validate (the real providers' validators) on every stack of every config in config/.
+# Providers come from the registry, or from the filesystem mirror $DUALSTACK_PROVIDER_MIRROR names
+# (offline; stacks that need a provider it lacks are skipped). Terraform itself is a prerequisite.
+validate: install
+	$(BIN)/python tools/validate.py
+
+# The offline provider mirror (see ../shared/terraform-providers/README.md), unpacked into the repo's
+# own git-ignored folder: shared/ is read-only in CI. Never used unless named in $DUALSTACK_PROVIDER_MIRROR:
+#   make .terraform-mirror/.installed && DUALSTACK_PROVIDER_MIRROR=$PWD/.terraform-mirror make validate
+MIRROR_INSTALLER := ../shared/terraform-providers/install-mirror
+.terraform-mirror/.installed: $(wildcard ../shared/terraform-providers/SHA256SUMS)
+	@test -f $(MIRROR_INSTALLER) || { echo "no provider mirror: $(MIRROR_INSTALLER) not found" >&2; exit 1; }
+	bash $(MIRROR_INSTALLER) .terraform-mirror
+	touch $@
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# Copies every image the topology runs into the project's registry with `az acr import` (a
+# control-plane operation: no network path to the private registry needed). Needs az login and
+# the global stack (the registry); run before the workloads stacks. IMAGES_FLAGS=--dry-run prints.
+images: install
+	$(BIN)/python -m dualstack.images import $(IMAGES_FLAGS)
 
 # Needs Azure credentials; see README "Deploy". STACKS defaults to every stack, global first.
 deploy: install
@@ -67,7 +88,7 @@ diff: install
 	cdktf diff $(STACKS)
 
 clean:
-	rm -rf cdktf.out $(VENV) $(TOOLS) node_modules .checkov-venv
+	rm -rf cdktf.out $(VENV) $(TOOLS) node_modules .checkov-venv .validate .terraform-mirror
 
 # Times whole synthesis processes against a bare-app floor (several minutes); see docs/benchmark.md.
 .PHONY: bench

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_helm_values import CONTROLLER
 
 from dualstack import helm_values
 from dualstack.config import Ingress
@@ -102,7 +103,10 @@ def unknown_keys(values: dict[str, Any]) -> list[str]:
 
 def _release_values(mode: str) -> dict[str, dict[str, Any]]:
     ingress = Ingress.model_validate({"mode": mode})
-    return {s.release_name: helm_values.release_values(s) for s in release_specs(ingress, PIPS, "rg-region")}
+    return {
+        s.release_name: helm_values.release_values(s)
+        for s in release_specs(ingress, PIPS, "rg-region", CONTROLLER)
+    }
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -8,15 +8,21 @@ import pytest
 import yaml
 
 from dualstack import helm_values
-from dualstack.config import Ingress
+from dualstack.config import Hsts, Ingress
 from dualstack.ingress import release_specs
 
 PIPS = {"ipv4": "pip-v4", "ipv6": "pip-v6"}
+CONTROLLER = helm_values.Controller(
+    image_repository="myacr.azurecr.io/nginx/nginx-ingress",
+    image_tag="5.6.2",
+    image_digest=None,
+    hsts=Hsts(),
+)
 
 
 def _specs(mode: str, **extra: Any) -> dict[str, helm_values.ReleaseSpec]:
     ingress = Ingress.model_validate({"mode": mode, **extra})
-    return {s.kind: s for s in release_specs(ingress, PIPS, "rg-region")}
+    return {s.kind: s for s in release_specs(ingress, PIPS, "rg-region", CONTROLLER)}
 
 
 def _controller(spec: helm_values.ReleaseSpec) -> dict[str, Any]:
@@ -38,7 +44,9 @@ def test_translating_modes_have_one_release_per_family(mode: str, primary: str, 
         # azure-pip-name names the only public IP of a single-stack Service, IPv6 included.
         assert service["annotations"][helm_values.PIP_NAME] == PIPS[kind]
         # IPv6: the cloud provider prefers azure-pip-name-ipv6 and its docs name it; both are set.
-        assert service["annotations"].get(helm_values.PIP_NAME_IPV6) == (PIPS[kind] if kind == "ipv6" else None)
+        assert service["annotations"].get(helm_values.PIP_NAME_IPV6) == (
+            PIPS[kind] if kind == "ipv6" else None
+        )
         assert service["annotations"][helm_values.PIP_RESOURCE_GROUP] == "rg-region"
 
 

@@ -297,6 +297,12 @@ CASES: list[Case] = [
             E("regions.swedencentral.address_space.ipv6", "overlaps regions.eastus2.address_space.ipv6"),
         ),
     ),
+    Case("tls_bad_email", (E("tls.email", "must be an e-mail address"),)),
+    Case(
+        "tls_unknown_issuer",
+        (E("tls.issuer", "'letsencrypt', 'letsencrypt-staging' or 'none'"),),
+    ),
+    Case("tls_hsts_without_certificates", (E("tls", "hsts.enabled: true needs certificates"),)),
     Case(
         "hub_overlaps_region_and_service_range",
         (

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import yaml
 from synthhelp import Stack, Synthesized
 
 Variant = Callable[..., Synthesized]
@@ -115,5 +116,11 @@ def test_sample_app_switch_removes_only_the_sample_app(
         with_it, without = _bodies(default_synth[name]), _bodies(off[name])
         removed = set(with_it) - set(without)
         assert removed and all("/sample_app/" in _path(with_it[a], a) for a in removed)
-        assert all(without[a] == with_it[a] for a in without)
+        changed = {a for a in without if without[a] != with_it[a]}
+        # The issuer release stays (for application teams) but requests no sample certificate.
+        (issuer,) = changed
+        assert _path(without[issuer], issuer).endswith("/cert_manager/issuer")
+        assert yaml.safe_load(without[issuer]["values"][0])["certificates"] == []
+        assert yaml.safe_load(with_it[issuer]["values"][0])["certificates"]
+        assert not [d for d in without[issuer]["depends_on"] if "sample_app" in d]
     assert off["global"].text == default_synth["global"].text

@@ -176,6 +176,11 @@ def test_role_assignments_principal_scope_and_role(case: tuple[Config, str, Stac
             "${data.azurerm_client_config.region_cluster_client",
             "${azurerm_kubernetes_cluster.region_cluster_F83DD20C.id}",
         ),
+        "dns_zone_contributor": (
+            "DNS Zone Contributor",
+            "${azurerm_user_assigned_identity.region_cert_manager_dns_identity",
+            "${data.terraform_remote_state.cross-stack-reference-input-global.outputs.cross-stack-output-azurerm_dns_zone",
+        ),
     }
     roles = {k: v for k, v in roles.items() if not k.startswith("admin_group_")}
     assert set(roles) == set(expected)

@@ -34,7 +34,10 @@ def wcase(
 
 
 def _releases(stack: Stack) -> dict[str, dict[str, Any]]:
-    return {p.rsplit("_", 1)[1]: r for p, r in stack.resources("helm_release").items()}
+    """The ingress controller releases, by kind (ipv4, ipv6, dual)."""
+    return {
+        p.rsplit("_", 1)[1]: r for p, r in stack.resources("helm_release").items() if "/ingress/release_" in p
+    }
 
 
 def test_releases_match_the_mode(wcase: tuple[Config, str, Stack]) -> None:
@@ -126,7 +129,10 @@ def test_terraform_owns_the_one_default_ingress_class(wcase: tuple[Config, str, 
 def test_namespaces_carry_pod_security_labels(wcase: tuple[Config, str, Stack]) -> None:
     _, _, stack = wcase
     namespaces = {n["metadata"]["name"]: n for n in stack.resources("kubernetes_namespace_v1").values()}
-    assert set(namespaces) == {"ingress-nginx", "echo"}
+    assert set(namespaces) == {"ingress-nginx", "echo", "cert-manager"}
+    assert (
+        namespaces["cert-manager"]["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
+    )
     assert namespaces["echo"]["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
     assert (
         namespaces["ingress-nginx"]["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "baseline"

@@ -181,6 +181,14 @@ def test_deploy_applies_global_then_every_region_in_parallel(deploy: dict[str, A
     assert "global" in runs(jobs["synth"]) and "manifest.json" in runs(jobs["synth"])
 
 
+def test_images_are_imported_once_after_global_and_before_any_workloads(deploy: dict[str, Any]) -> None:
+    jobs = deploy["jobs"]
+    global_runs = [s["run"].strip() for s in steps(jobs["global"]) if "run" in s]
+    assert global_runs.index("make images") > global_runs.index("make deploy")
+    assert "make images" not in runs(jobs["regions"])
+    assert "global" in jobs["regions"]["needs"]
+
+
 def test_the_region_list_is_the_stacks_that_depend_on_global_alone(
     deploy: dict[str, Any], default_synth: Any
 ) -> None:
@@ -225,6 +233,10 @@ def test_pull_requests_test_synthesize_both_sides_and_comment_once(pull_request:
     assert any(c["with"].get("ref") == "${{ github.event.pull_request.base.sha }}" for c in checkouts)
     by_dir = {(s.get("working-directory"), s["run"].strip()) for s in steps(job) if "run" in s}
     assert ("head", "make test") in by_dir
+    # The real providers' validators, online, on every stack (workloads stacks included).
+    assert ("head", "make validate") in by_dir
+    (terraform,) = uses(job, "hashicorp/setup-terraform")
+    assert terraform["with"]["terraform_wrapper"] is False
     assert ("head", "make synth") in by_dir and ("base", "make synth") in by_dir
     script = runs(job)
     assert 'python" -m dualstack.review diff' in script or "python -m dualstack.review diff" in script

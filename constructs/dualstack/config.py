@@ -523,6 +523,62 @@ class Ingress(Model):
         return self
 
 
+# --- tls -------------------------------------------------------------------------
+
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$"
+)
+
+
+def _email(value: str) -> str:
+    _ascii_only(value)
+    if len(value) > 254 or not _EMAIL.fullmatch(value) or value.split("@", 1)[1].split(".")[-1].isdigit():
+        raise ValueError(
+            "must be an e-mail address such as platform@contoso.com (ASCII, lowercase domain, at most 254 characters)"
+        )
+    return value
+
+
+Email = Annotated[StrictStr, AfterValidator(_email)]
+
+
+class Hsts(Model):
+    enabled: StrictBool = False
+    """Send Strict-Transport-Security on every HTTPS response. Off by default: once a browser
+    has seen it, the name is HTTPS-only for ``max_age_seconds``, which a staging certificate
+    (untrusted) would make unreachable."""
+    max_age_seconds: Annotated[StrictInt, Field(ge=300, le=63072000)] = 31536000
+    """How long browsers remember it; one year by default, two years at most."""
+    include_subdomains: StrictBool = False
+    """Extend it to every name below the app's (and so below ``<app>.<zone>``)."""
+
+
+class Tls(Model):
+    issuer: Literal["letsencrypt", "letsencrypt-staging", "none"] = "letsencrypt-staging"
+    """letsencrypt: trusted certificates from Let's Encrypt's production ACME server;
+    letsencrypt-staging: the same flow against the staging server (untrusted certificates,
+    generous rate limits) for trying the project; none: no cert-manager, no certificates,
+    HTTP only (port 443 serves nothing)."""
+    email: Email | None = None
+    """Contact of the ACME account (Let's Encrypt's notices about the account); optional."""
+    chart_version: Annotated[StrictStr, Field(pattern=r"^v[0-9]+\.[0-9]+\.[0-9]+$")] = "v1.21.2"
+    """Version of the cert-manager chart (and of its images)."""
+    hsts: Hsts = Hsts()
+    """HTTP Strict Transport Security from the ingress controllers."""
+
+    @model_validator(mode="after")
+    def _hsts_needs_certificates(self) -> Tls:
+        if self.issuer == "none" and self.hsts.enabled:
+            raise ValueError(
+                "hsts.enabled: true needs certificates; set issuer to letsencrypt or letsencrypt-staging"
+            )
+        return self
+
+    @property
+    def enabled(self) -> bool:
+        return self.issuer != "none"
+
+
 # --- network ---------------------------------------------------------------------
 
 _VNET_ID = re.compile(
@@ -665,6 +721,8 @@ class Config(Model):
     cluster: Cluster = Cluster()
     network: Network = Network()
     """Connectivity beyond the region VNets."""
+    tls: Tls = Tls()
+    """HTTPS certificates for the ingresses (cert-manager, ACME DNS-01 on the public zone)."""
     backend: LocalBackend | AzurermBackend = Field(default=LocalBackend(type="local"), discriminator="type")
     tags: FrozenMapping[TagKey, TagValue] = Field(default_factory=lambda: MappingProxyType({}))
     """Extra tags on every resource (the product adds ``project`` and ``managed-by``)."""
@@ -743,6 +801,7 @@ class Config(Model):
                                 )
                             )
         problems.extend(self._hub_problems())
+
         if problems:
             raise FieldProblems(problems)
         return self

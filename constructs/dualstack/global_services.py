@@ -40,6 +40,8 @@ class GlobalRefs:
     traffic_manager_profile_ids: dict[IpFamily, str]
     private_link_targets: dict[str, str]
     """Per private-endpoint sub-resource (``registry``, ``vault``): the resource it belongs to."""
+    dns_zone_id: str = ""
+    """The public zone: each region's cert-manager identity may write ACME records in it."""
 
 
 class GlobalServices(Construct):
@@ -146,4 +148,5 @@ class GlobalServices(Construct):
             log_analytics_id=workspace.id,
             traffic_manager_profile_ids={f: p.id for f, p in traffic.profiles.items()},
             private_link_targets=targets,
+            dns_zone_id=zone.id,
         )

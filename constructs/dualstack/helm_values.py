@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import yaml
 
-from dualstack.config import IngressFamily
+from dualstack.config import Hsts, IngressFamily
 from dualstack.naming import IP_VERSION
 
 CHART_REPOSITORY = "oci://ghcr.io/nginx/charts"
@@ -34,6 +34,21 @@ PIP_RESOURCE_GROUP = "service.beta.kubernetes.io/azure-load-balancer-resource-gr
 
 ReleaseKind = Literal["ipv4", "ipv6", "dual"]
 
+TLS_PROTOCOLS = "TLSv1.2 TLSv1.3"
+"""The only protocols the controllers speak (ConfigMap ``ssl-protocols``; unset, nginx's
+compiled-in default applies)."""
+
+
+@dataclass(frozen=True)
+class Controller:
+    """What every controller release of a config shares: its image and its TLS policy."""
+
+    image_repository: str
+    """``<registry>.azurecr.io/nginx/nginx-ingress``: the project's registry, never upstream."""
+    image_tag: str
+    image_digest: str | None
+    hsts: Hsts
+
 
 @dataclass(frozen=True)
 class ReleaseSpec:
@@ -46,6 +61,7 @@ class ReleaseSpec:
     pip_names: dict[str, str]
     """Public IP name per family (``ipv4``/``ipv6``) that this release's Service uses."""
     pip_resource_group: str
+    controller: Controller
 
     @property
     def release_name(self) -> str:
@@ -140,13 +156,37 @@ def controller_values(spec: ReleaseSpec) -> dict[str, Any]:
         "healthStatus": True,
         "healthStatusURI": HEALTH_PATH,
         "telemetryReporting": {"enable": False},
+        "image": image_values(spec.controller),
         "config": {
             # ConfigMap values are strings. X-Real-IP and X-Forwarded-For carry the
             # client address to the backends (the controller's template sets both).
-            "entries": {"server-tokens": "false"},
+            "entries": config_entries(spec.controller),
         },
         "service": service_values(spec),
     }
+
+
+def image_values(controller: Controller) -> dict[str, Any]:
+    """The controller image (and the chart's init container, which uses the same one)."""
+    values: dict[str, Any] = {"repository": controller.image_repository, "tag": controller.image_tag}
+    if controller.image_digest:
+        values["digest"] = controller.image_digest
+    return values
+
+
+def config_entries(controller: Controller) -> dict[str, str]:
+    """The controllers' ConfigMap: TLS 1.2 and 1.3 only; plain HTTP to a host that has TLS is
+    redirected to HTTPS (the default server, where the Traffic Manager probe of the health
+    path lands, has no TLS and is never redirected); HSTS when the config asks for it."""
+    entries = {"server-tokens": "false", "ssl-protocols": TLS_PROTOCOLS, "ssl-redirect": "true"}
+    hsts = controller.hsts
+    if hsts.enabled:
+        entries |= {
+            "hsts": "true",
+            "hsts-max-age": str(hsts.max_age_seconds),
+            "hsts-include-subdomains": "true" if hsts.include_subdomains else "false",
+        }
+    return entries
 
 
 def release_values(spec: ReleaseSpec) -> dict[str, Any]:

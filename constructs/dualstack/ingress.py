@@ -16,9 +16,9 @@ from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1
 from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
 from constructs import Construct
 
-from dualstack import helm_values, modes
-from dualstack.config import Ingress
-from dualstack.helm_values import ReleaseKind, ReleaseSpec
+from dualstack import helm_values, images, modes
+from dualstack.config import Config, Ingress
+from dualstack.helm_values import Controller, ReleaseKind, ReleaseSpec
 from dualstack.naming import IpFamily
 
 
@@ -32,18 +32,33 @@ def pod_security_labels(enforce: str) -> dict[str, str]:
     }
 
 
-def release_specs(ingress: Ingress, pip_names: dict[str, str], pip_resource_group: str) -> list[ReleaseSpec]:
+def release_specs(
+    ingress: Ingress, pip_names: dict[str, str], pip_resource_group: str, controller: Controller
+) -> list[ReleaseSpec]:
     """The releases of one region, primary first."""
     native = modes.service_family(ingress)
     if native is None:
-        return [ReleaseSpec("dual", True, ingress.ipv4, pip_names, pip_resource_group)]
-    specs = [ReleaseSpec(native, True, getattr(ingress, native), pip_names, pip_resource_group)]
+        return [ReleaseSpec("dual", True, ingress.ipv4, pip_names, pip_resource_group, controller)]
+    specs = [ReleaseSpec(native, True, getattr(ingress, native), pip_names, pip_resource_group, controller)]
     translator = modes.translator_family(ingress)
     if ingress.translator_enabled and translator is not None:
         specs.append(
-            ReleaseSpec(translator, False, getattr(ingress, translator), pip_names, pip_resource_group)
+            ReleaseSpec(
+                translator, False, getattr(ingress, translator), pip_names, pip_resource_group, controller
+            )
         )
     return specs
+
+
+def controller_settings(config: Config) -> Controller:
+    """The controller image from the project's registry, and the config's HSTS policy."""
+    image = images.image(config, "nginx-ingress")
+    return Controller(
+        image_repository=f"{images.login_server(config)}/{image.repository}",
+        image_tag=image.tag,
+        image_digest=image.digest,
+        hsts=config.tls.hsts,
+    )
 
 
 class RegionIngress(Construct):
@@ -55,6 +70,7 @@ class RegionIngress(Construct):
         id_: str,
         *,
         ingress: Ingress,
+        controller: Controller,
         pip_names: dict[IpFamily, str],
         pip_resource_group: str,
         kubernetes_provider: KubernetesProvider,
@@ -87,7 +103,7 @@ class RegionIngress(Construct):
         # The public IPs and the role that lets the cluster use them belong to the region
         # stack, applied before this one: the releases name the addresses, nothing more.
         names: dict[str, str] = {str(family): name for family, name in pip_names.items()}
-        for spec in release_specs(ingress, names, pip_resource_group):
+        for spec in release_specs(ingress, names, pip_resource_group, controller):
             release = Release(
                 self,
                 f"release_{spec.kind}",

@@ -86,3 +86,13 @@ def hub_peering_back(project: str, region: str) -> str:
 def container_insights_rule(project: str, region: str) -> str:
     """The Container Insights data collection rule: ``MSCI-<region>-<cluster>``, as the portal names it."""
     return f"MSCI-{region}-{cluster(project, region)}"
+
+
+def cert_manager_identity(project: str, region: str) -> str:
+    """cert-manager's identity for ACME DNS-01 on the public zone (region resource group)."""
+    return f"id-{project}-{region}-cert-manager"
+
+
+def cert_manager_federation(project: str, region: str) -> str:
+    """The federated credential of one region's cert-manager service account."""
+    return f"fic-{project}-{region}-cert-manager"

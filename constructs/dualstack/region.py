@@ -32,13 +32,15 @@ from dualstack.config import Config
 from dualstack.dns import RegionDns
 from dualstack.endpoints import RegionEndpoints
 from dualstack.global_services import GlobalRefs
-from dualstack.ingress import RegionIngress
+from dualstack.ingress import RegionIngress, controller_settings
 from dualstack.monitoring import ContainerInsights
 from dualstack.network import RegionNetwork
 from dualstack.peering import HubPeering, hub_provider
 from dualstack.providers import cluster_providers
+from dualstack.sample_app import NAMESPACE as SAMPLE_NAMESPACE
 from dualstack.sample_app import SampleApp
 from dualstack.stacks import azurerm_provider, base_tags, configure_backend, workloads_stack_name
+from dualstack.tls import CertManager, DnsIdentity, secret_name
 
 
 class Region:
@@ -88,6 +90,17 @@ class RegionStack(TerraformStack):
                 hub_provider=hub_provider(self, hub),
             )
         cluster = self.region.cluster.cluster
+        if config.tls.enabled:
+            DnsIdentity(
+                self.region,
+                "cert_manager_dns",
+                project=config.project,
+                region_name=id_,
+                resource_group_name=self.region.network.resource_group.name,
+                zone_id=global_refs.dns_zone_id,
+                oidc_issuer_url=cluster.oidc_issuer_url,
+                tags=base_tags(config),
+            )
         TerraformOutput(self, "cluster_name", value=cluster.name, description="AKS cluster name")
         TerraformOutput(
             self,
@@ -218,6 +231,7 @@ class RegionWorkloads(Construct):
             self,
             "ingress",
             ingress=config.ingress,
+            controller=controller_settings(config),
             pip_names={
                 family: naming.ingress_public_ip(project, region_name, family)
                 for family in modes.public_families(config.ingress)
@@ -227,14 +241,44 @@ class RegionWorkloads(Construct):
             helm_provider=helm_provider,
         )
         self.sample_app: SampleApp | None = None
+        app = f"{config.dns.app_name}.{config.dns.zone_name}"
+        hosts = [app, f"{region_name}.{app}"]
+        tls_secret = secret_name(SAMPLE_NAMESPACE) if config.tls.enabled else None
         if config.ingress.sample_app_enabled:
-            app = f"{config.dns.app_name}.{config.dns.zone_name}"
             self.sample_app = SampleApp(
                 self,
                 "sample_app",
+                config=config,
                 family=modes.service_family(config.ingress),
                 zones=len(config.regions[region_name].zones),
-                hosts=[app, f"{region_name}.{app}"],
+                hosts=hosts,
+                tls_secret=tls_secret,
                 depends_on=[next(iter(self.ingress.releases.values()))],
                 kubernetes_provider=kubernetes_provider,
+            )
+        self.cert_manager: CertManager | None = None
+        if config.tls.enabled:
+            # The region's own certificate: the app name and the region's name, so the name
+            # set (and Let's Encrypt's duplicate-certificate limit) differs per region.
+            certificates = (
+                [
+                    {
+                        "name": tls_secret,
+                        "namespace": SAMPLE_NAMESPACE,
+                        "secretName": tls_secret,
+                        "dnsNames": hosts,
+                    }
+                ]
+                if self.sample_app is not None
+                else []
+            )
+            self.cert_manager = CertManager(
+                self,
+                "cert_manager",
+                config=config,
+                region_name=region_name,
+                certificates=certificates,
+                depends_on=[self.sample_app.namespace] if self.sample_app is not None else [],
+                kubernetes_provider=kubernetes_provider,
+                helm_provider=helm_provider,
             )

@@ -16,3 +16,6 @@ KEY_VAULT_SECRETS_USER = "Key Vault Secrets User"
 AKS_RBAC_CLUSTER_ADMIN = "Azure Kubernetes Service RBAC Cluster Admin"
 """The identity running ``cdktf deploy`` on the cluster: installs the ingresses in the same
 deploy. Scoped to the one cluster."""
+
+DNS_ZONE_CONTRIBUTOR = "DNS Zone Contributor"
+"""Manage record sets in one DNS zone: cert-manager's DNS-01 TXT records."""

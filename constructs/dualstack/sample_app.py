@@ -25,19 +25,22 @@ from cdktf_cdktf_provider_kubernetes.ingress_v1 import (
     IngressV1SpecRuleHttp,
     IngressV1SpecRuleHttpPath,
     IngressV1SpecRuleHttpPathBackend,
+    IngressV1SpecTls,
 )
 from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1
 from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
 from cdktf_cdktf_provider_kubernetes.service_v1 import ServiceV1, ServiceV1SpecPort
 from constructs import Construct
 
-from dualstack import helm_values
+from dualstack import helm_values, images
+from dualstack.config import Config
 from dualstack.ingress import pod_security_labels
 from dualstack.naming import IP_VERSION, IpFamily
 
 NAMESPACE = "echo"
-IMAGE = "mendhak/http-https-echo:37@sha256:f55000d9196bd3c853d384af7315f509d21ffb85de315c26e9874033b9f83e15"
-"""Small public echo server; answers with the request's headers and client address."""
+IMAGE_KEY = "echo"
+"""Small public echo server (``mendhak/http-https-echo``, from the project's registry: see
+``images.py``); answers with the request's headers and client address."""
 PORT = 8080
 LABELS = {"app.kubernetes.io/name": "echo", "app.kubernetes.io/part-of": "dualstack-sample"}
 
@@ -49,10 +52,10 @@ def service_ip_families(family: IpFamily | None) -> tuple[str, list[str]]:
     return "SingleStack", [IP_VERSION[family]]
 
 
-def _container() -> DeploymentV1SpecTemplateSpecContainer:
+def _container(image: str) -> DeploymentV1SpecTemplateSpecContainer:
     return DeploymentV1SpecTemplateSpecContainer(
         name="echo",
-        image=IMAGE,
+        image=image,
         image_pull_policy="Always",
         port=[DeploymentV1SpecTemplateSpecContainerPort(container_port=PORT, name="http")],
         env=[
@@ -85,15 +88,17 @@ class SampleApp(Construct):
         scope: Construct,
         id_: str,
         *,
+        config: Config,
         family: IpFamily | None,
         zones: int,
         hosts: list[str],
+        tls_secret: str | None,
         depends_on: list[ITerraformDependable],
         kubernetes_provider: KubernetesProvider,
     ) -> None:
         super().__init__(scope, id_)
         provider = kubernetes_provider
-        namespace = NamespaceV1(
+        self.namespace = namespace = NamespaceV1(
             self,
             "namespace",
             provider=provider,
@@ -123,7 +128,9 @@ class SampleApp(Construct):
                         "node_selector": helm_values.USER_POOL_SELECTOR,
                         "topology_spread_constraint": [spread],
                         "security_context": {"seccomp_profile": {"type": "RuntimeDefault"}},
-                        "container": [_container()],
+                        "container": [
+                            _container(images.image(config, IMAGE_KEY).reference(images.login_server(config)))
+                        ],
                         "volume": [
                             DeploymentV1SpecTemplateSpecVolume(
                                 name="tmp", empty_dir=DeploymentV1SpecTemplateSpecVolumeEmptyDir()
@@ -156,6 +163,9 @@ class SampleApp(Construct):
             metadata={"name": "echo", "namespace": namespace.metadata.name, "labels": LABELS},
             spec={
                 "ingress_class_name": helm_values.INGRESS_CLASS,
+                # HTTPS with the region's certificate (cert-manager keeps the Secret current);
+                # the controllers then redirect plain HTTP for these hosts (ssl-redirect).
+                "tls": [IngressV1SpecTls(hosts=hosts, secret_name=tls_secret)] if tls_secret else None,
                 "rule": [
                     IngressV1SpecRule(
                         host=host,

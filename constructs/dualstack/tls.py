@@ -1,0 +1,243 @@
+"""HTTPS certificates: cert-manager and an ACME issuer on the global Azure DNS zone.
+
+Region stack (``DnsIdentity``): a user-assigned identity with DNS Zone Contributor on the
+global public zone only, and a federated credential that lets cert-manager's service account
+on the region's cluster act as it. Workloads stack (``CertManager``): the cert-manager
+release (CRDs included), then a small local chart shipped as a cdktf asset with the
+ClusterIssuer and the region's certificate.
+
+Why a local chart for the issuer and certificate: a ``kubernetes_manifest`` needs its CRD
+at *plan* time (terraform-provider-kubernetes 1367), which fails on an empty cluster. A
+``helm_release`` plans from the chart alone (helm provider 3.1.1 without the ``manifest``
+experiment) and installs at apply time, after the cert-manager release it depends on has
+installed the CRDs and its webhook answers (``wait`` and the chart's startupapicheck job).
+So the first deploy on an empty cluster succeeds in one run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from cdktf import AssetType, ITerraformDependable, TerraformAsset
+from cdktf_cdktf_provider_azurerm.data_azurerm_client_config import DataAzurermClientConfig
+from cdktf_cdktf_provider_azurerm.data_azurerm_user_assigned_identity import DataAzurermUserAssignedIdentity
+from cdktf_cdktf_provider_azurerm.federated_identity_credential import FederatedIdentityCredential
+from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
+from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIdentity
+from cdktf_cdktf_provider_helm.provider import HelmProvider
+from cdktf_cdktf_provider_helm.release import Release
+from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1
+from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
+from constructs import Construct
+
+from dualstack import helm_values, images, naming, roles
+from dualstack.config import Config
+from dualstack.ingress import pod_security_labels
+
+NAMESPACE = "cert-manager"
+SERVICE_ACCOUNT = "cert-manager"
+"""The controller's service account: the chart names it after the release."""
+SUBJECT = f"system:serviceaccount:{NAMESPACE}:{SERVICE_ACCOUNT}"
+AUDIENCE = "api://AzureADTokenExchange"
+CHART_REPOSITORY = "oci://quay.io/jetstack/charts"
+CLUSTER_ISSUER = "letsencrypt"
+"""One name for staging and production, so Ingresses need no change when the server does."""
+ACME_SERVERS = {
+    "letsencrypt": "https://acme-v02.api.letsencrypt.org/directory",
+    "letsencrypt-staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
+}
+LOCAL_CHART = Path(__file__).parent / "charts" / "dualstack-tls"
+
+
+def secret_name(app_namespace: str) -> str:
+    return f"{app_namespace}-tls"
+
+
+# --- region stack ----------------------------------------------------------------------
+
+
+class DnsIdentity(Construct):
+    """cert-manager's identity for DNS-01 in one region: DNS Zone Contributor on the public
+    zone only, and a federated credential for cert-manager's service account on this region's
+    cluster (its OIDC issuer), so no client secret exists anywhere.
+
+    One identity per region rather than one shared: Azure refuses concurrent writes of
+    federated credentials under one identity (409 conflict), and the region stacks deploy in
+    parallel; an identity holds at most 20 credentials; and retiring a region removes its
+    identity and its grant with it.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        project: str,
+        region_name: str,
+        resource_group_name: str,
+        zone_id: str,
+        oidc_issuer_url: str,
+        tags: dict[str, str],
+    ) -> None:
+        super().__init__(scope, id_)
+        self.identity = UserAssignedIdentity(
+            self,
+            "identity",
+            name=naming.cert_manager_identity(project, region_name),
+            resource_group_name=resource_group_name,
+            location=region_name,
+            tags=tags,
+        )
+        RoleAssignment(
+            self,
+            "dns_zone_contributor",
+            scope=zone_id,
+            role_definition_name=roles.DNS_ZONE_CONTRIBUTOR,
+            principal_id=self.identity.principal_id,
+            principal_type="ServicePrincipal",
+            description="cert-manager: ACME DNS-01 TXT records in the public zone, nothing else",
+        )
+        self.credential = FederatedIdentityCredential(
+            self,
+            "federated_credential",
+            name=naming.cert_manager_federation(project, region_name),
+            resource_group_name=resource_group_name,
+            parent_id=self.identity.id,
+            issuer=oidc_issuer_url,
+            subject=SUBJECT,
+            audience=[AUDIENCE],
+        )
+
+
+# --- workloads stack -------------------------------------------------------------------
+
+
+def cert_manager_values(config: Config, client_id: str) -> dict[str, Any]:
+    """Values of the cert-manager chart: CRDs, images from the registry, user pool, spread,
+    workload identity for the controller, restricted-level security contexts (the chart's)."""
+    registry = images.login_server(config)
+
+    def component(key: str, *, replicas: int | None = None) -> dict[str, Any]:
+        image = images.image(config, f"cert-manager-{key}")
+        values: dict[str, Any] = {
+            "image": {"repository": f"{registry}/{image.repository}", "tag": image.tag},
+            "nodeSelector": dict(helm_values.USER_POOL_SELECTOR),
+        }
+        if replicas is not None:
+            selector = {"app.kubernetes.io/instance": "cert-manager", "app.kubernetes.io/component": key}
+            values |= {
+                "replicaCount": replicas,
+                "podDisruptionBudget": {"enabled": True, "maxUnavailable": 1},
+                "topologySpreadConstraints": [
+                    {
+                        "maxSkew": 1,
+                        "topologyKey": helm_values.ZONE_KEY,
+                        "whenUnsatisfiable": "ScheduleAnyway",
+                        "labelSelector": {"matchLabels": selector},
+                    }
+                ],
+            }
+        return values
+
+    values: dict[str, Any] = {
+        "crds": {"enabled": True, "keep": True},
+        "global": {"leaderElection": {"namespace": NAMESPACE}},
+        **component("controller", replicas=2),
+        "podLabels": {"azure.workload.identity/use": "true"},
+        "serviceAccount": {
+            "create": True,
+            "name": SERVICE_ACCOUNT,
+            "annotations": {"azure.workload.identity/client-id": client_id},
+        },
+        "webhook": component("webhook", replicas=2),
+        "cainjector": component("cainjector", replicas=2),
+        "startupapicheck": component("startupapicheck"),
+        # Used only for HTTP-01 challenges (this issuer solves DNS-01), pinned all the same.
+        "acmesolver": {"image": component("acmesolver")["image"]},
+        "prometheus": {"enabled": True},
+    }
+    return values
+
+
+class CertManager(Construct):
+    """cert-manager and the issuer and certificates of one region's cluster."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        config: Config,
+        region_name: str,
+        certificates: list[dict[str, Any]],
+        depends_on: list[ITerraformDependable],
+        kubernetes_provider: KubernetesProvider,
+        helm_provider: HelmProvider,
+    ) -> None:
+        super().__init__(scope, id_)
+        tls = config.tls
+        client = DataAzurermClientConfig(self, "client")
+        identity = DataAzurermUserAssignedIdentity(
+            self,
+            "dns_identity",
+            name=naming.cert_manager_identity(config.project, region_name),
+            resource_group_name=naming.region_resource_group(config.project, region_name),
+        )
+        namespace = NamespaceV1(
+            self,
+            "namespace",
+            provider=kubernetes_provider,
+            metadata={"name": NAMESPACE, "labels": pod_security_labels("restricted")},
+        )
+        self.release = Release(
+            self,
+            "release",
+            provider=helm_provider,
+            name="cert-manager",
+            repository=CHART_REPOSITORY,
+            chart="cert-manager",
+            version=tls.chart_version,
+            namespace=NAMESPACE,
+            create_namespace=False,
+            atomic=True,
+            cleanup_on_fail=True,
+            wait=True,
+            timeout=900,
+            max_history=10,
+            values=[helm_values.to_yaml(cert_manager_values(config, identity.client_id))],
+            depends_on=[namespace],
+        )
+        chart = TerraformAsset(self, "chart", path=str(LOCAL_CHART), type=AssetType.DIRECTORY)
+        issuer_values = {
+            "issuer": {
+                "name": CLUSTER_ISSUER,
+                "server": ACME_SERVERS[tls.issuer],
+                "email": tls.email or "",
+                "accountKeySecret": f"{CLUSTER_ISSUER}-{tls.issuer}-account-key",
+                "azureDNS": {
+                    "subscriptionID": client.subscription_id,
+                    "resourceGroupName": naming.global_resource_group(config.project),
+                    "hostedZoneName": config.dns.zone_name,
+                    "clientID": identity.client_id,
+                },
+            },
+            "certificates": certificates,
+        }
+        self.issuer_release = Release(
+            self,
+            "issuer",
+            provider=helm_provider,
+            name="dualstack-tls",
+            chart=chart.path,
+            namespace=NAMESPACE,
+            create_namespace=False,
+            atomic=True,
+            cleanup_on_fail=True,
+            wait=True,
+            timeout=600,
+            max_history=10,
+            values=[helm_values.to_yaml(issuer_values)],
+            # The CRDs and a webhook that answers come with the cert-manager release.
+            depends_on=[self.release, *depends_on],
+        )

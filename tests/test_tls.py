@@ -1,0 +1,335 @@
+"""HTTPS: cert-manager per workloads stack, a DNS identity per region, the sample Ingress with
+TLS, controllers on TLS 1.2/1.3 with the HTTP->HTTPS redirect, and images only from the
+project's registry."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from synthhelp import CONFIGS, Stack, Synthesized
+
+from dualstack import images, tls
+from dualstack.config import Config
+
+Variant = Callable[..., Synthesized]
+CASES = [(stem, region) for stem, config in CONFIGS.items() for region in config.regions]
+IDS = [f"{s}-{r}" for s, r in CASES]
+
+
+def _stacks(
+    synthesized_configs: dict[str, Synthesized], stem: str, region: str
+) -> tuple[Config, Stack, Stack]:
+    out = synthesized_configs[stem]
+    return CONFIGS[stem], out[region], out[f"{region}-workloads"]
+
+
+def _releases(stack: Stack) -> dict[str, dict[str, Any]]:
+    return {body["name"]: body for body in stack.resources("helm_release").values()}
+
+
+def _values(release: dict[str, Any]) -> dict[str, Any]:
+    (text,) = release["values"]
+    values: dict[str, Any] = yaml.safe_load(text)
+    return values
+
+
+def test_every_example_config_uses_the_staging_server() -> None:
+    """Trying an example never burns Let's Encrypt's production rate limits."""
+    for stem, config in CONFIGS.items():
+        assert config.tls.issuer == "letsencrypt-staging", stem
+        assert config.tls.email, stem
+
+
+@pytest.mark.parametrize(("stem", "region"), CASES, ids=IDS)
+def test_cert_manager_release_with_crds_on_the_user_pool(
+    stem: str, region: str, synthesized_configs: dict[str, Synthesized]
+) -> None:
+    config, _, workloads = _stacks(synthesized_configs, stem, region)
+    release = _releases(workloads)["cert-manager"]
+    assert (release["repository"], release["chart"], release["version"]) == (
+        "oci://quay.io/jetstack/charts",
+        "cert-manager",
+        config.tls.chart_version,
+    )
+    assert release["namespace"] == "cert-manager" and release["atomic"] is True and release["wait"] is True
+    values = _values(release)
+    assert values["crds"] == {"enabled": True, "keep": True}
+    for component in (values, values["webhook"], values["cainjector"]):
+        assert component["nodeSelector"] == {"kubernetes.azure.com/mode": "user"}
+        assert component["replicaCount"] == 2
+        assert component["podDisruptionBudget"]["enabled"] is True
+        (spread,) = component["topologySpreadConstraints"]
+        assert spread["topologyKey"] == "topology.kubernetes.io/zone"
+    # Workload identity: the controller's pods and its service account, the subject federated.
+    assert values["podLabels"] == {"azure.workload.identity/use": "true"}
+    assert values["serviceAccount"]["name"] == "cert-manager"
+    assert (
+        "data.azurerm_user_assigned_identity."
+        in values["serviceAccount"]["annotations"]["azure.workload.identity/client-id"]
+    )
+    (namespace,) = [
+        n
+        for n in workloads.resources("kubernetes_namespace_v1").values()
+        if n["metadata"]["name"] == "cert-manager"
+    ]
+    assert namespace["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
+
+
+@pytest.mark.parametrize(("stem", "region"), CASES, ids=IDS)
+def test_issuer_and_certificate_come_after_cert_manager_as_a_local_chart(
+    stem: str, region: str, synthesized_configs: dict[str, Synthesized]
+) -> None:
+    config, _, workloads = _stacks(synthesized_configs, stem, region)
+    releases = _releases(workloads)
+    issuer = releases["dualstack-tls"]
+    cert_manager_address = workloads.address("helm_release", "cert_manager/release")
+    # Planned as a chart (no kubernetes_manifest, which needs the CRDs at plan time).
+    assert cert_manager_address in issuer["depends_on"]
+    assert "kubernetes_manifest" not in workloads.json["resource"]
+    assert re.fullmatch(r"assets/[\w-]+/[0-9A-F]{32}", issuer["chart"])
+    chart = synthesized_configs[stem].outdir / "stacks" / f"{region}-workloads" / issuer["chart"]
+    assert (chart / "Chart.yaml").is_file() and (chart / "templates" / "clusterissuer.yaml").is_file()
+    values = _values(issuer)
+    app = f"{config.dns.app_name}.{config.dns.zone_name}"
+    assert values["issuer"]["name"] == "letsencrypt"
+    assert values["issuer"]["server"] == "https://acme-staging-v02.api.letsencrypt.org/directory"
+    assert values["issuer"]["email"] == config.tls.email
+    dns = values["issuer"]["azureDNS"]
+    assert dns["hostedZoneName"] == config.dns.zone_name
+    assert dns["resourceGroupName"] == f"rg-{config.project}-global"
+    (certificate,) = values["certificates"]
+    # Each region's name set differs: the app name and the region's own name.
+    assert certificate["dnsNames"] == [app, f"{region}.{app}"]
+    assert (certificate["namespace"], certificate["secretName"]) == ("echo", "echo-tls")
+
+
+@pytest.mark.parametrize(("stem", "region"), CASES, ids=IDS)
+def test_the_sample_ingress_serves_the_regions_certificate(
+    stem: str, region: str, synthesized_configs: dict[str, Synthesized]
+) -> None:
+    config, _, workloads = _stacks(synthesized_configs, stem, region)
+    (ingress,) = workloads.resources("kubernetes_ingress_v1").values()
+    (block,) = ingress["spec"]["tls"]
+    app = f"{config.dns.app_name}.{config.dns.zone_name}"
+    assert block == {"hosts": [app, f"{region}.{app}"], "secret_name": "echo-tls"}
+    # One IngressClass, served by every controller release of the mode: one tls block serves
+    # both families.
+    assert ingress["spec"]["ingress_class_name"] == "nginx"
+    for name, release in _releases(workloads).items():
+        if name.startswith("ingress-"):
+            assert _values(release)["controller"]["ingressClass"]["name"] == "nginx"
+
+
+@pytest.mark.parametrize(("stem", "region"), CASES, ids=IDS)
+def test_controllers_speak_tls_12_and_13_and_redirect_to_https(
+    stem: str, region: str, synthesized_configs: dict[str, Synthesized]
+) -> None:
+    config, _, workloads = _stacks(synthesized_configs, stem, region)
+    controllers = [r for n, r in _releases(workloads).items() if n.startswith("ingress-")]
+    assert controllers
+    for release in controllers:
+        entries = _values(release)["controller"]["config"]["entries"]
+        assert entries["ssl-protocols"] == "TLSv1.2 TLSv1.3"
+        assert entries["ssl-redirect"] == "true"
+        assert all(isinstance(v, str) for v in entries.values())  # a ConfigMap holds strings
+        if config.tls.hsts.enabled:
+            assert entries["hsts"] == "true"
+            assert entries["hsts-max-age"] == str(config.tls.hsts.max_age_seconds)
+        else:
+            assert "hsts" not in entries
+    assert any(c.tls.hsts.enabled for c in CONFIGS.values()), "one example exercises HSTS"
+
+
+@pytest.mark.parametrize(("stem", "region"), CASES, ids=IDS)
+def test_each_region_has_its_own_dns_identity_with_one_role_and_one_federated_credential(
+    stem: str, region: str, synthesized_configs: dict[str, Synthesized]
+) -> None:
+    config, region_stack, workloads = _stacks(synthesized_configs, stem, region)
+    identities = {
+        p: i
+        for p, i in region_stack.resources("azurerm_user_assigned_identity").items()
+        if "cert_manager" in p
+    }
+    ((path, identity),) = identities.items()
+    assert identity["name"] == f"id-{config.project}-{region}-cert-manager"
+    identity_address = region_stack.address("azurerm_user_assigned_identity", path)
+    roles = [
+        r
+        for r in region_stack.resources("azurerm_role_assignment").values()
+        if identity_address in r["principal_id"]
+    ]
+    (role,) = roles
+    assert role["role_definition_name"] == "DNS Zone Contributor"
+    assert "azurerm_dns_zoneservices_dns_zone" in role["scope"] and role["scope"].endswith("id}")
+    (credential,) = region_stack.resources("azurerm_federated_identity_credential").values()
+    assert credential["parent_id"] == "${" + identity_address + ".id}"
+    assert credential["issuer"] == "${azurerm_kubernetes_cluster.region_cluster_F83DD20C.oidc_issuer_url}"
+    assert credential["subject"] == "system:serviceaccount:cert-manager:cert-manager"
+    assert credential["audience"] == ["api://AzureADTokenExchange"]
+    # The workloads stack reads exactly that identity by name.
+    (data,) = workloads.json["data"]["azurerm_user_assigned_identity"].values()
+    assert (data["name"], data["resource_group_name"]) == (identity["name"], f"rg-{config.project}-{region}")
+
+
+def test_no_client_secret_anywhere(any_synth: Synthesized) -> None:
+    text = "".join(s.text for s in any_synth.stacks.values())
+    for forbidden in ("client_secret", "clientSecret", "clientSecretSecretRef"):
+        assert forbidden not in text
+
+
+def _pod_images(stack: Stack) -> list[str]:
+    """Every image a workloads stack runs: Kubernetes specs and Helm values."""
+    found = [
+        c["image"]
+        for d in stack.resources("kubernetes_deployment_v1").values()
+        for c in d["spec"]["template"]["spec"]["container"]
+    ]
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            if "repository" in value and isinstance(value["repository"], str) and "tag" in value:
+                found.append(f"{value['repository']}:{value['tag']}")
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    for release in stack.resources("helm_release").values():
+        walk(_values(release))
+    return found
+
+
+@pytest.mark.parametrize("stem", sorted(CONFIGS))
+def test_every_image_comes_from_the_projects_registry(
+    stem: str, synthesized_configs: dict[str, Synthesized]
+) -> None:
+    registry = f"{CONFIGS[stem].global_.registry_name}.azurecr.io/"
+    for stack in synthesized_configs[stem].workloads():
+        pods = _pod_images(stack)
+        # nginx-ingress, the echo app and five cert-manager images.
+        assert len(pods) >= 7, pods
+        for ref in pods:
+            assert ref.startswith(registry), f"{stack.name}: {ref}"
+        # No upstream image reference anywhere (the charts themselves do come from upstream).
+        for upstream in ("docker.io", "quay.io/jetstack/cert-manager-", "ghcr.io/nginx/nginx-ingress"):
+            assert upstream not in stack.text, f"{stack.name}: {upstream}"
+
+
+@pytest.mark.parametrize("stem", sorted(CONFIGS))
+def test_the_image_list_names_every_image_the_stacks_use(
+    stem: str, synthesized_configs: dict[str, Synthesized]
+) -> None:
+    config = CONFIGS[stem]
+    server = images.login_server(config)
+    listed = {i.reference(server).split("@")[0] for i in images.images(config)}
+    used: set[str] = set()
+    for stack in synthesized_configs[stem].workloads():
+        used |= {ref.split("@")[0] for ref in _pod_images(stack)}
+    assert used == listed
+    for image in images.images(config):
+        assert image.source.split("/")[0] in {"ghcr.io", "quay.io", "docker.io"}
+        assert image.source.endswith(f"/{image.repository}:{image.tag}")
+        assert image.pin_note
+        if image.digest is not None:
+            assert re.fullmatch(r"sha256:[0-9a-f]{64}", image.digest)
+
+
+def test_make_images_imports_each_image_once_without_force() -> None:
+    config = CONFIGS["default"]
+    commands = images.import_commands(config)
+    assert len(commands) == len(images.images(config)) == 7
+    for command, image in zip(commands, images.images(config), strict=True):
+        assert command[:5] == ["az", "acr", "import", "--name", config.global_.registry_name]
+        assert command[command.index("--source") + 1] == image.source
+        assert command[command.index("--image") + 1] == f"{image.repository}:{image.tag}"
+        assert "--force" not in command
+
+
+def test_the_local_chart_templates_every_value_the_app_sets() -> None:
+    """Each key the app passes to the issuer chart is read by a template, and back."""
+    templates = "".join(p.read_text() for p in (tls.LOCAL_CHART / "templates").glob("*.yaml"))
+    for key in (
+        "name",
+        "server",
+        "email",
+        "accountKeySecret",
+        "subscriptionID",
+        "resourceGroupName",
+        "hostedZoneName",
+        "clientID",
+    ):
+        assert re.search(rf"\.{key}\b", templates), key
+    for key in ("name", "namespace", "secretName", "dnsNames"):
+        assert f".{key}" in templates, key
+    chart = yaml.safe_load((tls.LOCAL_CHART / "Chart.yaml").read_text())
+    assert chart["apiVersion"] == "v2" and chart["type"] == "application"
+    assert Path(tls.LOCAL_CHART / "values.yaml").is_file()
+
+
+# --- tls.issuer: none and letsencrypt ---------------------------------------------------------------
+
+
+def _bodies(stack: Stack) -> dict[str, Any]:
+    doc = stack.json
+    out = {f"{t}.{n}": b for t, items in doc.get("resource", {}).items() for n, b in items.items()}
+    out |= {f"data.{t}.{n}": b for t, items in doc.get("data", {}).items() for n, b in items.items()}
+    out |= {f"output.{n}": b for n, b in doc.get("output", {}).items()}
+    return out
+
+
+def _set_tls(value: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
+    def mutate(raw: dict[str, Any]) -> None:
+        raw["tls"] = value
+
+    return mutate
+
+
+def test_issuer_none_removes_only_the_tls_pieces(default_synth: Synthesized, synth_variant: Variant) -> None:
+    off = synth_variant("default", _set_tls({"issuer": "none"}), "default-tls-none")
+    assert off.stacks.keys() == default_synth.stacks.keys()
+    # global: unchanged but for the zone ID output that only the identities' role reads.
+    removed_global = set(_bodies(default_synth["global"])) - set(_bodies(off["global"]))
+    assert len(removed_global) == 1 and "dns_zone" in next(iter(removed_global))
+    for name in default_synth.stacks:
+        on_, off_ = _bodies(default_synth[name]), _bodies(off[name])
+        assert set(off_) <= set(on_), name
+        removed = set(on_) - set(off_)
+        for address in removed:
+            assert "cert_manager" in address or address.startswith("output."), f"{name}: {address}"
+        for address, body in off_.items():
+            if address.startswith("kubernetes_ingress_v1."):
+                assert "tls" not in body["spec"]  # HTTP only, as before
+                assert {k: v for k, v in on_[address]["spec"].items() if k != "tls"} == body["spec"]
+            else:
+                assert body == on_[address], f"{name}: {address} changed"
+    for stack in off.workloads():
+        assert {r["name"] for r in stack.resources("helm_release").values()} == {
+            "ingress-ipv4",
+            "ingress-ipv6",
+        }
+        assert not (off.outdir / "stacks" / stack.name / "assets").exists()
+
+
+def test_production_issuer_changes_only_the_acme_server_and_account_key(
+    default_synth: Synthesized, synth_variant: Variant
+) -> None:
+    prod = synth_variant(
+        "default", _set_tls({"issuer": "letsencrypt", "email": "platform@contoso.com"}), "default-tls-prod"
+    )
+    for stack in prod.workloads():
+        values = _values(_releases(stack)["dualstack-tls"])
+        assert values["issuer"]["server"] == "https://acme-v02.api.letsencrypt.org/directory"
+        assert values["issuer"]["name"] == "letsencrypt"  # Ingresses need no change
+        assert values["issuer"]["accountKeySecret"] == "letsencrypt-letsencrypt-account-key"
+        staging = _values(_releases(default_synth[stack.name])["dualstack-tls"])
+        staging["issuer"] |= {
+            "server": values["issuer"]["server"],
+            "accountKeySecret": values["issuer"]["accountKeySecret"],
+        }
+        assert staging == values
