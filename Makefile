@@ -22,7 +22,7 @@ export PIPENV_NOSPIN := 1
 export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: synth test deploy diff lint install clean validate images
+.PHONY: synth test deploy destroy diff lint install clean validate images
 
 install: $(VENV)/.synced node_modules/.installed
 
@@ -82,6 +82,13 @@ images: install
 # Needs Azure credentials; see README "Deploy". STACKS defaults to every stack, global first.
 deploy: install
 	cdktf deploy $(if $(STACKS),$(STACKS),'*') $(DEPLOY_FLAGS)
+
+# Destroys on purpose. With STACKS (both stacks of a drained region, see README "Retiring a
+# region"), the app lifts prevent_destroy for those stacks for this run only; without STACKS,
+# every stack, and Terraform refuses to destroy protected resources unless the config says
+# prevent_destroy: false.
+destroy: install
+	DUALSTACK_DESTROY_STACKS="$(STACKS)" cdktf destroy $(if $(STACKS),$(STACKS),'*') $(DESTROY_FLAGS)
 
 # cdktf diff takes one stack: STACKS=eastus2 make diff
 diff: install

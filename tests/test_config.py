@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from dualstack import modes
-from dualstack.config import Config, Ingress
+from dualstack.config import DERIVED_REGION_KEYS, MAX_SURGE_PERCENT, Config, Ingress, surge_nodes
 from dualstack.loader import DEFAULT_CONFIG, MAX_CONFIG_BYTES, ConfigError, load_config
 
 DEFAULT: dict[str, Any] = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
@@ -250,7 +250,7 @@ def test_unknown_key_suggests_the_close_match(tmp_path: Path) -> None:
     assert_line(
         unknown[0],
         f"{E}.adress_space",
-        "unknown key; allowed here: address_space, cluster_subnet, dns_service_ip, endpoint_subnet, "
+        "unknown key; allowed here: address_space, cluster_subnet, dns_service_ip, drain, endpoint_subnet, "
         "pod_cidrs, service_cidrs, zones; did you mean 'address_space'?",
         {"ipv4": "10.10.0.0/16", "ipv6": "fd8e:4a1f:2c00:100::/56"},
     )
@@ -266,7 +266,8 @@ def test_misspelt_required_key_is_one_line(tmp_path: Path) -> None:
         (
             {"projct": "x"},
             "projct",
-            "backend, cluster, dns, global, ingress, network, prevent_destroy, project, regions, tags",
+            "acknowledge_destroy, backend, cluster, dns, global, ingress, network, prevent_destroy, project, "
+            "regions, tags, tls",
             "project",
             "x",
         ),
@@ -347,6 +348,11 @@ def test_missing_key_shows_only_what_the_file_says(tmp_path: Path) -> None:
 # --- CIDR fields: family, host bits, sizes -------------------------------------------
 
 GOOD_SUBNET = {"ipv4": "10.10.16.0/20", "ipv6": "fd8e:4a1f:2c00:1ff::/64"}
+SMALL_POOLS = {
+    "system_pool": {"vm_size": "Standard_D4ds_v5", "min_count": 3, "max_count": 3},
+    "user_pool": {"vm_size": "Standard_D4ds_v5", "min_count": 3, "max_count": 5},
+}
+"""Pools that need 11 node addresses (3 + 1 surge, 5 + 2 surge): exactly what a /28 holds."""
 
 
 @pytest.mark.parametrize(
@@ -476,9 +482,9 @@ def test_subnet_outside_its_vnet_both_families(tmp_path: Path) -> None:
 
 def test_subnet_at_the_end_of_its_vnet_loads(tmp_path: Path) -> None:
     subnet = {"ipv4": "10.10.255.240/28", "ipv6": "fd8e:4a1f:2c00:1ff::/64"}
-    assert load(tmp_path, {f"{E}.cluster_subnet": subnet}).regions["eastus2"].cluster_subnet.ipv4 == (
-        "10.10.255.240/28"
-    )
+    # A /28 holds 11 nodes: system 3 + 1 surge, user 5 + 2 surge.
+    config = load(tmp_path, {f"{E}.cluster_subnet": subnet, "cluster": SMALL_POOLS})
+    assert config.regions["eastus2"].cluster_subnet.ipv4 == "10.10.255.240/28"
 
 
 # --- overlaps ------------------------------------------------------------------------
@@ -682,10 +688,46 @@ def test_zones_default_to_all_three(tmp_path: Path) -> None:
 def test_unknown_region_name(tmp_path: Path) -> None:
     line = one_problem(tmp_path, _rename("regions", "swedencentral", "westus"))
     assert_cross_field(line, "regions.westus", "is not an Azure region with availability zones; allowed: ")
-    allowed = line.split("allowed: ", 1)[1].split(", ")
+    allowed = line.split("allowed: ", 1)[1].split("; did you mean", 1)[0].split(", ")
     assert "westus" not in allowed
     assert {"eastus2", "swedencentral", "westeurope"} <= set(allowed)
     assert allowed == sorted(allowed)
+
+
+@pytest.mark.parametrize(
+    ("name", "meant"),
+    [
+        ("eastus-2", "'eastus2'"),
+        ("eastus02", "'eastus2'"),
+        ("East US 2", "'eastus2'"),
+        ("EastUS2", "'eastus2'"),
+        ("east_us_2", "'eastus2'"),
+        ("westeuropa", "'westeurope'"),
+        ("West Europe", "'westeurope'"),
+        ("swedencentrl", "'swedencentral'"),
+        ("e\u0430stus2", "'eastus2'"),  # a Cyrillic a (U+0430) in place of the Latin one
+        ("westus", "'westus2' or 'westus3'"),  # no zones; both neighbours are as close
+    ],
+)
+def test_near_miss_region_name_suggests_the_region(tmp_path: Path, name: str, meant: str) -> None:
+    line = one_problem(tmp_path, _rename("regions", "swedencentral", name))
+    assert line.startswith(f"regions.{name}: is not an Azure region with availability zones; "), line
+    assert "; allowed: australiaeast, " in line
+    assert line.endswith(f"; did you mean {meant}?"), line
+
+
+@pytest.mark.parametrize("name", ["mars", "eu-west-1", "local"])
+def test_far_off_region_name_gets_no_suggestion(tmp_path: Path, name: str) -> None:
+    line = one_problem(tmp_path, _rename("regions", "swedencentral", name))
+    assert "did you mean" not in line
+
+
+def test_near_miss_global_location_suggests_the_region(tmp_path: Path) -> None:
+    line = one_problem(tmp_path, {"global.location": "Sweden Central"})
+    assert line == (
+        "global.location: 'Sweden Central' is not an Azure region with availability zones "
+        "(the registry and vault are zone-redundant); did you mean 'swedencentral'?"
+    )
 
 
 def test_unknown_global_location_is_reported(tmp_path: Path) -> None:
@@ -742,8 +784,11 @@ def test_translator_disabled_in_translating_modes_loads(tmp_path: Path, mode: st
 @pytest.mark.parametrize(
     ("value", "phrase"),
     [
-        ("abcd", "must be 5-50 lowercase letters or digits"),
-        ("a" * 51, "must be 5-50 lowercase letters or digits"),
+        ("abcd", "is 4 characters; a container registry name has at least 5 (lowercase letters or digits)"),
+        (
+            "a" * 51,
+            "is 51 characters; a container registry name has at most 50 (lowercase letters or digits)",
+        ),
         ("my-registry", "must be 5-50 lowercase letters or digits"),
         ("MyRegistry", "must be 5-50 lowercase letters or digits"),
         ("myazureacr", "contains the reserved word 'azure'"),
@@ -766,8 +811,9 @@ KEY_VAULT_RULE = "must be 3-24 characters: lowercase letters, digits and single 
 @pytest.mark.parametrize(
     ("value", "phrase"),
     [
-        ("k" * 25, KEY_VAULT_RULE),
-        ("kv", KEY_VAULT_RULE),
+        ("k" * 25, "is 25 characters; a Key Vault name has at most 24 (lowercase letters, digits and"),
+        ("kv", "is 2 characters; a Key Vault name has at least 3"),
+        ("kv-Contoso-Dualstack-Production", "is 31 characters; a Key Vault name has at most 24"),
         ("kv--x", KEY_VAULT_RULE),
         ("1kv", KEY_VAULT_RULE),
         ("-kv", KEY_VAULT_RULE),
@@ -1154,6 +1200,300 @@ def test_registry_and_key_vault_default_names(tmp_path: Path) -> None:
 def test_explicit_registry_and_key_vault_names_are_kept(tmp_path: Path) -> None:
     glob = load(tmp_path, {"global.registry_name": "myacr01", "global.key_vault_name": "kv-mine"}).global_
     assert (glob.registry_name, glob.key_vault_name) == ("myacr01", "kv-mine")
+
+
+# --- cluster subnet capacity ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("max_count", "surge"),
+    [(1, 1), (3, 1), (4, 2), (5, 2), (12, 4), (100, 33), (101, 34), (1000, 330)],
+)
+def test_surge_is_33_percent_rounded_up(max_count: int, surge: int) -> None:
+    assert surge_nodes(max_count) == surge
+
+
+def test_surge_percentage_matches_the_cluster() -> None:
+    from dualstack.cluster import MAX_SURGE  # imports cdktf; only this test needs it
+
+    assert f"{MAX_SURGE_PERCENT}%" == MAX_SURGE
+
+
+def test_cluster_subnet_too_small_for_the_pools(tmp_path: Path) -> None:
+    subnet = {"ipv4": "10.10.0.0/28", "ipv6": "fd8e:4a1f:2c00:100::/64"}
+    line = one_problem(tmp_path, {f"{E}.cluster_subnet": subnet})
+    assert line == (
+        f"{E}.cluster_subnet.ipv4: 10.10.0.0/28 holds 11 node addresses (16 minus the 5 Azure reserves) "
+        "but the pools may need 23: system max_count 5 + 2 surge, user max_count 12 + 4 surge "
+        "(33% max surge); use a /27 or larger, or lower max_count"
+    )
+
+
+def test_cluster_subnet_one_node_short(tmp_path: Path) -> None:
+    # SMALL_POOLS need exactly 11; one more user node needs 12 (6 + 2 surge).
+    pools = {**SMALL_POOLS, "user_pool": {**SMALL_POOLS["user_pool"], "max_count": 6}}
+    subnet = {"ipv4": "10.10.0.0/28", "ipv6": "fd8e:4a1f:2c00:100::/64"}
+    line = one_problem(tmp_path, {f"{E}.cluster_subnet": subnet, "cluster": pools})
+    assert_cross_field(
+        line,
+        f"{E}.cluster_subnet.ipv4",
+        "holds 11 node addresses (16 minus the 5 Azure reserves) but the pools may need 12: "
+        "system max_count 3 + 1 surge, user max_count 6 + 2 surge (33% max surge); use a /27 or larger",
+    )
+
+
+def test_derived_cluster_subnet_too_small_says_it_was_derived(tmp_path: Path) -> None:
+    # A /24 VNet: the derived cluster subnet is its first half, a /25 (123 nodes).
+    pools = {"user_pool": {"vm_size": "Standard_D4ds_v5", "min_count": 3, "max_count": 100}}
+    space = {"ipv4": "10.10.0.0/24", "ipv6": "fd8e:4a1f:2c00:100::/56"}
+    line = one_problem(tmp_path, {f"{E}.address_space": space, "cluster": pools})
+    assert line == (
+        f"{E}.cluster_subnet.ipv4: 10.10.0.0/25 holds 123 node addresses (128 minus the 5 Azure reserves) "
+        "but the pools may need 140: system max_count 5 + 2 surge, user max_count 100 + 33 surge "
+        "(33% max surge); use a /24 or larger, or lower max_count "
+        f"(cluster_subnet was derived from address_space; set {E}.cluster_subnet to choose it)"
+    )
+
+
+def test_every_small_cluster_subnet_is_reported(tmp_path: Path) -> None:
+    lines = problems(
+        tmp_path,
+        {
+            f"{E}.cluster_subnet": {"ipv4": "10.10.0.0/28", "ipv6": "fd8e:4a1f:2c00:100::/64"},
+            f"{S}.cluster_subnet": {"ipv4": "10.20.0.0/28", "ipv6": "fd8e:4a1f:2c00:200::/64"},
+        },
+    )
+    assert [line.split(": ", 1)[0] for line in lines] == [
+        f"{E}.cluster_subnet.ipv4",
+        f"{S}.cluster_subnet.ipv4",
+    ]
+    assert "10.10.0.0/28 holds 11 node addresses (16 minus" in lines[0]
+    assert "10.20.0.0/28 holds 11 node addresses (16 minus" in lines[1]
+
+
+def test_largest_pools_fit_the_default_subnet(tmp_path: Path) -> None:
+    pool = {"vm_size": "Standard_D4ds_v5", "min_count": 3, "max_count": 1000}
+    config = load(tmp_path, {"cluster.system_pool": pool, "cluster.user_pool": dict(pool)})  # 2660 of 4091
+    assert config.regions["eastus2"].cluster_subnet.ipv4 == "10.10.0.0/20"
+
+
+# --- problems caused by derived values and AKS defaults --------------------------------
+
+SERVICE_DEFAULT_HINT = (
+    "(service_cidrs is AKS's default 10.0.0.0/16, fd12:3456:789a:1::/108; "
+    "set {region}.service_cidrs to other ranges)"
+)
+
+
+def test_vnet_on_the_default_service_range_says_it_is_a_default(tmp_path: Path) -> None:
+    space = {"ipv4": "10.0.0.0/16", "ipv6": "fd8e:4a1f:2c00:100::/56"}
+    line = one_problem(tmp_path, {f"{E}.address_space": space})
+    assert line == (
+        f"{E}.service_cidrs[0]: 10.0.0.0/16 overlaps the VNet's address_space.ipv4 10.0.0.0/16 "
+        + SERVICE_DEFAULT_HINT.format(region=E)
+    )
+
+
+def test_explicit_ranges_get_no_default_hint(tmp_path: Path) -> None:
+    line = one_problem(tmp_path, {f"{E}.service_cidrs": ["10.10.0.0/20", "fd12:3456:789a:1::/108"]})
+    assert line == f"{E}.service_cidrs[0]: 10.10.0.0/20 overlaps the VNet's address_space.ipv4 10.10.0.0/16"
+
+
+def test_pod_range_on_the_default_service_range(tmp_path: Path) -> None:
+    line = problems(tmp_path, {f"{E}.pod_cidrs": ["10.0.0.0/16", "fd12:3456:789a::/64"]})
+    assert line == [
+        f"{E}.pod_cidrs[0]: 10.0.0.0/16 overlaps service_cidrs[0] 10.0.0.0/16 "
+        + SERVICE_DEFAULT_HINT.format(region=E)
+    ]
+
+
+def test_default_pod_range_on_a_given_service_range(tmp_path: Path) -> None:
+    line = one_problem(tmp_path, {f"{E}.service_cidrs": ["10.244.0.0/20", "fd12:3456:789a:1::/108"]})
+    assert line == (
+        f"{E}.pod_cidrs[0]: 10.244.0.0/16 overlaps service_cidrs[0] 10.244.0.0/20 "
+        "(pod_cidrs is AKS's default 10.244.0.0/16, fd12:3456:789a::/64; "
+        f"set {E}.pod_cidrs to other ranges)"
+    )
+
+
+def test_default_service_range_on_another_regions_vnet(tmp_path: Path) -> None:
+    # swedencentral's VNet is 10.0.0.0/16: eastus2's default service range overlaps it, and
+    # so does swedencentral's own default range; both lines say which key to set.
+    space = {"ipv4": "10.0.0.0/16", "ipv6": "fd8e:4a1f:2c00:200::/56"}
+    lines = problems(tmp_path, {f"{S}.address_space": space})
+    assert lines == [
+        f"{S}.service_cidrs[0]: 10.0.0.0/16 overlaps the VNet's address_space.ipv4 10.0.0.0/16 "
+        + SERVICE_DEFAULT_HINT.format(region=S)
+    ]  # the region rule fails first; the cross-region rule runs once every region is valid
+    lines = problems(
+        tmp_path,
+        {f"{S}.address_space": space, f"{S}.service_cidrs": ["10.100.0.0/16", "fd12:3456:789a:1::/108"]},
+    )
+    assert lines == [
+        f"{E}.service_cidrs[0]: 10.0.0.0/16 overlaps regions.swedencentral.address_space.ipv4 10.0.0.0/16 "
+        + SERVICE_DEFAULT_HINT.format(region=E)
+    ]
+
+
+def test_dns_service_ip_outside_the_default_service_range(tmp_path: Path) -> None:
+    line = one_problem(tmp_path, {f"{E}.dns_service_ip": "10.1.0.10"})
+    assert line.endswith(SERVICE_DEFAULT_HINT.format(region=E)), line
+
+
+def test_derived_dns_service_ip_in_a_tiny_service_range(tmp_path: Path) -> None:
+    line = one_problem(tmp_path, {f"{E}.service_cidrs": ["10.0.0.0/29", "fd12:3456:789a:1::/108"]})
+    assert line == (
+        f"{E}.dns_service_ip: 10.0.0.10 must be a usable address inside service_cidrs[0] 10.0.0.0/29 "
+        "(not its first, second or last address) (dns_service_ip was derived as the 10th address of "
+        f"service_cidrs[0]; set {E}.dns_service_ip to choose it)"
+    )
+
+
+def test_endpoint_subnet_on_the_derived_cluster_subnet(tmp_path: Path) -> None:
+    line = one_problem(tmp_path, {f"{E}.endpoint_subnet": "10.10.1.0/24"})
+    assert line == (
+        f"{E}.endpoint_subnet: 10.10.1.0/24 overlaps cluster_subnet.ipv4 10.10.0.0/20 "
+        f"(cluster_subnet was derived from address_space; set {E}.cluster_subnet to choose it)"
+    )
+
+
+def test_no_room_for_the_derived_endpoint_subnet(tmp_path: Path) -> None:
+    changes = {
+        f"{E}.address_space": {"ipv4": "10.10.0.0/24", "ipv6": "fd8e:4a1f:2c00:100::/56"},
+        f"{E}.cluster_subnet": {"ipv4": "10.10.0.0/24", "ipv6": "fd8e:4a1f:2c00:100::/64"},
+    }
+    line = one_problem(tmp_path, changes)
+    assert line == (
+        f"{E}.endpoint_subnet: no /26 of address_space.ipv4 10.10.0.0/24 is free beside cluster_subnet.ipv4 "
+        "10.10.0.0/24 for the private endpoints (endpoint_subnet is derived when not set); "
+        f"set {E}.endpoint_subnet or a smaller cluster_subnet"
+    )
+
+
+def test_hub_on_a_default_service_range(tmp_path: Path) -> None:
+    hub = {
+        "virtual_network_id": "/subscriptions/6f1d3c2a-8b4e-4d7f-9a05-3e2b1c0d9f84/resourceGroups/rg-hub"
+        "/providers/Microsoft.Network/virtualNetworks/vnet-hub",
+        "address_space": {"ipv4": ["10.0.0.0/24"]},
+    }
+    lines = problems(tmp_path, {"network": {"hub": hub}})
+    assert [line.split(": ", 1)[0] for line in lines] == ["network.hub.address_space.ipv4[0]"] * 2
+    for line, region in zip(lines, (E, S), strict=True):
+        assert line.endswith(SERVICE_DEFAULT_HINT.format(region=region)), line
+
+
+def test_region_remembers_what_was_derived(tmp_path: Path) -> None:
+    config = load(tmp_path, {f"{S}.service_cidrs": ["10.100.0.0/16", "fd12:3456:789a:1::/108"]})
+    east, sweden = config.regions["eastus2"], config.regions["swedencentral"]
+    assert all(east.derived(key) for key in DERIVED_REGION_KEYS)
+    assert not sweden.derived("service_cidrs")
+    assert sweden.derived("dns_service_ip")
+    assert sweden.key("service_cidrs") == f"{S}.service_cidrs"
+    assert sweden.hints("service_cidrs[0]", "address_space.ipv4") == ""
+
+
+# --- numbers YAML made of what should be strings ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "message", "got"),
+    [
+        (
+            "kubernetes_version: 1.30",
+            "cluster.kubernetes_version",
+            'must be a quoted string such as "1.30" (YAML reads 1.30 as the number 1.3)',
+            1.3,
+        ),
+        (
+            "kubernetes_version: 1.35",
+            "cluster.kubernetes_version",
+            'must be a quoted string such as "1.35" (unquoted, YAML reads 1.35 as a number)',
+            1.35,
+        ),
+        (
+            "kubernetes_version: 1",
+            "cluster.kubernetes_version",
+            'must be a quoted string such as "1.35" (unquoted, YAML reads 1 as a number)',
+            1,
+        ),
+        (
+            "maintenance: {start_time: 12:30}",
+            "cluster.maintenance.start_time",
+            'must be a quoted string such as "12:30" (YAML reads an unquoted 12:30 as the base-60 number 750)',
+            750,
+        ),
+        (
+            "maintenance: {utc_offset: +10:00}",
+            "cluster.maintenance.utc_offset",
+            'must be a quoted string such as "+10:00" (YAML reads an unquoted +10:00 as the base-60 number 600)',
+            600,
+        ),
+        (
+            "maintenance: {utc_offset: -5:30}",
+            "cluster.maintenance.utc_offset",
+            'must be a quoted string such as "-05:30" (YAML reads an unquoted -5:30 as the base-60 number -330)',
+            -330,
+        ),
+    ],
+)
+def test_number_where_a_cluster_string_belongs(
+    tmp_path: Path, text: str, field: str, message: str, got: Any
+) -> None:
+    base = DEFAULT_CONFIG.read_text(encoding="utf-8")
+    line = one_problem(tmp_path, text=f"{base}\ncluster:\n  {text}\n")
+    assert line == f"{field}: {message} (got {got!r})"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "example", "got"),
+    [
+        ({"ingress.chart_version": 2.7}, "ingress.chart_version", "2.7.2", 2.7),
+        ({"ingress.chart_version": 3}, "ingress.chart_version", "2.7.2", 3),
+        ({"tls.chart_version": 1.21}, "tls.chart_version", "v1.21.2", 1.21),
+    ],
+)
+def test_number_where_a_chart_version_belongs(
+    tmp_path: Path, changes: Changes, field: str, example: str, got: Any
+) -> None:
+    line = one_problem(tmp_path, changes)
+    assert (
+        line
+        == f'{field}: must be a quoted string such as "{example}" (unquoted, YAML reads {got!r} as a number) (got {got!r})'
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "phrase"),
+    [
+        (
+            {"cluster.kubernetes_version": True},
+            "cluster.kubernetes_version",
+            "Input should be a valid string",
+        ),
+        ({"cluster.maintenance": {"start_time": "2:00"}}, "cluster.maintenance.start_time", "should match"),
+        ({"ingress.chart_version": "2.7"}, "ingress.chart_version", "should match"),
+    ],
+)
+def test_other_wrong_versions_keep_their_messages(
+    tmp_path: Path, changes: Changes, field: str, phrase: str
+) -> None:
+    line = one_problem(tmp_path, changes)
+    assert_line(line, field, phrase)
+    assert "quoted" not in line
+
+
+def test_quoted_versions_load(tmp_path: Path) -> None:
+    config = load(
+        tmp_path,
+        {
+            "cluster.kubernetes_version": "1.30",
+            "cluster.maintenance": {"start_time": "12:30", "utc_offset": "+10:00"},
+            "ingress.chart_version": "2.7.2",
+            "tls.chart_version": "v1.21.2",
+        },
+    )
+    assert config.cluster.kubernetes_version == "1.30"
+    assert config.cluster.maintenance.start_time == "12:30"
 
 
 # --- immutability and many problems ---------------------------------------------------

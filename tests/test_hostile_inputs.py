@@ -168,6 +168,11 @@ PROJECT_RULE = "must be 2-10 characters: a lowercase letter, then lowercase lett
 REGISTRY_RULE = "must be 5-50 lowercase letters or digits"
 KEY_VAULT_RULE = "must be 3-24 characters: lowercase letters, digits and single hyphens"
 NOT_A_REGION = "is not an Azure region with availability zones"
+MEANT_EASTUS2 = "did you mean 'eastus2'?"
+SERVICE_DEFAULT = (
+    "(service_cidrs is AKS's default 10.0.0.0/16, fd12:3456:789a:1::/108; "
+    "set regions.eastus2.service_cidrs to other ranges)"
+)
 ZONE_VALUE = "Input should be 1, 2 or 3"
 
 CASES: list[Case] = [
@@ -253,6 +258,35 @@ CASES: list[Case] = [
     Case(
         "type_float_zones",
         (E(f"{E2}.zones[0]", "Input should be a valid integer (got 1.0)"),),
+    ),
+    Case(
+        "type_kubernetes_version_float",
+        (
+            E(
+                "cluster.kubernetes_version",
+                'must be a quoted string such as "1.30" (YAML reads 1.30 as the number 1.3) (got 1.3)',
+            ),
+        ),
+    ),
+    Case(
+        "type_chart_versions_numbers",
+        (
+            E("ingress.chart_version", 'must be a quoted string such as "2.7.2" (unquoted, YAML reads 2.7'),
+            E("tls.chart_version", 'must be a quoted string such as "v1.21.2" (unquoted, YAML reads 1.21'),
+        ),
+    ),
+    Case(
+        "type_maintenance_base60",
+        (
+            E(
+                "cluster.maintenance.start_time",
+                'must be a quoted string such as "12:30" (YAML reads an unquoted 12:30 as the base-60 number 750)',
+            ),
+            E(
+                "cluster.maintenance.utc_offset",
+                'must be a quoted string such as "+10:00" (YAML reads an unquoted +10:00 as the base-60 number 600)',
+            ),
+        ),
     ),
     Case(
         "type_bool_zone",
@@ -356,6 +390,64 @@ CASES: list[Case] = [
         ),
     ),
     Case(
+        "cidr_vnet_on_default_service_range",
+        (
+            E(
+                f"{E2}.service_cidrs[0]",
+                f"10.0.0.0/16 overlaps the VNet's address_space.ipv4 10.0.0.0/16 {SERVICE_DEFAULT}",
+            ),
+        ),
+    ),
+    Case(
+        "cidr_no_room_for_endpoint_subnet",
+        (
+            E(
+                f"{E2}.endpoint_subnet",
+                "no /26 of address_space.ipv4 10.10.0.0/24 is free beside cluster_subnet.ipv4 10.10.0.0/24 "
+                "for the private endpoints (endpoint_subnet is derived when not set); "
+                "set regions.eastus2.endpoint_subnet or a smaller cluster_subnet",
+            ),
+        ),
+    ),
+    Case(
+        "cidr_derived_dns_service_ip_outside",
+        (
+            E(
+                f"{E2}.dns_service_ip",
+                "10.0.0.10 must be a usable address inside service_cidrs[0] 10.0.0.0/29 (not its first, "
+                "second or last address) (dns_service_ip was derived as the 10th address of "
+                "service_cidrs[0]; set regions.eastus2.dns_service_ip to choose it)",
+            ),
+        ),
+    ),
+    # --- capacity of the cluster subnet ----------------------------------------------
+    Case(
+        "capacity_cluster_subnet_too_small",
+        (
+            E(
+                f"{E2}.cluster_subnet.ipv4",
+                "10.10.0.0/28 holds 11 node addresses (16 minus the 5 Azure reserves) but the pools may "
+                "need 23: system max_count 5 + 2 surge, user max_count 12 + 4 surge (33% max surge); "
+                "use a /27 or larger, or lower max_count",
+            ),
+        ),
+    ),
+    Case(
+        "capacity_derived_cluster_subnet",
+        (
+            E(
+                f"{E2}.cluster_subnet.ipv4",
+                "10.10.0.0/25 holds 123 node addresses (128 minus the 5 Azure reserves) but the pools "
+                "may need 140: system max_count 5 + 2 surge, user max_count 100 + 33 surge",
+            ),
+            E(
+                f"{E2}.cluster_subnet.ipv4",
+                "(cluster_subnet was derived from address_space; set regions.eastus2.cluster_subnet "
+                "to choose it)",
+            ),
+        ),
+    ),
+    Case(
         "cidr_garbage_strings",
         (
             E(f"{E2}.address_space.ipv4", "is not a valid CIDR; expected an IPv4 network"),
@@ -369,8 +461,25 @@ CASES: list[Case] = [
         "duplicate_region_key",
         (E("line 8, column 3", "YAML syntax error: duplicate key 'eastus2' (first at line 4)"),),
     ),
-    Case("region_near_miss", (E("regions.eastus-2", NOT_A_REGION),)),
-    Case("region_uppercase", (E("regions.EastUS2", NOT_A_REGION),)),
+    Case("region_near_miss", (E("regions.eastus-2", NOT_A_REGION), E("regions.eastus-2", MEANT_EASTUS2))),
+    Case("region_uppercase", (E("regions.EastUS2", NOT_A_REGION), E("regions.EastUS2", MEANT_EASTUS2))),
+    Case(
+        "region_near_miss_spellings",
+        (
+            E("regions.East US 2", MEANT_EASTUS2),
+            E("regions.eastus02", MEANT_EASTUS2),
+            E("regions.westeuropa", "did you mean 'westeurope'?"),
+        ),
+    ),
+    Case(
+        "region_global_location_near_miss",
+        (
+            E(
+                "global.location",
+                f"'eastus-2' {NOT_A_REGION} (the registry and vault are zone-redundant); {MEANT_EASTUS2}",
+            ),
+        ),
+    ),
     # --- zones -----------------------------------------------------------------------
     Case("zones_only_one", (E(f"{E2}.zones", "needs at least two of the zones 1, 2, 3"),)),
     Case("zones_four", (E(f"{E2}.zones[1]", f"{ZONE_VALUE} (got 4)"),)),
@@ -387,9 +496,26 @@ CASES: list[Case] = [
     Case("name_project_uppercase", (E("project", PROJECT_RULE),)),
     Case("name_project_leading_digit", (E("project", PROJECT_RULE),)),
     Case("name_project_reserved_word", (E("project", "contains the reserved word 'microsoft'"),)),
-    Case("name_registry_too_short", (E("global.registry_name", REGISTRY_RULE),)),
+    Case(
+        "name_registry_too_short",
+        (E("global.registry_name", "is 4 characters; a container registry name has at least 5"),),
+    ),
+    Case(
+        "name_registry_too_long",
+        (E("global.registry_name", "is 51 characters; a container registry name has at most 50"),),
+    ),
     Case("name_registry_hyphen", (E("global.registry_name", REGISTRY_RULE),)),
-    Case("name_key_vault_too_long", (E("global.key_vault_name", KEY_VAULT_RULE),)),
+    Case(
+        "name_key_vault_too_long",
+        (
+            E(
+                "global.key_vault_name",
+                "is 26 characters; a Key Vault name has at most 24 (lowercase letters, digits and single "
+                "hyphens, starting with a letter and ending with a letter or digit) "
+                "(got 'kv-contoso-dualstack-prod1')",
+            ),
+        ),
+    ),
     Case("name_key_vault_double_hyphen", (E("global.key_vault_name", KEY_VAULT_RULE),)),
     Case("name_key_vault_trailing_hyphen", (E("global.key_vault_name", KEY_VAULT_RULE),)),
     # --- DNS names -------------------------------------------------------------------
@@ -402,7 +528,11 @@ CASES: list[Case] = [
     Case("unicode_cyrillic_project", (E("project", "contains the non-ASCII character '\u043e' (U+043E)"),)),
     Case(
         "unicode_cyrillic_region_key",
-        (E("regions.e\u0430stus2", NOT_A_REGION), E("regions.e\u0430stus2", "U+0430")),
+        (
+            E("regions.e\u0430stus2", NOT_A_REGION),
+            E("regions.e\u0430stus2", "U+0430"),
+            E("regions.e\u0430stus2", MEANT_EASTUS2),
+        ),
     ),
     Case("unicode_fullwidth_cidr", (E(f"{E2}.address_space.ipv4", "is not a valid CIDR"),)),
     # --- huge values -----------------------------------------------------------------

@@ -73,7 +73,9 @@ def test_every_region_with_its_address_plan_zones_ips_and_names(config: Config) 
         assert f"Zones: {', '.join(str(z) for z in region.zones)}" in section
         for family in ("ipv4", "ipv6"):
             pip = naming.ingress_public_ip(config.project, name, family)
-            assert (f"`{pip}`" in section) == (family in public), (name, family)
+            # Both addresses exist (protected); the translator's is reserved and closed when off.
+            assert f"`{pip}`" in section, (name, family)
+            assert (f"`{pip}` (reserved, closed" in section) == (family not in public), (name, family)
         assert f"`{region_fqdn(config, name)}` (A)" in section
         assert f"`{region_fqdn(config, name, private=True)}` (A)" in section
         assert (f"`{region_fqdn(config, name)}` (AAAA)" in section) == ("ipv6" in public)

@@ -58,11 +58,15 @@ def test_translator_switch_removes_only_what_exists_for_the_translating_ingress(
             )
         for address in without:
             assert without[address] == with_it[address], f"{name}: {address} changed"
-    # What goes: public IP, its NSG rule, TM endpoint, public and private AAAA (or A)
-    # records, the address output (per region stack); the release (per workloads stack);
-    # TM profile, alias record and its cross-stack output (global).
+    # What goes: the NSG rule that opens the address, the TM endpoint, the public and private
+    # AAAA (or A) records (per region stack); the release (per workloads stack); the alias
+    # record and the cross-stack output of the profile's ID (global). What stays: the public
+    # IP (reserved, so switching back reuses the address) and the TM profile, both protected.
     regions = len(on.regions())
-    assert removed_total == regions * (6 + 1) + 3
+    assert removed_total == regions * (4 + 1) + 2
+    for stack in off.regions():
+        assert {ip["ip_version"] for ip in stack.resources("azurerm_public_ip").values()} == {"IPv4", "IPv6"}
+    assert len(off["global"].resources("azurerm_traffic_manager_profile")) == 2
 
 
 def test_adding_a_region_leaves_the_other_region_stacks_byte_identical(

@@ -68,7 +68,10 @@ def test_no_kubernetes_or_helm_resource_outside_the_workloads_stacks(any_synth: 
 def test_workloads_stacks_hold_only_kubernetes_and_helm_resources(any_synth: Synthesized) -> None:
     for stack in any_synth.workloads():
         types = set(stack.json["resource"])
-        assert types and all(KUBE_TYPES.match(t) for t in types), f"{stack.name}: {types}"
+        # terraform_data: Terraform's built-in (the Service's primary-family trigger).
+        assert types and all(KUBE_TYPES.match(t) or t == "terraform_data" for t in types), (
+            f"{stack.name}: {types}"
+        )
         assert {"helm_release", "kubernetes_namespace_v1", "kubernetes_ingress_class_v1"} <= types
 
 

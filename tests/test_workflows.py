@@ -10,6 +10,7 @@ machine has installed.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -152,10 +153,14 @@ def test_deploy_runs_on_main_and_by_hand(deploy: dict[str, Any]) -> None:
     assert "workflow_dispatch" in deploy["on"]
 
 
+APPLY_JOBS = ("global", "regions", "workloads")
+PLAN_JOBS = ("plan-global", "plan-regions", "plan-workloads")
+
+
 def test_deploy_signs_in_with_oidc_and_no_stored_secret(deploy: dict[str, Any]) -> None:
     assert deploy["permissions"] == {"contents": "read", "id-token": "write"}
     assert "${{ secrets." not in (WORKFLOWS / "deploy.yml").read_text()
-    for name in ("global", "regions"):
+    for name in (*PLAN_JOBS, *APPLY_JOBS):
         (login,) = uses(deploy["jobs"][name], "azure/login")
         assert login["with"] == {
             "client-id": "${{ vars.AZURE_CLIENT_ID }}",
@@ -165,28 +170,83 @@ def test_deploy_signs_in_with_oidc_and_no_stored_secret(deploy: dict[str, Any]) 
     assert deploy["env"]["ARM_USE_OIDC"] == "true"
 
 
-def test_deploy_applies_global_then_every_region_in_parallel(deploy: dict[str, Any]) -> None:
+def _stack_command(job: dict[str, Any], action: str) -> str:
+    (command,) = [
+        line.strip()
+        for s in steps(job)
+        if "run" in s
+        for line in s["run"].splitlines()
+        if f"tools/tf-stack {action}" in line
+    ]
+    return command
+
+
+def test_every_stack_is_planned_published_then_the_saved_plan_applied_after_the_gate(
+    deploy: dict[str, Any],
+) -> None:
     jobs = deploy["jobs"]
-    assert jobs["global"]["needs"] == "synth"
-    assert set(jobs["regions"]["needs"]) == {"synth", "global"}
-    assert jobs["regions"]["strategy"]["matrix"]["stack"] == "${{ fromJSON(needs.synth.outputs.regions) }}"
-    assert jobs["regions"]["strategy"]["fail-fast"] is False
-    global_env = next(s for s in steps(jobs["global"]) if "run" in s and "make deploy" in s["run"])["env"]
-    region_deploys = [s["env"] for s in steps(jobs["regions"]) if "run" in s and "make deploy" in s["run"]]
-    assert global_env["STACKS"] == "global"
-    # Within a region: the region stack, then its workloads stack, in that order.
-    assert [e["STACKS"] for e in region_deploys] == ["${{ matrix.stack }}", "${{ matrix.stack }}-workloads"]
-    for env in region_deploys:
-        assert "--ignore-missing-stack-dependencies" in env["DEPLOY_FLAGS"]
+    stacks = {
+        "global": "global",
+        "regions": "${{ matrix.region }}",
+        "workloads": "${{ matrix.region }}-workloads",
+    }
+    for apply_name, plan_name in zip(APPLY_JOBS, PLAN_JOBS, strict=True):
+        plan, apply = jobs[plan_name], jobs[apply_name]
+        stack = stacks[apply_name]
+        # The plan job has no gate, publishes the plan text and uploads the stack folder.
+        assert "environment" not in plan
+        assert f'tools/tf-stack plan "{stack}")' in _stack_command(plan, "plan")
+        assert "GITHUB_STEP_SUMMARY" in runs(plan)
+        (upload,) = uses(plan, "actions/upload-artifact")
+        assert upload["with"]["name"] == f"plan-{stack}"
+        assert upload["with"]["include-hidden-files"] is True  # the provider lock file
+        assert f"!cdktf.out/stacks/{stack}/.terraform" in upload["with"]["path"]
+        # The apply job waits for approval, then applies exactly that artifact's plan file.
+        assert apply["environment"] == "production"
+        assert plan_name in apply["needs"]
+        (download,) = uses(apply, "actions/download-artifact")
+        assert download["with"] == {"name": f"plan-{stack}", "path": f"cdktf.out/stacks/{stack}"}
+        assert _stack_command(apply, "apply") == f'run: tools/tf-stack apply "{stack}"'.removeprefix("run: ")
+        assert "make deploy" not in runs(apply) and "--auto-approve" not in runs(apply)
+    # global, then the regions, then (planned only once its region is applied) the workloads.
+    assert jobs["plan-regions"]["needs"] == ["synth", "global"]
+    assert jobs["plan-workloads"]["needs"] == ["synth", "regions"]
+    for name in ("plan-regions", "regions", "plan-workloads", "workloads"):
+        assert jobs[name]["strategy"]["matrix"]["region"] == "${{ fromJSON(needs.synth.outputs.regions) }}"
+        assert jobs[name]["strategy"]["fail-fast"] is False
     assert "global" in runs(jobs["synth"]) and "manifest.json" in runs(jobs["synth"])
+
+
+def test_tf_stack_plans_to_a_file_and_applies_only_that_file(tmp_path: Path) -> None:
+    script = (REPO / "tools" / "tf-stack").read_text()
+    assert "plan -input=false -no-color -lock-timeout=10m -out=plan.tfplan" in script
+    assert "apply -input=false -no-color -lock-timeout=10m plan.tfplan" in script
+    run = subprocess.run(
+        ["bash", str(REPO / "tools" / "tf-stack"), "apply", "nope"],
+        env={"PATH": "/usr/bin:/bin", "CDKTF_OUTDIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 2 and "nope/cdk.tf.json does not exist" in run.stderr
+    (tmp_path / "stacks" / "s").mkdir(parents=True)
+    (tmp_path / "stacks" / "s" / "cdk.tf.json").write_text("{}")
+    run = subprocess.run(
+        ["bash", str(REPO / "tools" / "tf-stack"), "apply", "s"],
+        env={"PATH": os.environ["PATH"], "CDKTF_OUTDIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 2 and "plan.tfplan does not exist" in run.stderr
 
 
 def test_images_are_imported_once_after_global_and_before_any_workloads(deploy: dict[str, Any]) -> None:
     jobs = deploy["jobs"]
     global_runs = [s["run"].strip() for s in steps(jobs["global"]) if "run" in s]
-    assert global_runs.index("make images") > global_runs.index("make deploy")
-    assert "make images" not in runs(jobs["regions"])
-    assert "global" in jobs["regions"]["needs"]
+    assert global_runs.index("make images") > global_runs.index('tools/tf-stack apply "global"')
+    for name in ("plan-regions", "regions", "plan-workloads", "workloads"):
+        assert "make images" not in runs(jobs[name])
 
 
 def test_the_region_list_is_the_stacks_that_depend_on_global_alone(
@@ -207,20 +267,23 @@ def test_the_region_list_is_the_stacks_that_depend_on_global_alone(
 
 def test_deploy_is_gated_and_never_overlaps_per_stack(deploy: dict[str, Any]) -> None:
     jobs = deploy["jobs"]
-    for name in ("global", "regions"):
+    for name in APPLY_JOBS:
         assert jobs[name]["environment"] == "production"
         assert jobs[name]["concurrency"]["cancel-in-progress"] is False
     assert jobs["global"]["concurrency"]["group"] == "dualstack-deploy-global"
-    assert jobs["regions"]["concurrency"]["group"] == "dualstack-deploy-${{ matrix.stack }}"
+    assert jobs["regions"]["concurrency"]["group"] == "dualstack-deploy-${{ matrix.region }}"
+    assert jobs["workloads"]["concurrency"]["group"] == "dualstack-deploy-${{ matrix.region }}-workloads"
 
 
-def test_deploy_installs_terraform_and_kubelogin(deploy: dict[str, Any]) -> None:
-    regions = deploy["jobs"]["regions"]
-    (kubelogin,) = uses(regions, "azure/use-kubelogin")
-    assert kubelogin["with"]["kubelogin-version"] == "${{ env.KUBELOGIN_VERSION }}"
+def test_deploy_installs_terraform_and_kubelogin_where_needed(deploy: dict[str, Any]) -> None:
+    jobs = deploy["jobs"]
+    for name in ("plan-workloads", "workloads"):
+        (kubelogin,) = uses(jobs[name], "azure/use-kubelogin")
+        assert kubelogin["with"]["kubelogin-version"] == "${{ env.KUBELOGIN_VERSION }}"
+        assert jobs[name]["runs-on"] == "${{ vars.DEPLOY_RUNNER || 'ubuntu-24.04' }}"
     assert re.fullmatch(r"v\d+\.\d+\.\d+", deploy["env"]["KUBELOGIN_VERSION"])
-    for name in ("global", "regions"):
-        (terraform,) = uses(deploy["jobs"][name], "hashicorp/setup-terraform")
+    for name in (*PLAN_JOBS, *APPLY_JOBS):
+        (terraform,) = uses(jobs[name], "hashicorp/setup-terraform")
         assert terraform["with"]["terraform_wrapper"] is False
 
 
@@ -233,6 +296,14 @@ def test_pull_requests_test_synthesize_both_sides_and_comment_once(pull_request:
     assert any(c["with"].get("ref") == "${{ github.event.pull_request.base.sha }}" for c in checkouts)
     by_dir = {(s.get("working-directory"), s["run"].strip()) for s in steps(job) if "run" in s}
     assert ("head", "make test") in by_dir
+    # The destroy gate runs the summary with --fail-on-destroy against the reviewed config.
+    gate = next(s for s in steps(job) if "--fail-on-destroy" in s.get("run", ""))
+    assert (
+        '--config "$DUALSTACK_CONFIG"' in gate["run"]
+        and gate["env"]["DUALSTACK_CONFIG"] == "${{ env.REVIEW_CONFIG }}"
+    )
+    names = [s.get("name", "") for s in steps(job)]
+    assert names.index(gate["name"]) > next(i for i, n in enumerate(names) if "sticky" in n.lower())
     # The real providers' validators, online, on every stack (workloads stacks included).
     assert ("head", "make validate") in by_dir
     (terraform,) = uses(job, "hashicorp/setup-terraform")

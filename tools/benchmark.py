@@ -566,8 +566,9 @@ def child_env(**extra: str) -> dict[str, str]:
 
 def _config_stacks(path: Path) -> tuple[str, ...]:
     from dualstack.loader import load_config
+    from dualstack.naming import workloads_stack
 
-    return ("global", *load_config(path).regions)
+    return ("global", *(s for r in load_config(path).regions for s in (r, workloads_stack(r))))
 
 
 def build_cases(groups: Sequence[str], counts: Sequence[int], tmp: Path) -> tuple[Case, list[Case]]:
@@ -604,7 +605,7 @@ def build_cases(groups: Sequence[str], counts: Sequence[int], tmp: Path) -> tupl
                 Case(
                     name=f"regions-{count}",
                     description=f"`python main.py` on a generated nat64 config with {count} region(s) "
-                    f"({count + 1} stacks)",
+                    f"({2 * count + 1} stacks)",
                     argv=(str(PYTHON), "main.py"),
                     cwd=REPO,
                     env=child_env(DUALSTACK_CONFIG=str(path)),

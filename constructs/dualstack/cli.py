@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from dualstack.loader import ConfigError, config_path_from_env, load_config
+from dualstack.retirement import unprotected_regions
 
 EXIT_CONFIG_ERROR = 2
 
@@ -25,9 +26,21 @@ def main() -> int:
         print(f"error: {len(exc.lines)} problem(s) in the config; nothing was synthesized", file=sys.stderr)
         return EXIT_CONFIG_ERROR
 
+    unprotected, problems = unprotected_regions(config)
+    if problems:
+        for line in problems:
+            print(f"error: {line}", file=sys.stderr)
+        print(
+            f"error: {len(problems)} problem(s) in the destroy request; nothing was synthesized",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG_ERROR
+
     from dualstack.synth import synthesize  # imports cdktf and the providers (seconds)
 
     outdir = Path(os.environ.get("CDKTF_OUTDIR") or "cdktf.out")
-    stacks = synthesize(config, outdir)
+    stacks = synthesize(config, outdir, unprotected=unprotected)
+    if unprotected:
+        print(f"prevent_destroy lifted for this run in region(s): {', '.join(sorted(unprotected))}")
     print(f"synthesized {len(stacks)} stacks from {path} into {outdir}: {', '.join(stacks)}")
     return 0

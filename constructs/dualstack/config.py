@@ -9,6 +9,7 @@ ranges, subnets inside their VNet) are model validators. Values that can be deri
 from __future__ import annotations
 
 import contextlib
+import difflib
 import ipaddress
 import re
 from collections.abc import Mapping
@@ -20,10 +21,13 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
     PlainSerializer,
+    PrivateAttr,
     StrictBool,
     StrictInt,
     StrictStr,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -88,8 +92,16 @@ def _project(value: str) -> str:
     return _no_reserved_words(value)
 
 
+def _length(value: str, what: str, low: int, high: int, rule: str) -> None:
+    """Refuse a name outside ``low..high`` characters, saying its length first."""
+    if not low <= len(value) <= high:
+        bound = f"at most {high}" if len(value) > high else f"at least {low}"
+        raise ValueError(f"is {len(value)} characters; {what} has {bound} ({rule})")
+
+
 def _registry_name(value: str) -> str:
     _ascii_only(value)
+    _length(value, "a container registry name", 5, 50, "lowercase letters or digits")
     if not re.fullmatch(r"[a-z0-9]{5,50}", value):
         raise ValueError("must be 5-50 lowercase letters or digits (Azure Container Registry rule)")
     return _no_reserved_words(value)
@@ -97,6 +109,14 @@ def _registry_name(value: str) -> str:
 
 def _key_vault_name(value: str) -> str:
     _ascii_only(value)
+    _length(
+        value,
+        "a Key Vault name",
+        3,
+        24,
+        "lowercase letters, digits and single hyphens, starting with a letter and ending with a "
+        "letter or digit",
+    )
     if not re.fullmatch(r"[a-z][a-z0-9-]{1,22}[a-z0-9]", value) or "--" in value:
         raise ValueError(
             "must be 3-24 characters: lowercase letters, digits and single hyphens, "
@@ -230,6 +250,25 @@ AKS_RESERVED_RANGES = tuple(
 DEFAULT_POD_CIDRS = ("10.244.0.0/16", "fd12:3456:789a::/64")
 DEFAULT_SERVICE_CIDRS = ("10.0.0.0/16", "fd12:3456:789a:1::/108")
 
+DERIVED_REGION_KEYS = ("cluster_subnet", "endpoint_subnet", "dns_service_ip", "pod_cidrs", "service_cidrs")
+"""Region keys that get a value when the file does not set them (derived or AKS's default)."""
+
+_REGION_NAME: Any = object()
+"""Dict key under which ``Config`` hands each region its name (no YAML file can hold this key)."""
+
+
+def _default_hint(field: str, key: str) -> str:
+    """Why ``field`` has the value it has when the file did not set it, and how to choose it."""
+    if field in ("pod_cidrs", "service_cidrs"):
+        default = DEFAULT_POD_CIDRS if field == "pod_cidrs" else DEFAULT_SERVICE_CIDRS
+        return f"{field} is AKS's default {', '.join(default)}; set {key} to other ranges"
+    source = {
+        "cluster_subnet": "derived from address_space",
+        "endpoint_subnet": "derived from address_space.ipv4 (the first free one beside cluster_subnet.ipv4)",
+        "dns_service_ip": "derived as the 10th address of service_cidrs[0]",
+    }[field]
+    return f"{field} was {source}; set {key} to choose it"
+
 
 class Region(Model):
     """One region: its VNet, the cluster subnet, zones and the cluster's overlay ranges."""
@@ -252,6 +291,51 @@ class Region(Model):
     """Kubernetes Service ranges, IPv4 (smaller than /12) then IPv6 (/108 or smaller)."""
     dns_service_ip: StrictStr
     """Cluster DNS address; default: the 10th address of the IPv4 service range."""
+    drain: StrictBool = False
+    """true: take the region out of the app's global name (its Traffic Manager endpoints and
+    its ``<region>.<app>`` records go; traffic moves to the other regions) and destroy
+    nothing: the first step of retiring it (README, "Retiring a region")."""
+
+    _name: str | None = PrivateAttr(default=None)
+    """The region's key in ``regions`` (None when validated on its own)."""
+    _derived: frozenset[str] = PrivateAttr(default=frozenset())
+    """Which of DERIVED_REGION_KEYS the file left out (so were derived or defaulted)."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember_what_was_given(cls, data: Any, handler: ModelWrapValidatorHandler[Region]) -> Region:
+        """Validate, note the region's name and which keys were derived, then check the ranges.
+
+        Runs around everything else (the ``before`` derivation included), so it sees the keys
+        as written; the range rules run here so their messages can say what was derived.
+        """
+        if not isinstance(data, dict):
+            return handler(data)
+        data = dict(data)
+        name = data.pop(_REGION_NAME, None)
+        region = handler(data)
+        region._name = name if isinstance(name, str) else None
+        region._derived = frozenset(key for key in DERIVED_REGION_KEYS if key not in data)
+        region._check_ranges()
+        return region
+
+    def derived(self, field: str) -> bool:
+        """Whether ``field`` (one of DERIVED_REGION_KEYS) was derived or defaulted, not set."""
+        return field in self._derived
+
+    def key(self, field: str) -> str:
+        """The full config path of ``field``: ``regions.<name>.<field>``."""
+        return f"regions.{self._name}.{field}" if self._name else field
+
+    def hints(self, *fields: str) -> str:
+        """`` (<why>; set <key> ...)`` for each of ``fields`` (relative paths such as
+        ``service_cidrs[0]``) whose value the file did not set; empty when it set them all."""
+        seen: list[str] = []
+        for field in fields:
+            base = re.split(r"[.\[]", field, maxsplit=1)[0]
+            if base in self._derived and base not in seen:
+                seen.append(base)
+        return "".join(f" ({_default_hint(base, self.key(base))})" for base in seen)
 
     @model_validator(mode="before")
     @classmethod
@@ -278,9 +362,11 @@ class Region(Model):
             with contextlib.suppress(KeyError, TypeError, ValueError):
                 v4 = cidr.parse_cidr(space["ipv4"], "IPv4")
                 cluster = cidr.parse_cidr(data["cluster_subnet"]["ipv4"], "IPv4")
-                free = cidr.first_free_subnet(v4, max(24, v4.prefixlen + 2), cluster)
-                if free is not None:
-                    data["endpoint_subnet"] = str(free)
+                size = max(24, v4.prefixlen + 2)
+                free = cidr.first_free_subnet(v4, size, cluster)
+                # None: the cluster subnet leaves no room; the first one overlaps it, and the
+                # overlap rule then says so (and that endpoint_subnet was derived).
+                data["endpoint_subnet"] = str(free or cidr.first_subnet(v4, size))
         if "dns_service_ip" not in data:
             services = data.get("service_cidrs", DEFAULT_SERVICE_CIDRS)
             # On failure the service_cidrs errors say what is wrong.
@@ -306,8 +392,8 @@ class Region(Model):
             raise ValueError(f"IPv6 range {value[1]} must be /108 or smaller (Kubernetes rule)")
         return value
 
-    @model_validator(mode="after")
-    def _ranges(self) -> Region:
+    def _check_ranges(self) -> None:
+        """Raise FieldProblems for every cross-field rule of the region that is broken."""
         problems: list[tuple[str, str]] = []
         spaces: dict[IpFamily, cidr.Network] = {
             family: cidr.parse_cidr(getattr(self.address_space, family), version)
@@ -328,18 +414,29 @@ class Region(Model):
                 ("endpoint_subnet", f"{endpoints} lies outside address_space.ipv4 {spaces['ipv4']}")
             )
         if cidr.overlaps(endpoints, cidr.parse_cidr(self.cluster_subnet.ipv4, "IPv4")):
-            problems.append(
-                ("endpoint_subnet", f"{endpoints} overlaps cluster_subnet.ipv4 {self.cluster_subnet.ipv4}")
-            )
+            if self.derived("endpoint_subnet"):
+                message = (
+                    f"no /{endpoints.prefixlen} of address_space.ipv4 {spaces['ipv4']} is free beside "
+                    f"cluster_subnet.ipv4 {self.cluster_subnet.ipv4} for the private endpoints "
+                    "(endpoint_subnet is derived when not set); set "
+                    f"{self.key('endpoint_subnet')} or a smaller cluster_subnet"
+                )
+            else:
+                message = f"{endpoints} overlaps cluster_subnet.ipv4 {self.cluster_subnet.ipv4}" + self.hints(
+                    "cluster_subnet"
+                )
+            problems.append(("endpoint_subnet", message))
         nets = self.overlay_ranges()
         for name, net, other_name, other in cidr.first_overlap(
             nets, [(f"address_space.{f}", n) for f, n in spaces.items()]
         ):
-            problems.append((name, f"{net} overlaps the VNet's {other_name} {other}"))
+            problems.append((name, f"{net} overlaps the VNet's {other_name} {other}" + self.hints(name)))
         for i, (name, net) in enumerate(nets):
             for other_name, other in nets[i + 1 :]:
                 if cidr.overlaps(net, other):
-                    problems.append((name, f"{net} overlaps {other_name} {other}"))
+                    problems.append(
+                        (name, f"{net} overlaps {other_name} {other}" + self.hints(name, other_name))
+                    )
         for name, net in nets:
             for reserved in AKS_RESERVED_RANGES:
                 if cidr.overlaps(net, reserved):
@@ -347,7 +444,6 @@ class Region(Model):
         problems.extend(self._dns_service_ip_problems(nets[2][1]))
         if problems:
             raise FieldProblems(problems)
-        return self
 
     def overlay_ranges(self) -> list[tuple[str, cidr.Network]]:
         """Pod and service ranges with their field names, IPv4 before IPv6."""
@@ -373,7 +469,8 @@ class Region(Model):
                 (
                     "dns_service_ip",
                     f"{self.dns_service_ip} must be a usable address inside service_cidrs[0] "
-                    f"{services} (not its first, second or last address)",
+                    f"{services} (not its first, second or last address)"
+                    + self.hints("dns_service_ip", "service_cidrs"),
                 )
             ]
         return []
@@ -384,6 +481,37 @@ class Region(Model):
 
 MIN_KUBERNETES_MINOR = 29
 """Cilium on AKS and dual-stack LoadBalancer Services with both public IPs need 1.29 or later."""
+
+
+def _unquoted(value: Any, example: str) -> Any:
+    """Refuse a number where a string belongs with a hint to quote it (YAML made it a number)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(
+            f'must be a quoted string such as "{example}" (unquoted, YAML reads {value!r} as a number)'
+        )
+    return value
+
+
+def _unquoted_kubernetes_version(value: Any) -> Any:
+    if isinstance(value, float) and re.fullmatch(r"1\.[0-9]", repr(value)):
+        # 1.30 in the file: YAML drops the trailing zero
+        written = f"{value!r}0"
+        raise ValueError(
+            f'must be a quoted string such as "{written}" (YAML reads {written} as the number {value!r})'
+        )
+    return _unquoted(value, f"{value!r}" if isinstance(value, float) else "1.35")
+
+
+def _unquoted_clock(value: Any, example: str, signed: bool) -> Any:
+    """``12:30`` and ``+10:00`` unquoted are YAML 1.1 base-60 integers (750, 600): say so."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 60:
+        hours, minutes = divmod(abs(value), 60)
+        sign = ("-" if value < 0 else "+") if signed else ""
+        raise ValueError(
+            f'must be a quoted string such as "{sign}{hours:02}:{minutes:02}" (YAML reads an '
+            f"unquoted {sign}{hours}:{minutes:02} as the base-60 number {value})"
+        )
+    return _unquoted(value, example)
 
 
 def _supported_minor(value: str) -> str:
@@ -447,6 +575,13 @@ class MaintenanceWindow(Model):
     utc_offset: Annotated[StrictStr, Field(pattern=r"^[+-](0[0-9]|1[0-4]):[0-5][0-9]$")] = "+00:00"
     """Offset from UTC of ``start_time``."""
 
+    @field_validator("start_time", "utc_offset", mode="before")
+    @classmethod
+    def _quoted(cls, value: Any, info: ValidationInfo) -> Any:
+        if info.field_name == "utc_offset":
+            return _unquoted_clock(value, "+00:00", signed=True)
+        return _unquoted_clock(value, "02:00", signed=False)
+
 
 class Cluster(Model):
     kubernetes_version: Annotated[
@@ -474,6 +609,11 @@ class Cluster(Model):
     login: Literal["azurecli", "workloadidentity", "spn"] = "azurecli"
     """How the stack's Kubernetes and Helm providers get a token (kubelogin
     ``--login``): azurecli for people, workloadidentity or spn for CI."""
+
+    @field_validator("kubernetes_version", mode="before")
+    @classmethod
+    def _quoted_version(cls, value: Any) -> Any:
+        return _unquoted_kubernetes_version(value)
 
 
 # --- ingress ---------------------------------------------------------------------
@@ -515,6 +655,11 @@ class Ingress(Model):
     """Scaling and resources of the IPv6 ingress."""
     sample_app_enabled: StrictBool = True
     """Deploy the echo sample application that shows the client address."""
+
+    @field_validator("chart_version", mode="before")
+    @classmethod
+    def _quoted_chart_version(cls, value: Any) -> Any:
+        return _unquoted(value, "2.7.2")
 
     @model_validator(mode="after")
     def _translator(self) -> Ingress:
@@ -565,6 +710,11 @@ class Tls(Model):
     """Version of the cert-manager chart (and of its images)."""
     hsts: Hsts = Hsts()
     """HTTP Strict Transport Security from the ingress controllers."""
+
+    @field_validator("chart_version", mode="before")
+    @classmethod
+    def _quoted_chart_version(cls, value: Any) -> Any:
+        return _unquoted(value, "v1.21.2")
 
     @model_validator(mode="after")
     def _hsts_needs_certificates(self) -> Tls:
@@ -652,6 +802,23 @@ class Network(Model):
 # --- global ----------------------------------------------------------------------
 
 
+class HealthProbe(Model):
+    """How Traffic Manager checks each region's ingress (every 30 s; 3 failures drain it)."""
+
+    protocol: Literal["HTTP", "HTTPS"] = "HTTP"
+    """HTTPS probes skip certificate checks (Traffic Manager's behaviour)."""
+    port: Annotated[StrictInt, Field(ge=1, le=65535)] = 80
+    path: Annotated[StrictStr, Field(pattern=r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,999}$")] = "/nginx-health"
+    """Default: the controller's own health location (answered by the default server)."""
+    host: DnsZoneName | None = None
+    """Host header of the probe: set it (for example to ``<app_name>.<zone>``) with a path
+    your application answers, so a region whose application is down stops receiving
+    traffic, not only one whose controllers are down. Unset: the probe addresses the IP and
+    reaches the controller's default server."""
+    expected_status: Annotated[StrictStr, Field(pattern=r"^[1-5][0-9]{2}-[1-5][0-9]{2}$")] = "200-200"
+    """Status codes that count as healthy, as a range."""
+
+
 class Dns(Model):
     zone_name: DnsZoneName
     """Public Azure DNS zone that holds the application's names (delegate it to Azure)."""
@@ -660,6 +827,8 @@ class Dns(Model):
     ``<region>.<app_name>.<zone_name>`` per region."""
     private_zone_name: DnsZoneName
     """Private DNS zone linked to every region's VNet; default ``internal.<zone_name>``."""
+    health_probe: HealthProbe = HealthProbe()
+    """Traffic Manager's probe of every region's ingress addresses."""
 
     @model_validator(mode="before")
     @classmethod
@@ -701,13 +870,45 @@ class AzurermBackend(Model):
     projects never share a state blob. Entra ID auth, no keys."""
 
 
+_LOOKALIKES = str.maketrans(
+    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0455\u0458\u0501", "aeopcyxisjd"
+)
+"""Cyrillic letters that look like Latin ones, to their Latin twins (for suggestions only)."""
+
+
+def _region_suggestion(name: str) -> str:
+    """``; did you mean 'eastus2'?`` for a near miss (``eastus-2``, ``East US 2``, ``eastus02``)."""
+    folded = re.sub(r"[\s_-]", "", name.lower()).translate(_LOOKALIKES)
+    if folded in ZONAL_REGIONS:
+        return f"; did you mean {folded!r}?"
+    close = difflib.get_close_matches(folded, sorted(ZONAL_REGIONS), n=3, cutoff=0.75)
+    if not close:
+        return ""
+    best = difflib.SequenceMatcher(None, folded, close[0]).ratio()
+    tied = sorted(c for c in close if difflib.SequenceMatcher(None, folded, c).ratio() == best)
+    return f"; did you mean {' or '.join(repr(c) for c in tied)}?"
+
+
 def _not_a_region(name: str) -> str:
     hint = ""
     if not name.isascii():
         bad = next(ch for ch in name if not ch.isascii())
         hint = f"it contains the non-ASCII character {bad!r} (U+{ord(bad):04X}); "
     allowed = ", ".join(sorted(ZONAL_REGIONS))
-    return f"is not an Azure region with availability zones; {hint}allowed: {allowed}"
+    return (
+        f"is not an Azure region with availability zones; {hint}allowed: {allowed}{_region_suggestion(name)}"
+    )
+
+
+MAX_SURGE_PERCENT = 33
+"""Upgrade surge of every node pool, as ``cluster.MAX_SURGE`` sets it ("33%"; a test keeps them equal)."""
+AZURE_RESERVED_ADDRESSES = 5
+"""Addresses Azure keeps in every subnet: the network address, the first three hosts, broadcast."""
+
+
+def surge_nodes(max_count: int) -> int:
+    """Extra nodes a pool of ``max_count`` adds during an upgrade (AKS rounds a percentage up)."""
+    return -(-max_count * MAX_SURGE_PERCENT // 100)
 
 
 class Config(Model):
@@ -726,6 +927,13 @@ class Config(Model):
     backend: LocalBackend | AzurermBackend = Field(default=LocalBackend(type="local"), discriminator="type")
     tags: FrozenMapping[TagKey, TagValue] = Field(default_factory=lambda: MappingProxyType({}))
     """Extra tags on every resource (the product adds ``project`` and ``managed-by``)."""
+    acknowledge_destroy: tuple[
+        Annotated[StrictStr, Field(pattern=r"^[a-z0-9-]+ ([A-Za-z0-9_.\[\]-]+|\*)$")], ...
+    ] = ()
+    """Destroys or replacements of protected resources that this change means to make, one
+    ``"<stack> <address>"`` each, exactly as the change summary names them (``"<stack> *"``:
+    every one in that stack, for a retired region); the pull-request gate (``python -m
+    dualstack.review diff --fail-on-destroy``) fails on any other."""
     prevent_destroy: StrictBool = True
     """true: Terraform refuses any plan that destroys a resource whose loss loses data or
     breaks clients (DNS zones, ingress public IPs, Traffic Manager profiles, Key Vault,
@@ -759,7 +967,11 @@ class Config(Model):
         unknown = [str(name) for name in value if name not in ZONAL_REGIONS]
         if unknown:
             raise FieldProblems([(name, _not_a_region(name)) for name in unknown])
-        return value
+        # Each region learns its name, so its messages can name its keys in full.
+        return {
+            name: {**region, _REGION_NAME: name} if isinstance(region, dict) else region
+            for name, region in value.items()
+        }
 
     @model_validator(mode="after")
     def _cross_region(self) -> Config:
@@ -769,7 +981,7 @@ class Config(Model):
                 (
                     "global.location",
                     f"{self.global_.location!r} is not an Azure region with availability zones "
-                    "(the registry and vault are zone-redundant)",
+                    "(the registry and vault are zone-redundant)" + _region_suggestion(self.global_.location),
                 )
             )
         names = list(self.regions)
@@ -797,14 +1009,64 @@ class Config(Model):
                             problems.append(
                                 (
                                     f"regions.{name}.{field}",
-                                    f"{net} overlaps regions.{other_name}.address_space.{family} {space}",
+                                    f"{net} overlaps regions.{other_name}.address_space.{family} {space}"
+                                    + region.hints(field),
                                 )
                             )
+        problems.extend(self._capacity_problems())
         problems.extend(self._hub_problems())
+        if all(region.drain for region in self.regions.values()):
+            problems.append(
+                (
+                    "regions",
+                    "every region has drain: true; at least one must serve the app's name "
+                    "(drain is the first step of retiring a region, not of the whole environment)",
+                )
+            )
+        probe = self.dns.health_probe
+        if probe.host is not None and self.tls.enabled and probe.protocol == "HTTP":
+            problems.append(
+                (
+                    "dns.health_probe.protocol",
+                    f"HTTP with host {probe.host!r}: the controllers redirect plain HTTP for a host "
+                    "that has a certificate, so the probe would see 301 and drain every region; "
+                    "use HTTPS (port 443)",
+                )
+            )
 
         if problems:
             raise FieldProblems(problems)
         return self
+
+    def _capacity_problems(self) -> list[tuple[str, str]]:
+        """Every region's cluster subnet must hold every node both pools may scale and surge to.
+
+        CNI Overlay: each node takes one IPv4 address of the subnet, pods take none.
+        """
+        pools = (("system", self.cluster.system_pool), ("user", self.cluster.user_pool))
+        need = sum(pool.max_count + surge_nodes(pool.max_count) for _, pool in pools)
+        # The longest prefix that holds them: 2**bits >= need + 5 for bits = (need + 4).bit_length().
+        fits = 32 - (need + AZURE_RESERVED_ADDRESSES - 1).bit_length()
+        problems: list[tuple[str, str]] = []
+        for name, region in self.regions.items():
+            subnet = cidr.parse_cidr(region.cluster_subnet.ipv4, "IPv4")
+            holds = subnet.num_addresses - AZURE_RESERVED_ADDRESSES
+            if need <= holds:
+                continue
+            counts = ", ".join(
+                f"{label} max_count {pool.max_count} + {surge_nodes(pool.max_count)} surge"
+                for label, pool in pools
+            )
+            problems.append(
+                (
+                    f"regions.{name}.cluster_subnet.ipv4",
+                    f"{subnet} holds {holds} node addresses ({subnet.num_addresses} minus the "
+                    f"{AZURE_RESERVED_ADDRESSES} Azure reserves) but the pools may need {need}: {counts} "
+                    f"({MAX_SURGE_PERCENT}% max surge); use a /{fits} or larger, or lower max_count"
+                    + region.hints("cluster_subnet"),
+                )
+            )
+        return problems
 
     def _hub_problems(self) -> list[tuple[str, str]]:
         """A peered hub must overlap no region's VNet and no region's pod or service range."""
@@ -827,7 +1089,8 @@ class Config(Model):
                             (
                                 f"network.hub.{field}",
                                 f"{net} overlaps {other_name} {other}; a peered hub must not overlap "
-                                "any region's VNet, pod or service ranges",
+                                "any region's VNet, pod or service ranges"
+                                + region.hints(other_name.removeprefix(f"regions.{name}.")),
                             )
                         )
         return problems

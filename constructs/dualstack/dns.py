@@ -35,10 +35,13 @@ class RegionDns(Construct):
         public_ips: dict[IpFamily, PublicIp],
         global_refs: GlobalRefs,
         tags: dict[str, str],
+        drained: bool,
     ) -> None:
         super().__init__(scope, id_)
         record = region_record_name(region_name, app_name)
-        for family, ip in public_ips.items():
+        # A drained region (regions.<name>.drain) leaves the app's names: no endpoint in the
+        # global profiles, no records of its own. Its addresses and cluster stay.
+        for family, ip in ({} if drained else public_ips).items():
             TrafficManagerExternalEndpoint(
                 self,
                 f"{family}_endpoint",

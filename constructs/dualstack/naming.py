@@ -12,6 +12,13 @@ IpFamily = Literal["ipv4", "ipv6"]
 IP_VERSION: dict[IpFamily, Literal["IPv4", "IPv6"]] = {"ipv4": "IPv4", "ipv6": "IPv6"}
 """Azure's and Kubernetes' spelling of each family (``ip_version``, ``ipFamilies``)."""
 
+ALL_FAMILIES: tuple[IpFamily, ...] = ("ipv4", "ipv6")
+
+
+def workloads_stack(region: str) -> str:
+    """The stack of a region's Kubernetes objects and Helm releases (tooling relies on the name)."""
+    return f"{region}-workloads"
+
 
 def global_resource_group(project: str) -> str:
     return f"rg-{project}-global"

@@ -26,7 +26,7 @@ from constructs import Construct
 from dualstack import naming, protection
 from dualstack.config import Region
 from dualstack.global_services import GlobalRefs
-from dualstack.naming import IP_VERSION, IpFamily
+from dualstack.naming import ALL_FAMILIES, IP_VERSION, IpFamily
 
 PUBLIC_IP_ZONES = ("1", "2", "3")
 """Every allowed region has three zones (regions.py)."""
@@ -116,7 +116,10 @@ class RegionNetwork(Construct):
                 tags=tags,
                 lifecycle=protection.lifecycle(prevent_destroy),
             )
-            for family in families
+            # Both families always: a public IP is protected (clients, DNS caches and
+            # allow-lists hold it), so switching the translator off keeps its address reserved
+            # and only closes it; switching back on reuses the same address.
+            for family in ALL_FAMILIES
         }
         self.nsg = NetworkSecurityGroup(
             self,

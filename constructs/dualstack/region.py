@@ -179,9 +179,10 @@ class RegionInfrastructure(Construct):
             "dns",
             region_name=region_name,
             app_name=config.dns.app_name,
-            public_ips=self.network.public_ips,
+            public_ips={f: self.network.public_ips[f] for f in modes.public_families(config.ingress)},
             global_refs=global_refs,
             tags=tags,
+            drained=region.drain,
         )
 
 

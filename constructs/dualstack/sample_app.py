@@ -7,7 +7,7 @@ single-stack Service is what makes the other family's ingress a real translator.
 
 from __future__ import annotations
 
-from cdktf import ITerraformDependable
+from cdktf import DataResource, ITerraformDependable, TerraformResourceLifecycle
 from cdktf_cdktf_provider_kubernetes.deployment_v1 import (
     DeploymentV1,
     DeploymentV1SpecTemplateSpecContainer,
@@ -142,7 +142,13 @@ class SampleApp(Construct):
             depends_on=depends_on,
         )
         policy, families = service_ip_families(family)
-        ServiceV1(
+        # Kubernetes refuses to change a Service's primary IP family (spec.ipFamilies[0]) and
+        # the provider would try it in place, failing a nat64 <-> nat46 switch halfway. The
+        # primary family lives in a terraform_data whose change replaces the Service (destroy,
+        # then create: seconds without the sample app in this region). nat64 <-> dualstack keeps
+        # IPv4 first, which Kubernetes changes in place.
+        primary = DataResource(self, "service_primary_family", input={"primary_ip_family": families[0]})
+        self.service = ServiceV1(
             self,
             "service",
             provider=provider,
@@ -155,6 +161,11 @@ class SampleApp(Construct):
                 "port": [ServiceV1SpecPort(name="http", port=80, target_port="http")],
             },
             depends_on=depends_on,
+            # The address as a plain string: cdktf renders a resource object here as
+            # "${terraform_data.x}", which Terraform's JSON syntax rejects ("Invalid character").
+            lifecycle=TerraformResourceLifecycle(
+                replace_triggered_by=[f"{primary.terraform_resource_type}.{primary.friendly_unique_id}"]
+            ),
         )
         IngressV1(
             self,

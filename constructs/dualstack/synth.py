@@ -28,21 +28,28 @@ def stack_names(config: Config) -> list[str]:
     return names
 
 
-def build_app(config: Config, outdir: Path) -> App:
-    """The cdktf app: the global stack, then one ``Region`` (two stacks) per region."""
+def build_app(config: Config, outdir: Path, *, unprotected: frozenset[str] = frozenset()) -> App:
+    """The cdktf app: the global stack, then one ``Region`` (two stacks) per region.
+
+    ``unprotected``: regions whose stacks are built without ``prevent_destroy`` (``make
+    destroy`` of a drained region; see ``retirement.py``).
+    """
     app = App(outdir=str(outdir))
     global_stack = GlobalStack(app, GLOBAL_STACK, config=config)
     for name in config.regions:
-        Region(app, config=config, region_name=name, global_refs=global_stack.services.refs)
+        region_config = (
+            config.model_copy(update={"prevent_destroy": False}) if name in unprotected else config
+        )
+        Region(app, config=region_config, region_name=name, global_refs=global_stack.services.refs)
     return app
 
 
-def synthesize(config: Config, outdir: Path) -> list[str]:
+def synthesize(config: Config, outdir: Path, *, unprotected: frozenset[str] = frozenset()) -> list[str]:
     """Synthesize ``config`` into ``outdir`` atomically; return the stack names."""
     outdir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.staging-", dir=outdir.parent))
     try:
-        build_app(config, staging).synth()
+        build_app(config, staging, unprotected=unprotected).synth()
         # The reviewer's picture of the topology, replaced together with the stacks.
         (staging / "overview.md").write_text(render_overview(config), encoding="utf-8")
         _move_into(staging, outdir)

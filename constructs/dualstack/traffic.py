@@ -16,23 +16,31 @@ from cdktf_cdktf_provider_azurerm.traffic_manager_profile import (
     TrafficManagerProfile,
     TrafficManagerProfileDnsConfig,
     TrafficManagerProfileMonitorConfig,
+    TrafficManagerProfileMonitorConfigCustomHeader,
 )
 from constructs import Construct
 
-from dualstack import helm_values, protection
-from dualstack.naming import IpFamily
+from dualstack import protection
+from dualstack.config import HealthProbe
+from dualstack.naming import ALL_FAMILIES, IpFamily
 
 DNS_TTL = 60
 """Seconds resolvers cache the app's answers: short, so a failed region drains quickly."""
 
 
-def monitor_config() -> TrafficManagerProfileMonitorConfig:
-    """HTTP probe of the ingress controller's health location on port 80."""
+def monitor_config(probe: HealthProbe) -> TrafficManagerProfileMonitorConfig:
+    """The probe of every region's ingress address: by default HTTP to the controller's health
+    location on port 80 (the default server); with ``host``, the application itself."""
     return TrafficManagerProfileMonitorConfig(
-        protocol="HTTP",
-        port=80,
-        path=helm_values.HEALTH_PATH,
-        expected_status_code_ranges=["200-200"],
+        protocol=probe.protocol,
+        port=probe.port,
+        path=probe.path,
+        custom_header=(
+            [TrafficManagerProfileMonitorConfigCustomHeader(name="Host", value=probe.host)]
+            if probe.host
+            else None
+        ),
+        expected_status_code_ranges=[probe.expected_status],
         interval_in_seconds=30,
         timeout_in_seconds=10,
         tolerated_number_of_failures=3,
@@ -49,7 +57,8 @@ class GlobalTraffic(Construct):
         *,
         project: str,
         app_name: str,
-        families: tuple[IpFamily, ...],
+        served: tuple[IpFamily, ...],
+        probe: HealthProbe,
         group: ResourceGroup,
         zone: DnsZone,
         tags: dict[str, str],
@@ -57,7 +66,9 @@ class GlobalTraffic(Construct):
     ) -> None:
         super().__init__(scope, id_)
         self.profiles: dict[IpFamily, TrafficManagerProfile] = {}
-        for family in families:
+        # Both profiles always (they are protected: their names are what the alias records and
+        # any CNAME elsewhere point at); the alias record only for a family that is served.
+        for family in ALL_FAMILIES:
             profile = TrafficManagerProfile(
                 self,
                 f"{family}_profile",
@@ -67,11 +78,13 @@ class GlobalTraffic(Construct):
                 dns_config=TrafficManagerProfileDnsConfig(
                     relative_name=f"{project}-{app_name}-{family}", ttl=DNS_TTL
                 ),
-                monitor_config=monitor_config(),
+                monitor_config=monitor_config(probe),
                 tags=tags,
                 lifecycle=protection.lifecycle(prevent_destroy),
             )
             self.profiles[family] = profile
+            if family not in served:
+                continue
             record_type = DnsARecord if family == "ipv4" else DnsAaaaRecord
             record_type(
                 self,

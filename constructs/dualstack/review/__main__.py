@@ -1,22 +1,25 @@
 """``python -m dualstack.review``: the change summary and the topology overview on stdout.
 
-    python -m dualstack.review diff BASE HEAD [--fail-on-destroy] [--max-chars N]
+    python -m dualstack.review diff BASE HEAD [--config FILE] [--fail-on-destroy] [--max-chars N]
     python -m dualstack.review overview [--config FILE]
 
-BASE and HEAD are output folders (``cdktf.out``) or synthesized checkouts. Exit codes:
-0 printed; 2 an unreadable folder or a bad config; 3 ``--fail-on-destroy`` and the summary
-has a loud warning (something that holds data or that clients depend on is destroyed or
-replaced).
+BASE and HEAD are output folders (``cdktf.out``) or synthesized checkouts. ``diff --config``
+(default: ``$DUALSTACK_CONFIG`` when set) reads the config's ``acknowledge_destroy``. Exit
+codes: 0 printed; 2 an unreadable folder or a bad config; 3 ``--fail-on-destroy`` and a loud
+warning (something that holds data or that clients depend on is destroyed or replaced) that
+``acknowledge_destroy`` does not name, one ``error:`` line each on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 EXIT_USAGE = 2
 EXIT_DESTROY = 3
+CONFIG_ENV = "DUALSTACK_CONFIG"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,7 +31,15 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument(
         "--fail-on-destroy",
         action="store_true",
-        help=f"exit {EXIT_DESTROY} when a protected resource is destroyed or replaced",
+        help=f"exit {EXIT_DESTROY} when a protected resource is destroyed or replaced and the "
+        "config's acknowledge_destroy does not name it",
+    )
+    diff.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="config whose acknowledge_destroy marks intended destroys (default: $DUALSTACK_CONFIG "
+        "when set, else none)",
     )
     diff.add_argument("--max-chars", type=int, default=None, help="leave out stack details beyond this size")
     diff.add_argument(
@@ -48,15 +59,38 @@ def _diff(args: argparse.Namespace) -> int:
     from dualstack.review.diff import ReviewError, diff_outdirs
     from dualstack.review.markdown import render
 
+    acknowledge: tuple[str, ...] = ()
+    config_label = None
+    path = args.config or (Path(os.environ[CONFIG_ENV]) if os.environ.get(CONFIG_ENV) else None)
+    if path is not None:
+        from dualstack.loader import ConfigError, load_config
+
+        try:
+            acknowledge = tuple(load_config(path).acknowledge_destroy)
+        except ConfigError as exc:
+            for line in exc.lines:
+                print(f"error: {line}", file=sys.stderr)
+            return EXIT_USAGE
+        config_label = str(path)
     try:
-        report = diff_outdirs(args.base, args.head, base_label=args.base_label, head_label=args.head_label)
+        report = diff_outdirs(
+            args.base,
+            args.head,
+            base_label=args.base_label,
+            head_label=args.head_label,
+            acknowledge=acknowledge,
+            config_label=config_label,
+        )
     except ReviewError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     sys.stdout.write(render(report, max_chars=args.max_chars))
-    if args.fail_on_destroy and report.loud:
-        print(f"error: {len(report.loud)} change(s) destroy or replace a protected resource", file=sys.stderr)
-        return EXIT_DESTROY
+    if args.fail_on_destroy:
+        errors = report.gate_errors()
+        for line in errors:
+            print(f"error: {line}", file=sys.stderr)
+        if errors:
+            return EXIT_DESTROY
     return 0
 
 

@@ -19,13 +19,26 @@ data, or clients depend on its name or address) raises a loud warning. That list
 than the types synthesis guards with ``lifecycle.prevent_destroy`` (``dualstack.protection``):
 it adds the cluster and the VNet. The summary also says whether ``prevent_destroy`` makes
 Terraform refuse a replacement, or no longer applies because the resource block is gone.
+Loud warnings are what ``--fail-on-destroy`` gates on, unless the config's
+``acknowledge_destroy`` names them (:meth:`Report.acknowledged`).
+
+Kubernetes objects and Helm releases get a second class of warning: removing or replacing
+one of :data:`DISRUPTIVE_TYPES` disrupts running workloads (:attr:`Change.impact` says how),
+shown prominently but not gated. A resource whose ``lifecycle.replace_triggered_by`` names an
+item that is updated or replaced in the same stack is replaced too ("triggered by").
+``depends_on`` and cdktf's ``//`` metadata are not compared: they change no resource.
+
+Retiring a region is recognised: a region stack whose Traffic Manager endpoints and A/AAAA
+records all go while its public IPs stay is *drained* (:attr:`StackDiff.drained`); a removed
+stack is reported once, with what removing it from the config does and does not do.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -39,6 +52,10 @@ Action = Literal["add", "remove", "update", "replace", "rename"]
 Kind = Literal["resource", "data", "output"]
 
 GLOBAL_STACK = "global"
+WORKLOADS_SUFFIX = "-workloads"
+IGNORED_KEYS = frozenset({"//", "depends_on"})
+"""Top-level keys of an item that are not compared: cdktf's metadata, and ``depends_on``
+(it orders operations within one apply and changes nothing by itself)."""
 
 PROTECTED_TYPES: dict[str, str] = {
     "azurerm_dns_zone": "the zone and every record in it are deleted; its name servers change, "
@@ -57,6 +74,32 @@ PROTECTED_TYPES: dict[str, str] = {
     "not resolve until it is re-created",
 }
 """Resource types that hold data or that clients depend on, with what losing one means."""
+
+INGRESS_RELEASES: dict[str, str] = {
+    "ingress-ipv4": "IPv4",
+    "ingress-ipv6": "IPv6",
+    "ingress-dual": "IPv4 and IPv6",
+}
+"""Helm release names of the ingress controllers, with the traffic each one carries."""
+
+DISRUPTIVE_TYPES: frozenset[str] = frozenset(
+    {"helm_release", "kubernetes_namespace_v1", "kubernetes_ingress_class_v1", "kubernetes_service_v1"}
+)
+"""Kubernetes-side types whose removal or replacement disrupts running workloads. Not gated
+by ``--fail-on-destroy`` (nothing is lost that the next apply does not re-create), but shown
+next to the loud warnings with the expected impact (:func:`impact`)."""
+
+DRAIN_TYPES: frozenset[str] = frozenset(
+    {
+        "azurerm_traffic_manager_external_endpoint",
+        "azurerm_dns_a_record",
+        "azurerm_dns_aaaa_record",
+        "azurerm_private_dns_a_record",
+        "azurerm_private_dns_aaaa_record",
+    }
+)
+"""What draining a region removes from its stack (``drain: true``): its Traffic Manager
+endpoints and its public and private A/AAAA records."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +155,13 @@ def _leaves_cilium(before: Any, after: Any) -> bool:
 def _os_family_change(before: Any, after: Any) -> bool:
     linux = {"Ubuntu", "AzureLinux", None}
     return not (before in linux and after in linux)
+
+
+def _primary_family_change(before: Any, after: Any) -> bool:
+    """Both sides name IP families and the first (primary) one differs. Appending a second
+    family, or dropping it, keeps the primary one: an in-place update."""
+    first = [v[0] if isinstance(v, list) and v else None for v in (before, after)]
+    return first[0] is not None and first[1] is not None and first[0] != first[1]
 
 
 FORCE_NEW: dict[str, dict[str, Rule]] = {
@@ -221,12 +271,20 @@ FORCE_NEW: dict[str, dict[str, Rule]] = {
         for t in (
             "kubernetes_namespace_v1",
             "kubernetes_deployment_v1",
-            "kubernetes_service_v1",
             "kubernetes_ingress_v1",
             "kubernetes_config_map_v1",
             "kubernetes_secret_v1",
             "kubernetes_service_account_v1",
         )
+    },
+    "kubernetes_service_v1": {
+        "metadata.name": _REPLACE,
+        "metadata.namespace": _REPLACE,
+        # Kubernetes refuses to change a Service's primary IP family (spec.ipFamilies[0] is
+        # immutable): the Service is deleted and created again (the sample app arranges that
+        # with lifecycle.replace_triggered_by; without it the apply fails). A second family
+        # appended or dropped keeps the primary one: an in-place update.
+        "spec.ip_families": Rule("replace", only_if=_primary_family_change),
     },
 }
 """Attributes whose change destroys and re-creates the resource (or cycles a node pool).
@@ -306,10 +364,21 @@ class Change:
     """``lifecycle.prevent_destroy``: "refused" when it makes Terraform refuse this replacement;
     "unguarded" when the base had it but the resource block is gone (removed or renamed), so
     it no longer protects anything."""
+    triggered_by: tuple[str, ...] = ()
+    """Addresses named in ``lifecycle.replace_triggered_by`` that are updated or replaced in
+    the same stack: each one makes Terraform replace this resource."""
+    impact: str = ""
+    """What removing or replacing this Kubernetes object or Helm release does to running
+    workloads (:func:`impact`); empty for everything else."""
 
     @property
     def address(self) -> str:
         return self.item.address
+
+    @property
+    def destroyed_address(self) -> str:
+        """The address Terraform destroys: the base address of a renamed resource."""
+        return self.old_address or self.item.address
 
     @property
     def protected(self) -> bool:
@@ -319,6 +388,16 @@ class Change:
     def loud(self) -> bool:
         """Destroys or replaces something that holds data or that clients depend on."""
         return self.protected and self.action in ("remove", "replace", "rename")
+
+    @property
+    def disruptive(self) -> bool:
+        """Removes or replaces a Kubernetes object or Helm release that workloads depend on."""
+        return bool(self.impact) and not self.loud
+
+    @property
+    def forcing(self) -> tuple[AttrChange, ...]:
+        """The attribute changes that force a replacement."""
+        return tuple(a for a in self.attrs if a.effect == "replace")
 
     @property
     def rotations(self) -> tuple[AttrChange, ...]:
@@ -334,6 +413,16 @@ class Change:
             return isinstance(pool, dict) and bool(pool.get("temporary_name_for_rotation"))
         return bool(body.get("temporary_name_for_rotation"))
 
+    def why(self) -> str:
+        """One plain-text clause: why this is destroyed or replaced."""
+        if self.action == "remove":
+            return "its resource block is removed"
+        if self.action == "rename":
+            return f"its address changes to {self.address}"
+        reasons = [f"{a.dotted} changes, which forces a new resource" for a in self.forcing]
+        reasons += [f"replace_triggered_by {t} changes" for t in self.triggered_by]
+        return "; ".join(reasons) or "it is replaced"
+
 
 @dataclass(frozen=True)
 class StackDiff:
@@ -342,6 +431,9 @@ class StackDiff:
     changes: tuple[Change, ...] = ()
     settings: tuple[AttrChange, ...] = ()
     """Changes to the stack's ``terraform`` (backend, providers) and ``provider`` blocks."""
+    drained: bool = False
+    """A region stack whose Traffic Manager endpoints and A/AAAA records all go while the
+    stack and its public IPs stay: ``drain: true``, the first step of retiring a region."""
 
     def count(self, kind: Kind, *actions: Action) -> int:
         return sum(1 for c in self.changes if c.kind == kind and c.action in actions)
@@ -350,24 +442,96 @@ class StackDiff:
     def loud(self) -> tuple[Change, ...]:
         return tuple(c for c in self.changes if c.loud)
 
+    @property
+    def disruptive(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.disruptive)
+
+    @property
+    def region(self) -> str | None:
+        """The region of a ``<region>`` or ``<region>-workloads`` stack (None for ``global``)."""
+        return None if self.name == GLOBAL_STACK else region_of(self.name)
+
 
 @dataclass(frozen=True)
 class Report:
     base_label: str
     head_label: str
     stacks: tuple[StackDiff, ...] = field(default_factory=tuple)
+    acknowledge: tuple[str, ...] = ()
+    """The config's ``acknowledge_destroy`` entries: ``"<stack> <address>"`` or ``"<stack> *"``."""
+    config_label: str | None = None
+    """The config those entries come from; None when no config was given."""
 
     @property
     def loud(self) -> tuple[tuple[str, Change], ...]:
         return tuple((s.name, c) for s in self.stacks for c in s.loud)
 
     @property
+    def disruptive(self) -> tuple[tuple[str, Change], ...]:
+        return tuple((s.name, c) for s in self.stacks for c in s.disruptive)
+
+    @property
     def changed(self) -> bool:
         return any(s.status != "unchanged" for s in self.stacks)
 
+    @property
+    def removed_stacks(self) -> tuple[StackDiff, ...]:
+        return tuple(s for s in self.stacks if s.status == "removed")
+
+    @property
+    def drained(self) -> tuple[str, ...]:
+        """Regions whose stack is drained in this change."""
+        return tuple(s.name for s in self.stacks if s.drained)
+
+    def acknowledged(self, stack: str, change: Change) -> bool:
+        """Whether ``acknowledge_destroy`` names this loud change (or every one of its stack)."""
+        return any(_acknowledges(entry, stack, change) for entry in self.acknowledge)
+
+    @property
+    def unacknowledged(self) -> tuple[tuple[str, Change], ...]:
+        """The loud changes that ``--fail-on-destroy`` fails on."""
+        return tuple((s, c) for s, c in self.loud if not self.acknowledged(s, c))
+
+    @property
+    def stale(self) -> tuple[str, ...]:
+        """``acknowledge_destroy`` entries that match no loud change of this comparison."""
+        loud = self.loud
+        return tuple(
+            entry for entry in self.acknowledge if not any(_acknowledges(entry, s, c) for s, c in loud)
+        )
+
+    def gate_errors(self) -> list[str]:
+        """One line per unacknowledged loud change, saying how to acknowledge it."""
+        where = self.config_label or "the config (none given: pass --config FILE or set DUALSTACK_CONFIG)"
+        removed = {s.name for s in self.removed_stacks}
+        lines = []
+        for stack, change in self.unacknowledged:
+            why = (
+                f'stack {stack} is no longer synthesized; "{stack} *" acknowledges all of its resources'
+                if stack in removed
+                else change.why()
+            )
+            entry = f"{stack} {change.destroyed_address}"
+            lines.append(
+                f"{entry} would be destroyed or replaced ({why}); if that is intended, "
+                f'add "{entry}" to acknowledge_destroy in {where}'
+            )
+        return lines
+
+
+def _acknowledges(entry: str, stack: str, change: Change) -> bool:
+    entry_stack, _, address = entry.strip().partition(" ")
+    address = address.strip()
+    return entry_stack == stack and address in ("*", change.address, change.destroyed_address)
+
+
+def region_of(stack: str) -> str:
+    """``eastus2`` for the stacks ``eastus2`` and ``eastus2-workloads``."""
+    return stack.removesuffix(WORKLOADS_SUFFIX)
+
 
 class ReviewError(Exception):
-    """An output folder that cannot be read."""
+    """An output folder that cannot be read; the message names the file that is wrong."""
 
 
 # --- reading output folders ----------------------------------------------------------
@@ -375,6 +539,10 @@ class ReviewError(Exception):
 
 def find_manifest(path: Path) -> Path:
     """``manifest.json`` of an output folder, or of a checkout's ``cdktf.out``."""
+    if not path.exists():
+        raise ReviewError(f"{path}: does not exist")
+    if not path.is_dir():
+        raise ReviewError(f"{path}: is not a folder (give an output folder or a synthesized checkout)")
     for candidate in (path / "manifest.json", path / "cdktf.out" / "manifest.json"):
         if candidate.is_file():
             return candidate
@@ -384,17 +552,55 @@ def find_manifest(path: Path) -> Path:
 def load_stacks(path: Path) -> dict[str, dict[str, Any]]:
     """``{stack name: parsed cdk.tf.json}`` for every stack the manifest lists."""
     manifest_path = find_manifest(path)
+    manifest = _read_json(manifest_path)
+    entries = manifest.get("stacks")
+    if not isinstance(entries, dict):
+        raise ReviewError(f'{manifest_path}: has no "stacks" object (not a cdktf manifest)')
+    stacks = {}
+    for name, entry in entries.items():
+        relative = entry.get("synthesizedStackPath") if isinstance(entry, dict) else None
+        if not isinstance(relative, str) or not relative:
+            raise ReviewError(f"{manifest_path}: stack {name!r} has no synthesizedStackPath")
+        stack_path = manifest_path.parent / relative
+        if not stack_path.is_file():
+            state = "is not a file" if stack_path.exists() else "does not exist"
+            raise ReviewError(f"{stack_path}: {state} (named by {manifest_path} for stack {name!r})")
+        doc = _read_json(stack_path)
+        _check_stack(stack_path, doc)
+        stacks[str(name)] = doc
+    return stacks
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    """A JSON object from ``path``; a :class:`ReviewError` naming ``path`` otherwise."""
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        entries = manifest["stacks"]
-        return {
-            name: json.loads(
-                (manifest_path.parent / entry["synthesizedStackPath"]).read_text(encoding="utf-8")
-            )
-            for name, entry in entries.items()
-        }
-    except (OSError, KeyError, TypeError, json.JSONDecodeError) as exc:
-        raise ReviewError(f"{manifest_path}: cannot read the synthesized stacks: {exc}") from exc
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ReviewError(f"{path}: is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise ReviewError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ReviewError(
+            f"{path}: is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+    except RecursionError:
+        raise ReviewError(f"{path}: is not valid JSON (nested too deeply)") from None
+    if not isinstance(doc, dict):
+        raise ReviewError(f"{path}: is not a JSON object")
+    return doc
+
+
+def _check_stack(path: Path, doc: dict[str, Any]) -> None:
+    """A stack file has the shape of ``cdk.tf.json``: blocks are objects of objects."""
+    for block in ("resource", "data", "output"):
+        value = doc.get(block, {})
+        bodies = list(value.values()) if isinstance(value, dict) else None
+        if block != "output" and bodies is not None and all(isinstance(b, dict) for b in bodies):
+            bodies = [body for entries in bodies for body in entries.values()]
+        if bodies is None or not all(isinstance(body, dict) for body in bodies):
+            raise ReviewError(f'{path}: "{block}" is not shaped like a synthesized stack')
 
 
 def items(doc: dict[str, Any]) -> dict[str, Item]:
@@ -450,7 +656,7 @@ def _selectors(values: list[Any]) -> list[str]:
 
 def compare(rtype: str, before: dict[str, Any], after: dict[str, Any]) -> tuple[AttrChange, ...]:
     """Changed attributes of one resource, each with the provider's effect."""
-    old, new = flatten(before), flatten(after)
+    old, new = flatten(_comparable(before)), flatten(_comparable(after))
     changes = []
     for path in sorted(set(old) | set(new)):
         a, b = old.get(path, ABSENT), new.get(path, ABSENT)
@@ -462,6 +668,10 @@ def compare(rtype: str, before: dict[str, Any], after: dict[str, Any]) -> tuple[
         else:
             changes.append(AttrChange(path, a, b, "update"))
     return tuple(changes)
+
+
+def _comparable(body: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in body.items() if k not in IGNORED_KEYS}
 
 
 def _plain(value: Any) -> Any:
@@ -510,6 +720,9 @@ def diff_stack(name: str, base: dict[str, Any] | None, head: dict[str, Any] | No
         change = _same_address(old[address], new[address])
         if change is not None:
             changes.append(change)
+    changes = _with_triggers(old, new, changes)
+    if base is not None and head is not None:
+        changes = _with_impacts(name, old, changes)
     changes.sort(key=lambda c: (c.address, c.old_address or ""))
     settings = compare("settings", _settings(base), _settings(head))
     if base is None:
@@ -520,7 +733,134 @@ def diff_stack(name: str, base: dict[str, Any] | None, head: dict[str, Any] | No
         status = "changed" if changes or settings else "unchanged"
     if base is None or head is None:
         settings = ()
-    return StackDiff(name, status, tuple(changes), settings)
+    return StackDiff(name, status, tuple(changes), settings, _drained(name, old, new, changes))
+
+
+# --- replace_triggered_by -------------------------------------------------------------------
+
+_REFERENCE = re.compile(r"^(?:\$\{)?\s*([A-Za-z][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_-]*)")
+
+
+def replace_triggers(item: Item) -> tuple[str, ...]:
+    """The resource addresses named in ``lifecycle.replace_triggered_by`` (``type.name``;
+    an attribute or index after it, as in ``terraform_data.x.output``, is dropped)."""
+    lifecycle = item.body.get("lifecycle")
+    refs = lifecycle.get("replace_triggered_by") if isinstance(lifecycle, dict) else None
+    if not isinstance(refs, list):
+        return ()
+    out = []
+    for ref in refs:
+        match = _REFERENCE.match(ref) if isinstance(ref, str) else None
+        if match is not None:
+            out.append(f"{match.group(1)}.{match.group(2)}")
+    return tuple(out)
+
+
+def _with_triggers(old: dict[str, Item], new: dict[str, Item], changes: list[Change]) -> list[Change]:
+    """Resources replaced because an item their ``replace_triggered_by`` names is updated or
+    replaced in this stack (Terraform's rule; a created item triggers nothing). Repeated until
+    nothing moves: a triggered replacement can trigger another."""
+    by_address = {c.address: c for c in changes if c.kind == "resource" and c.action != "remove"}
+    rest = [c for c in changes if not (c.kind == "resource" and c.action != "remove")]
+    moved = True
+    while moved:
+        moved = False
+        changed = {a for a, c in by_address.items() if c.action in ("update", "replace")}
+        for address, item in sorted(new.items()):
+            current = by_address.get(address)
+            if item.kind != "resource" or address not in old:
+                continue  # created (or re-created under a new address) anyway
+            if current is not None and current.action not in ("update", "replace"):
+                continue
+            triggers = tuple(sorted({t for t in replace_triggers(item) if t in changed and t != address}))
+            if not triggers or (current is not None and current.triggered_by == triggers):
+                continue
+            guard: Literal["", "refused"] = "refused" if _prevents_destroy(item) else ""
+            by_address[address] = replace(
+                current or Change("resource", "update", item),
+                action="replace",
+                triggered_by=triggers,
+                note=_consequence(item),
+                guard=guard,
+            )
+            moved = True
+    return [*rest, *by_address.values()]
+
+
+# --- Kubernetes and Helm: what a removal or replacement does to running workloads -------------
+
+
+def _with_impacts(stack: str, old: dict[str, Item], changes: list[Change]) -> list[Change]:
+    new_ingress = any(
+        c.action in ("add", "rename")
+        and c.item.rtype == "helm_release"
+        and c.item.display_name in INGRESS_RELEASES
+        for c in changes
+    )
+    out = []
+    for change in changes:
+        if (
+            change.kind == "resource"
+            and change.item.rtype in DISRUPTIVE_TYPES
+            and change.action in ("remove", "replace", "rename")
+        ):
+            before = old.get(change.destroyed_address, change.item)
+            change = replace(change, impact=impact(stack, change.action, before, new_ingress=new_ingress))
+        out.append(change)
+    return out
+
+
+def impact(stack: str, action: Action, before: Item, *, new_ingress: bool = False) -> str:
+    """What removing (``remove``) or replacing (``replace``, ``rename``) the Kubernetes object
+    or Helm release ``before`` of ``stack`` does to running workloads; plain text."""
+    name = before.display_name or before.address
+    removed = action == "remove"
+    if before.rtype == "helm_release" and name in INGRESS_RELEASES:
+        traffic = f"ingress traffic for {INGRESS_RELEASES[name]} in region {region_of(stack)} stops"
+        if removed and not new_ingress:
+            return f"{traffic}: no new ingress release takes its place"
+        return f"{traffic} until the new release's Service has its address"
+    if before.rtype == "helm_release":
+        if removed:
+            return f"Helm uninstalls `{name}`: every object it installed is deleted"
+        return (
+            f"Helm uninstalls `{name}` and installs it again: every object it installed is deleted "
+            "and re-created, and what it runs is unavailable in between"
+        )
+    if before.rtype == "kubernetes_namespace_v1":
+        text = f"namespace `{name}` and everything in it are deleted, including objects Terraform does not manage"
+        return text if removed else f"{text}; Terraform re-creates only what it manages"
+    if before.rtype == "kubernetes_ingress_class_v1":
+        if removed:
+            return f"Ingresses of class `{name}` lose their controller: their routes are no longer served"
+        return f"Ingresses of class `{name}` lose their controller until the class is re-created"
+    if before.rtype == "kubernetes_service_v1":
+        if removed:
+            return f"Service `{name}` is deleted: clients of the Service lose connections and its name stops resolving"
+        return (
+            f"Service `{name}` is re-created: its cluster IP changes; clients of the Service lose connections"
+        )
+    return ""
+
+
+# --- retiring a region ----------------------------------------------------------------------
+
+
+def _drained(stack: str, old: dict[str, Item], new: dict[str, Item], changes: list[Change]) -> bool:
+    """A region stack on both sides whose Traffic Manager endpoints and A/AAAA records all go
+    while its public IPs stay (same address, not replaced)."""
+    if not old or not new or stack == GLOBAL_STACK or stack.endswith(WORKLOADS_SUFFIX):
+        return False
+
+    def of(found: dict[str, Item], *rtypes: str) -> set[str]:
+        return {a for a, i in found.items() if i.kind == "resource" and i.rtype in rtypes}
+
+    endpoints = of(old, "azurerm_traffic_manager_external_endpoint")
+    if not endpoints or of(new, *DRAIN_TYPES):
+        return False
+    destroyed = {c.destroyed_address for c in changes if c.action in ("remove", "replace", "rename")}
+    public_ips = of(old, "azurerm_public_ip")
+    return all(a in new and a not in destroyed for a in public_ips)
 
 
 def _same_address(before: Item, after: Item) -> Change | None:
@@ -591,12 +931,19 @@ def stack_order(names: set[str]) -> list[str]:
 
 
 def diff_outdirs(
-    base: Path, head: Path, *, base_label: str | None = None, head_label: str | None = None
+    base: Path,
+    head: Path,
+    *,
+    base_label: str | None = None,
+    head_label: str | None = None,
+    acknowledge: Sequence[str] = (),
+    config_label: str | None = None,
 ) -> Report:
-    """Compare every stack of two output folders (or synthesized checkouts)."""
+    """Compare every stack of two output folders (or synthesized checkouts). ``acknowledge``:
+    the config's ``acknowledge_destroy`` entries; ``config_label``: where they come from."""
     old, new = load_stacks(base), load_stacks(head)
     stacks = tuple(diff_stack(n, old.get(n), new.get(n)) for n in stack_order(set(old) | set(new)))
-    return Report(base_label or str(base), head_label or str(head), stacks)
+    return Report(base_label or str(base), head_label or str(head), stacks, tuple(acknowledge), config_label)
 
 
 def diff_markdown(
@@ -606,6 +953,16 @@ def diff_markdown(
     base_label: str | None = None,
     head_label: str | None = None,
     max_chars: int | None = None,
+    acknowledge: Sequence[str] = (),
+    config_label: str | None = None,
 ) -> str:
     """The Markdown change summary of two output folders."""
-    return render(diff_outdirs(base, head, base_label=base_label, head_label=head_label), max_chars=max_chars)
+    report = diff_outdirs(
+        base,
+        head,
+        base_label=base_label,
+        head_label=head_label,
+        acknowledge=acknowledge,
+        config_label=config_label,
+    )
+    return render(report, max_chars=max_chars)

@@ -2,6 +2,12 @@
 
 Order is fixed (stacks: ``global`` first, then by name; items by address; attributes by
 path), values are shortened, and every value passes :func:`~dualstack.review.redact.redact`.
+
+The header, in this order: ``[!CAUTION]`` for protected resources destroyed or replaced and
+for removed stacks (acknowledged ones marked, still listed); ``[!NOTE]`` for stale
+``acknowledge_destroy`` entries and for drained regions; ``[!WARNING]`` for changes that
+disrupt running workloads (Kubernetes objects, Helm releases) with their impact; a second
+``[!WARNING]`` for other replacements and node pool cycles; then the table of stacks.
 """
 
 from __future__ import annotations
@@ -76,15 +82,28 @@ def _header(report: Report, *, max_items: int | None = None) -> str:
     ]
     if not report.changed:
         lines += ["**No changes:** every synthesized stack is the same in base and head.", ""]
+        lines += _stale_block(report, max_items)
         return "\n".join(lines)
     loud = report.loud
-    if loud:
+    if loud or report.removed_stacks:
+        lines += ["> [!CAUTION]", *_caution_title(report), ">"]
+        lines += [*_capped(_loud_lines(report), max_items), ""]
+    lines += _stale_block(report, max_items)
+    if report.drained:
         lines += [
-            "> [!CAUTION]",
-            f"> **{len(loud)} change(s) destroy or replace something that holds data or that "
-            "clients depend on.** Check each one before merging.",
+            "> [!NOTE]",
+            *_capped([f"> - {_drained_line(region)}" for region in report.drained], max_items),
+            "",
+        ]
+    disruptive = report.disruptive
+    if disruptive:
+        lines += [
+            "> [!WARNING]",
+            f"> **{len(disruptive)} change(s) disrupt running workloads** (Kubernetes objects and Helm "
+            "releases removed or re-created). They do not fail `--fail-on-destroy`; plan the apply "
+            "for a quiet moment.",
             ">",
-            *_capped(_loud_lines(report), max_items),
+            *_capped([f"> - {_disruptive_line(stack, change)}" for stack, change in disruptive], max_items),
             "",
         ]
     heads_up = [(s.name, c) for s in report.stacks for c in s.changes if _heads_up(c)]
@@ -110,6 +129,49 @@ def _header(report: Report, *, max_items: int | None = None) -> str:
     return "\n".join(lines)
 
 
+def _caution_title(report: Report) -> list[str]:
+    loud = report.loud
+    if not loud:
+        removed = ", ".join(f"`{s.name}`" for s in report.removed_stacks)
+        return [f"> **Stacks no longer synthesized: {removed}.** Check how they are retired before merging."]
+    title = (
+        f"> **{len(loud)} change(s) destroy or replace something that holds data or that clients "
+        "depend on.** Check each one before merging."
+    )
+    if report.config_label is None:
+        return [title]
+    acknowledged = len(loud) - len(report.unacknowledged)
+    return [
+        title,
+        f"> {acknowledged} of them acknowledged in `acknowledge_destroy` of `{report.config_label}`; "
+        f"`--fail-on-destroy` fails on the other {len(loud) - acknowledged}.",
+    ]
+
+
+def _stale_block(report: Report, max_items: int | None) -> list[str]:
+    stale = report.stale
+    if not stale:
+        return []
+    one = len(stale) == 1
+    return [
+        "> [!NOTE]",
+        f"> **Stale acknowledgements:** {len(stale)} `acknowledge_destroy` "
+        f"{'entry' if one else 'entries'} in `{report.config_label}` {'matches' if one else 'match'} "
+        f"nothing this change destroys or replaces; remove {'it' if one else 'them'} once the change "
+        f"{'it was' if one else 'they were'} for is applied.",
+        ">",
+        *_capped([f'> - `"{entry}"`' for entry in stale], max_items),
+        "",
+    ]
+
+
+def _drained_line(region: str) -> str:
+    return (
+        f"region {region} is drained: its Traffic Manager endpoints and records go, traffic moves to "
+        "the other regions, nothing is destroyed."
+    )
+
+
 def _capped(lines: list[str], limit: int | None) -> list[str]:
     if limit is None or len(lines) <= limit:
         return lines
@@ -121,37 +183,86 @@ def _bold_nonzero(n: int) -> str:
 
 
 def _heads_up(change: Change) -> bool:
-    return not change.loud and (change.action in ("replace", "rename") or bool(change.rotations))
+    return (
+        not change.loud
+        and not change.disruptive
+        and (change.action in ("replace", "rename") or bool(change.rotations))
+    )
 
 
 def _loud_lines(report: Report) -> list[str]:
     """One line per loud change; a removed stack gets one line for all of its resources."""
     lines = []
     for stack in report.stacks:
-        if stack.status == "removed" and stack.loud:
-            names = ", ".join(f"`{c.item.display_name or c.address}`" for c in stack.loud)
-            lines.append(
-                f"> - **STACK REMOVED**: `{stack.name}` is no longer synthesized, with {len(stack.loud)} "
-                f"protected resource(s): {names}. `make deploy` does not destroy a stack it no longer "
-                f"knows: its resources keep running, unmanaged, until `cdktf destroy {stack.name}` is "
-                "run from the base. Destroy it first, or keep it."
-            )
+        if stack.status == "removed":
+            lines.append(f"> - {_removed_stack_line(report, stack)}")
         else:
-            lines += [f"> - {_loud_line(stack.name, change)}" for change in stack.loud]
+            lines += [f"> - {_loud_line(report, stack.name, change)}" for change in stack.loud]
     return lines
 
 
-def _loud_line(stack: str, change: Change) -> str:
+def _removed_stack_line(report: Report, stack: StackDiff) -> str:
+    if stack.region is None:
+        command = f'make destroy STACKS="{stack.name}"'
+        retire = "ran first"
+    else:
+        command = f'make destroy STACKS="{stack.region}-workloads {stack.region}"'
+        retire = f"ran first (with `drain: true` set on `{stack.region}` and deployed before)"
+    if stack.loud:
+        names = ", ".join(f"`{c.item.display_name or c.address}`" for c in stack.loud)
+        what = f"with {len(stack.loud)} protected resource(s): {names}"
+    else:
+        what = f"with {stack.count('resource', 'remove')} resource(s), none of them protected"
+    text = (
+        f"**STACK REMOVED**: `{stack.name}` is no longer synthesized, {what}. Removing stacks from "
+        "the config destroys nothing by itself: their resources keep running, unmanaged (and "
+        f"billed), unless `{command}` {retire}."
+    )
+    if not stack.loud:
+        return text
+    if all(report.acknowledged(stack.name, c) for c in stack.loud):
+        return f"{text} {_ACKNOWLEDGED}"
+    return f'{text} If that is intended, acknowledge it: `"{stack.name} *"` in `acknowledge_destroy`.'
+
+
+_ACKNOWLEDGED = "**✔ acknowledged** in `acknowledge_destroy`."
+
+
+def _loud_line(report: Report, stack: str, change: Change) -> str:
     what = f"`{stack}`: `{change.address}`{_name(change)}"
+    ack = f" {_ACKNOWLEDGED}" if report.acknowledged(stack, change) else ""
     if change.action == "remove":
-        return f"**DESTROYED**: {what} is removed. {_sentence(change.note)}{_guard(change)}"
+        return f"**DESTROYED**: {what} is removed. {_sentence(change.note)}{_guard(change)}{ack}"
     if change.action == "rename":
         return (
             f"**DESTROYED AND RE-CREATED**: `{stack}`: `{change.old_address}` becomes "
-            f"`{change.address}`{_name(change)} ({_moved(change)}). {_sentence(change.note)}{_guard(change)}"
+            f"`{change.address}`{_name(change)} ({_moved(change)}). {_sentence(change.note)}"
+            f"{_guard(change)}{ack}"
         )
-    forcing = ", ".join(_inline_attr(a) for a in change.attrs if a.effect == "replace")
-    return f"**REPLACED**: {what}, forced by {forcing}. {_sentence(change.note)}{_guard(change)}"
+    return f"**REPLACED**: {what}, {_reason(change)}. {_sentence(change.note)}{_guard(change)}{ack}"
+
+
+def _reason(change: Change) -> str:
+    """Why a resource at the same address is replaced: the forcing attributes, the triggers."""
+    parts = []
+    if change.forcing:
+        parts.append("forced by " + ", ".join(_inline_attr(a) for a in change.forcing))
+    if change.triggered_by:
+        names = ", ".join(f"`{t}`" for t in change.triggered_by)
+        parts.append(f"triggered by {names} (`lifecycle.replace_triggered_by`, changed in this stack)")
+    return "; ".join(parts)
+
+
+def _disruptive_line(stack: str, change: Change) -> str:
+    what = f"`{stack}`: `{change.address}`{_name(change)}"
+    if change.action == "remove":
+        return f"removed: {what} — {change.impact}."
+    if change.action == "rename":
+        return (
+            f"re-created under a new address (was `{change.old_address}`, {_moved(change)}): {what} — "
+            f"{change.impact}."
+        )
+    return f"replaced: {what}, {_reason(change)} — {change.impact}."
 
 
 def _heads_up_line(stack: str, change: Change) -> str:
@@ -159,8 +270,7 @@ def _heads_up_line(stack: str, change: Change) -> str:
     if change.action == "rename":
         return f"re-created under a new address (was `{change.old_address}`, {_moved(change)}): {what}"
     if change.action == "replace":
-        forcing = ", ".join(_inline_attr(a) for a in change.attrs if a.effect == "replace")
-        return f"replaced: {what}, forced by {forcing}"
+        return f"replaced: {what}, {_reason(change)}"
     cycled = ", ".join(f"`{a.dotted}`" for a in change.rotations)
     if change.rotation_ready:
         return f"node pool cycled (pods evicted without drain): {what}, by {cycled}"
@@ -212,10 +322,15 @@ def _stack_section(stack: StackDiff) -> str:
     resources = [c for c in stack.changes if c.kind == "resource"]
     others = [c for c in stack.changes if c.kind != "resource"]
     replaced = [c for c in resources if c.action in ("replace", "rename")]
+    removed_title = (
+        "Removed (no longer managed; destroyed only if the stack was destroyed first)"
+        if stack.status == "removed"
+        else "Removed (destroyed)"
+    )
     lines += _group("Replaced (destroy, then create)", [_changed_entry(c) for c in replaced])
     lines += _group("Changed in place", [_changed_entry(c) for c in resources if c.action == "update"])
     lines += _group("Added", [_entry(c) for c in resources if c.action == "add"])
-    lines += _group("Removed (destroyed)", [_entry(c) for c in resources if c.action == "remove"])
+    lines += _group(removed_title, [_removed_entry(c) for c in resources if c.action == "remove"])
     lines += _group("Data sources and outputs", [_other_entry(c) for c in others])
     if stack.settings:
         lines += _group(
@@ -245,16 +360,27 @@ def _name(change: Change) -> str:
 
 def _entry(change: Change) -> str:
     path = change.item.construct_path
-    marker = " **⚠ protected**" if change.loud else ""
+    marker = " **⚠ protected**" if change.loud else " **⚠ disrupts workloads**" if change.disruptive else ""
     where = f" · `{path}`" if path else ""
     return f"- `{change.address}`{_name(change)}{where}{marker}"
+
+
+def _removed_entry(change: Change) -> str:
+    impact = f"\n  - impact: {change.impact}" if change.impact else ""
+    return _entry(change) + impact
 
 
 def _changed_entry(change: Change) -> str:
     head = _entry(change)
     if change.action == "rename":
         head += f" · address was `{change.old_address}` ({_moved(change)})"
-    return "\n".join([head, *_attr_lines(change.attrs, indent="  ", change=change)])
+    lines = [head]
+    if change.triggered_by:
+        names = ", ".join(f"`{t}`" for t in change.triggered_by)
+        lines.append(f"  - triggered by {names} (`lifecycle.replace_triggered_by`) · **forces replacement**")
+    if change.impact:
+        lines.append(f"  - impact: {change.impact}")
+    return "\n".join([*lines, *_attr_lines(change.attrs, indent="  ", change=change)])
 
 
 def _other_entry(change: Change) -> str:

@@ -213,7 +213,13 @@ def _region(config: Config, name: str, region: Region) -> str:
         + per_family({"ipv4": f"`{region.service_cidrs[0]}`", "ipv6": f"`{region.service_cidrs[1]}`"})
         + " |",
         "| Ingress public IP | "
-        + per_family({f: if_public(f, f"`{naming.ingress_public_ip(project, name, f)}`") for f in FAMILIES})
+        + per_family(
+            {
+                f: f"`{naming.ingress_public_ip(project, name, f)}`"
+                + ("" if f in public else " (reserved, closed: translator off)")
+                for f in FAMILIES
+            }
+        )
         + " |",
         "| Public DNS | "
         + per_family({f: if_public(f, f"`{region_fqdn(config, name)}` ({RECORD[f]})") for f in FAMILIES})
@@ -224,6 +230,14 @@ def _region(config: Config, name: str, region: Region) -> str:
         )
         + " |",
         "",
+        *(
+            [
+                "- **Drained** (`drain: true`): no Traffic Manager endpoints and no records of its own; "
+                "nothing destroyed. Next step: `make destroy` of its two stacks (README, retiring a region)"
+            ]
+            if region.drain
+            else []
+        ),
         f"- Zones: {_zones(region)} (public IPs and both node pools)",
         f"- Cluster `{naming.cluster(project, name)}` in `{naming.region_resource_group(project, name)}`; "
         f"nodes in `{naming.node_resource_group(project, name)}`; DNS service `{region.dns_service_ip}`",
