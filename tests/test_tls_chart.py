@@ -1,0 +1,165 @@
+"""The local chart of the ACME issuer and certificates, rendered as Helm renders it (the Helm
+SDK through PyPI's helm-python-sdk, no helm binary) with the values each workloads stack
+passes, and every object validated strictly against cert-manager's own CRD schema."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import helm_python
+import jsonschema
+import pytest
+import yaml
+from synthhelp import CONFIGS, REPO, Synthesized
+
+from dualstack import tls
+
+CRDS = REPO / "tests" / "data" / "cert-manager-crds"
+
+
+def _strict(schema: Any) -> Any:
+    """The CRD schema with unknown fields refused (the API server would prune them silently)."""
+    if isinstance(schema, dict):
+        out = {k: _strict(v) for k, v in schema.items()}
+        if (
+            out.get("type") == "object"
+            and "properties" in out
+            and "additionalProperties" not in out
+            and not out.get("x-kubernetes-preserve-unknown-fields")
+        ):
+            out["additionalProperties"] = False
+        return out
+    if isinstance(schema, list):
+        return [_strict(v) for v in schema]
+    return schema
+
+
+def _schemas() -> dict[str, dict[str, Any]]:
+    out = {}
+    for path in sorted(CRDS.glob("*.yaml")):
+        crd = yaml.safe_load(path.read_text())
+        (version,) = [v for v in crd["spec"]["versions"] if v["name"] == "v1"]
+        schema = _strict(version["schema"]["openAPIV3Schema"])
+        schema["properties"]["metadata"] = {"type": "object"}  # metadata is the API server's
+        out[crd["spec"]["names"]["kind"]] = schema
+    return out
+
+
+SCHEMAS = _schemas()
+
+
+def test_the_crds_are_the_recorded_upstream_files() -> None:
+    recorded = {
+        line.split()[1]: line.split()[0]
+        for line in (CRDS / "SOURCE").read_text().splitlines()
+        if line and not line.startswith("#")
+    }
+    assert recorded.keys() == {p.name for p in CRDS.glob("*.yaml")}
+    for name, digest in recorded.items():
+        assert hashlib.sha256((CRDS / name).read_bytes()).hexdigest() == digest, name
+
+
+def _render(values: dict[str, Any]) -> list[dict[str, Any]]:
+    chart = helm_python.Chart.load(str(tls.LOCAL_CHART))
+    manifests = chart.render(values, name="dualstack-tls", namespace="cert-manager", is_install=True)
+    return [doc for text in manifests.values() for doc in yaml.safe_load_all(text) if doc]
+
+
+def _validate(obj: dict[str, Any]) -> None:
+    jsonschema.validate(obj, SCHEMAS[obj["kind"]])
+
+
+def _issuer_values(out: Synthesized, stack: str) -> dict[str, Any]:
+    (release,) = [r for r in out[stack].resources("helm_release").values() if r["name"] == "dualstack-tls"]
+    values: dict[str, Any] = yaml.safe_load(release["values"][0])
+    return values
+
+
+CASES = [(stem, f"{region}-workloads") for stem, config in CONFIGS.items() for region in config.regions]
+
+
+@pytest.mark.parametrize(("stem", "stack"), CASES, ids=[f"{s}-{t}" for s, t in CASES])
+def test_the_rendered_issuer_and_certificate_are_valid_cert_manager_objects(
+    stem: str, stack: str, synthesized_configs: dict[str, Synthesized]
+) -> None:
+    config = CONFIGS[stem]
+    objects = _render(_issuer_values(synthesized_configs[stem], stack))
+    by_kind = {o["kind"]: o for o in objects}
+    assert sorted(o["kind"] for o in objects) == ["Certificate", "ClusterIssuer"]
+    for obj in objects:
+        assert obj["apiVersion"] == "cert-manager.io/v1"
+        _validate(obj)
+    issuer = by_kind["ClusterIssuer"]["spec"]["acme"]
+    assert issuer["email"] == config.tls.email
+    (solver,) = issuer["solvers"]
+    dns = solver["dns01"]["azureDNS"]
+    assert dns["hostedZoneName"] == config.dns.zone_name
+    assert dns["managedIdentity"]["clientID"].startswith("${data.azurerm_user_assigned_identity.")
+    certificate = by_kind["Certificate"]
+    assert certificate["metadata"]["namespace"] == "echo"
+    assert certificate["spec"]["issuerRef"] == {
+        "group": "cert-manager.io",
+        "kind": "ClusterIssuer",
+        "name": "letsencrypt",
+    }
+    region = stack.removesuffix("-workloads")
+    app = f"{config.dns.app_name}.{config.dns.zone_name}"
+    assert certificate["spec"]["dnsNames"] == [app, f"{region}.{app}"]
+
+
+def test_no_email_leaves_the_field_out_and_no_sample_app_renders_no_certificate(
+    default_synth: Synthesized,
+) -> None:
+    values = _issuer_values(default_synth, "eastus2-workloads")
+    values = copy.deepcopy(values) | {"certificates": []}
+    values["issuer"]["email"] = ""
+    objects = _render(values)
+    assert [o["kind"] for o in objects] == ["ClusterIssuer"]
+    assert "email" not in objects[0]["spec"]["acme"]
+    _validate(objects[0])
+
+
+def test_a_missing_value_fails_the_render() -> None:
+    with pytest.raises(helm_python.HelmError, match=r"issuer\.azureDNS\.clientID"):
+        _render(
+            {
+                "issuer": {
+                    "name": "x",
+                    "server": "https://a",
+                    "accountKeySecret": "k",
+                    "azureDNS": {"subscriptionID": "s", "resourceGroupName": "g", "hostedZoneName": "z"},
+                }
+            }
+        )
+
+
+def test_the_schema_check_is_strict(default_synth: Synthesized) -> None:
+    """A misspelt field (one the API server would drop silently) fails the validation."""
+    (issuer,) = [
+        o for o in _render(_issuer_values(default_synth, "eastus2-workloads")) if o["kind"] == "ClusterIssuer"
+    ]
+    broken = copy.deepcopy(issuer)
+    dns = broken["spec"]["acme"]["solvers"][0]["dns01"]["azureDNS"]
+    dns["subscriptionId"] = dns.pop("subscriptionID")
+    with pytest.raises(jsonschema.ValidationError):
+        _validate(broken)
+    wrong_type = copy.deepcopy(issuer)
+    wrong_type["spec"]["acme"]["solvers"][0]["dns01"]["azureDNS"]["environment"] = "AzureMoonCloud"
+    with pytest.raises(jsonschema.ValidationError):
+        _validate(wrong_type)
+
+
+def test_the_chart_files_are_what_the_package_ships() -> None:
+    files = sorted(
+        p.relative_to(tls.LOCAL_CHART).as_posix() for p in tls.LOCAL_CHART.rglob("*") if p.is_file()
+    )
+    assert files == [
+        "Chart.yaml",
+        "templates/certificates.yaml",
+        "templates/clusterissuer.yaml",
+        "values.yaml",
+    ]
+    assert Path(tls.LOCAL_CHART).is_dir()
