@@ -4,7 +4,9 @@ NSG rules and inbound traffic through an AKS-managed load balancer: AKS creates 
 balancing rules with Floating IP enabled, so the packet that reaches the node (and the
 subnet's NSG) still carries the load balancer's *frontend* address, the public IP, as its
 destination, on the Service port. The inbound rules therefore allow the internet to each
-ingress public IP on 80 and 443, per family, and nothing else from the internet.
+ingress public IP on 80 and 443, per family that has an ingress (``families``), and nothing
+else from the internet. Both public IPs exist whatever the mode: with the translator off, its
+address stays reserved (protected) and closed.
 """
 
 from __future__ import annotations

@@ -4,7 +4,12 @@ Protected: DNS zones (public and private: delegations and records), the ingress 
 (DNS, allow-lists and clients hold the addresses), Traffic Manager profiles (their
 ``trafficmanager.net`` names), the Key Vault, the container registry and the Log Analytics
 workspace. With ``prevent_destroy: true`` (the default) Terraform fails any plan that would
-destroy one, including a replacement forced by a changed attribute or a renamed address.
+destroy one *whose block is still in the configuration*, including a replacement forced by a
+changed attribute. It does nothing once the block is gone (a removed or renamed address):
+Terraform then destroys the object. So no config change removes a protected block (both
+public IPs and both Traffic Manager profiles exist in every mode), and the pull-request gate
+(``review diff --fail-on-destroy``) catches any change that would, unless the config's
+``acknowledge_destroy`` lists it.
 """
 
 from __future__ import annotations
