@@ -52,7 +52,8 @@ class Controller:
 
 @dataclass(frozen=True)
 class ReleaseSpec:
-    """One controller release: which family it serves and whether it owns the IngressClass."""
+    """One controller release: which family it serves and whether it reports Ingress status
+    (the IngressClass itself belongs to Terraform)."""
 
     kind: ReleaseKind
     primary: bool

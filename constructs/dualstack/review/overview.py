@@ -258,7 +258,11 @@ def _region(config: Config, name: str, region: Region) -> str:
 
 
 def _release_text(config: Config, release: Release) -> str:
-    role = f"primary, owns IngressClass `{helm_values.INGRESS_CLASS}`" if release.primary else "translator"
+    role = (
+        f"primary, reports Ingress status for `{helm_values.INGRESS_CLASS}`"
+        if release.primary
+        else "translator"
+    )
     service = modes.service_family(config.ingress)
     if release.kind == "dual":
         path = "IPv4 and IPv6 clients to dual-stack Services"
