@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-WORKLOADS_SUFFIX = "-workloads"
+from dualstack.naming import GLOBAL_STACK, WORKLOADS_SUFFIX
+
 REPO = Path(__file__).resolve().parents[1]
 CONFIG_DIR = REPO / "config"
 CONFIG_FILES = sorted(CONFIG_DIR.glob("*.yaml"))
@@ -57,7 +58,7 @@ class Synthesized:
 
     def regions(self) -> list[Stack]:
         """The region (infrastructure) stacks: every stack but global and the workloads stacks."""
-        return [s for n, s in self.stacks.items() if n != "global" and not n.endswith(WORKLOADS_SUFFIX)]
+        return [s for n, s in self.stacks.items() if n != GLOBAL_STACK and not n.endswith(WORKLOADS_SUFFIX)]
 
     def workloads(self) -> list[Stack]:
         """The ``<region>-workloads`` stacks."""

@@ -566,9 +566,9 @@ def child_env(**extra: str) -> dict[str, str]:
 
 def _config_stacks(path: Path) -> tuple[str, ...]:
     from dualstack.loader import load_config
-    from dualstack.naming import workloads_stack
+    from dualstack.naming import stack_names
 
-    return ("global", *(s for r in load_config(path).regions for s in (r, workloads_stack(r))))
+    return tuple(stack_names(load_config(path).regions))
 
 
 def build_cases(groups: Sequence[str], counts: Sequence[int], tmp: Path) -> tuple[Case, list[Case]]:

@@ -5,6 +5,7 @@ Pure functions: one place decides every name, so a rename shows up here in revie
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 IpFamily = Literal["ipv4", "ipv6"]
@@ -15,9 +16,19 @@ IP_VERSION: dict[IpFamily, Literal["IPv4", "IPv6"]] = {"ipv4": "IPv4", "ipv6": "
 ALL_FAMILIES: tuple[IpFamily, ...] = ("ipv4", "ipv6")
 
 
+GLOBAL_STACK = "global"
+"""The stack of the shared services."""
+WORKLOADS_SUFFIX = "-workloads"
+
+
 def workloads_stack(region: str) -> str:
     """The stack of a region's Kubernetes objects and Helm releases (tooling relies on the name)."""
-    return f"{region}-workloads"
+    return f"{region}{WORKLOADS_SUFFIX}"
+
+
+def stack_names(regions: Iterable[str]) -> list[str]:
+    """Every stack, in deploy order: global, then per region its region and workloads stacks."""
+    return [GLOBAL_STACK, *(name for region in regions for name in (region, workloads_stack(region)))]
 
 
 def global_resource_group(project: str) -> str:

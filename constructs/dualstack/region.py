@@ -39,7 +39,7 @@ from dualstack.peering import HubPeering, hub_provider
 from dualstack.providers import cluster_providers
 from dualstack.sample_app import NAMESPACE as SAMPLE_NAMESPACE
 from dualstack.sample_app import SampleApp
-from dualstack.stacks import azurerm_provider, base_tags, configure_backend, workloads_stack_name
+from dualstack.stacks import azurerm_provider, base_tags, configure_backend
 from dualstack.tls import CertManager, DnsIdentity, secret_name
 
 
@@ -56,7 +56,7 @@ class Region:
         self.name = region_name
         self.stack = RegionStack(app, region_name, config=config, global_refs=global_refs)
         self.workloads_stack = WorkloadsStack(
-            app, workloads_stack_name(region_name), config=config, region_name=region_name
+            app, naming.workloads_stack(region_name), config=config, region_name=region_name
         )
         # Ordering without a cross-stack reference: everything the workloads need from the
         # region stack has a name the config decides.

@@ -9,13 +9,9 @@ from cdktf import AzurermBackend, LocalBackend, TerraformStack
 from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
 from constructs import Construct
 
-from dualstack import naming
 from dualstack.config import AzurermBackend as AzurermBackendConfig
 from dualstack.config import Config
 from dualstack.global_services import GlobalServices
-
-GLOBAL_STACK = "global"
-workloads_stack_name = naming.workloads_stack
 
 
 def base_tags(config: Config) -> dict[str, str]:

@@ -15,17 +15,10 @@ from pathlib import Path
 from cdktf import App
 
 from dualstack.config import Config
+from dualstack.naming import GLOBAL_STACK, stack_names
 from dualstack.region import Region
 from dualstack.review.overview import render_overview
-from dualstack.stacks import GLOBAL_STACK, GlobalStack, workloads_stack_name
-
-
-def stack_names(config: Config) -> list[str]:
-    """Every stack, in deploy order: global, then per region (config order) its two stacks."""
-    names = [GLOBAL_STACK]
-    for region in config.regions:
-        names += [region, workloads_stack_name(region)]
-    return names
+from dualstack.stacks import GlobalStack
 
 
 def build_app(config: Config, outdir: Path, *, unprotected: frozenset[str] = frozenset()) -> App:
@@ -55,7 +48,7 @@ def synthesize(config: Config, outdir: Path, *, unprotected: frozenset[str] = fr
         _move_into(staging, outdir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return stack_names(config)
+    return stack_names(config.regions)
 
 
 def _move_into(source: Path, target: Path) -> None:

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from dualstack.naming import GLOBAL_STACK, WORKLOADS_SUFFIX
 from dualstack.review import redact
 from dualstack.review.markdown import render
 from dualstack.review.redact import ABSENT, SENSITIVE
@@ -51,8 +52,6 @@ Effect = Literal["update", "replace", "rotate"]
 Action = Literal["add", "remove", "update", "replace", "rename"]
 Kind = Literal["resource", "data", "output"]
 
-GLOBAL_STACK = "global"
-WORKLOADS_SUFFIX = "-workloads"
 IGNORED_KEYS = frozenset({"//", "depends_on"})
 """Top-level keys of an item that are not compared: cdktf's metadata, and ``depends_on``
 (it orders operations within one apply and changes nothing by itself)."""
