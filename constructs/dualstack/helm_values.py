@@ -34,6 +34,16 @@ PIP_RESOURCE_GROUP = "service.beta.kubernetes.io/azure-load-balancer-resource-gr
 
 ReleaseKind = Literal["ipv4", "ipv6", "dual"]
 
+RELEASE_POLICY: dict[str, Any] = {
+    "create_namespace": False,
+    "atomic": True,
+    "cleanup_on_fail": True,
+    "wait": True,
+    "max_history": 10,
+}
+"""How every Helm release of the topology is installed: into a namespace Terraform owns,
+rolled back and cleaned up on failure, waited for, with a bounded history."""
+
 TLS_PROTOCOLS = "TLSv1.2 TLSv1.3"
 """The only protocols the controllers speak (ConfigMap ``ssl-protocols``; unset, nginx's
 compiled-in default applies)."""

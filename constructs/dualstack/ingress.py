@@ -113,12 +113,8 @@ class RegionIngress(Construct):
                 chart=helm_values.CHART_NAME,
                 version=ingress.chart_version,
                 namespace=helm_values.NAMESPACE,
-                create_namespace=False,
-                atomic=True,
-                cleanup_on_fail=True,
-                wait=True,
+                **helm_values.RELEASE_POLICY,
                 timeout=900,
-                max_history=10,
                 # The chart ships twelve CRDs for its custom resources, which are off
                 # (enableCustomResources: false); installing them would only add objects.
                 skip_crds=True,

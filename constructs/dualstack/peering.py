@@ -10,6 +10,8 @@ the region VNet the hub, nothing more.
 
 from __future__ import annotations
 
+from typing import Any
+
 from cdktf import TerraformStack
 from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
 from cdktf_cdktf_provider_azurerm.virtual_network import VirtualNetwork
@@ -20,6 +22,14 @@ from dualstack import naming
 from dualstack.config import Hub
 
 HUB_PROVIDER_ALIAS = "hub"
+
+PEERING_FLAGS: dict[str, Any] = {
+    "allow_virtual_network_access": True,
+    "allow_forwarded_traffic": False,
+    "allow_gateway_transit": False,
+    "use_remote_gateways": False,
+}
+"""Both directions: the two networks reach each other, and nothing is forwarded or transited."""
 
 
 def hub_provider(stack: TerraformStack, hub: Hub) -> AzurermProvider:
@@ -53,10 +63,7 @@ class HubPeering(Construct):
             resource_group_name=vnet.resource_group_name,
             virtual_network_name=vnet.name,
             remote_virtual_network_id=hub.virtual_network_id,
-            allow_virtual_network_access=True,
-            allow_forwarded_traffic=False,
-            allow_gateway_transit=False,
-            use_remote_gateways=False,
+            **PEERING_FLAGS,
         )
         self.from_hub = VirtualNetworkPeering(
             self,
@@ -66,8 +73,5 @@ class HubPeering(Construct):
             resource_group_name=hub.resource_group_name,
             virtual_network_name=hub.name,
             remote_virtual_network_id=vnet.id,
-            allow_virtual_network_access=True,
-            allow_forwarded_traffic=False,
-            allow_gateway_transit=False,
-            use_remote_gateways=False,
+            **PEERING_FLAGS,
         )
