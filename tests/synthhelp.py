@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,15 @@ class Stack:
         ]
         return f"{rtype}.{key}"
 
+    def bodies(self) -> dict[str, Any]:
+        """Every resource, data source and output, keyed ``type.name``, ``data.type.name`` or
+        ``output.name``."""
+        doc = self.json
+        out = {f"{t}.{n}": b for t, items in doc.get("resource", {}).items() for n, b in items.items()}
+        out |= {f"data.{t}.{n}": b for t, items in doc.get("data", {}).items() for n, b in items.items()}
+        out |= {f"output.{n}": b for n, b in doc.get("output", {}).items()}
+        return out
+
     def addresses(self) -> set[str]:
         """Every Terraform address (``type.name``) of resources and data sources."""
         doc = self.json
@@ -68,6 +78,19 @@ class Synthesized:
         """``{stack: the stacks it depends on}`` as the manifest records them."""
         manifest = json.loads((self.outdir / "manifest.json").read_text())
         return {name: list(entry["dependencies"]) for name, entry in manifest["stacks"].items()}
+
+
+def set_key(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    """A ``synth_variant`` mutation: set the dotted ``path`` of the raw config to ``value``."""
+
+    def mutate(raw: dict[str, Any]) -> None:
+        *parents, last = path.split(".")
+        node = raw
+        for key in parents:
+            node = node.setdefault(key, {})
+        node[last] = value
+
+    return mutate
 
 
 def read_outdir(outdir: Path) -> Synthesized:

@@ -16,24 +16,13 @@ from typing import Any
 
 import pytest
 import yaml
-from synthhelp import CONFIG_DIR, REPO, Stack, Synthesized
+from synthhelp import CONFIG_DIR, REPO, Stack, Synthesized, set_key
 
 from dualstack.config import Config
 from dualstack.retirement import unprotected_regions
 from dualstack.review.diff import PROTECTED_TYPES, diff_outdirs
 
 Variant = Callable[..., Synthesized]
-
-
-def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
-    def mutate(raw: dict[str, Any]) -> None:
-        *parents, last = path.split(".")
-        node = raw
-        for key in parents:
-            node = node.setdefault(key, {})
-        node[last] = value
-
-    return mutate
 
 
 def _service(stack: Stack) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -62,7 +51,7 @@ def _protected(out: Synthesized) -> set[tuple[str, str]]:
 def test_a_mode_switch_replaces_the_service_only_when_its_primary_family_changes(
     mode: str, primary: str, replaced: bool, default_synth: Synthesized, synth_variant: Variant
 ) -> None:
-    switched = synth_variant("default", _set("ingress.mode", mode), f"default-{mode}")
+    switched = synth_variant("default", set_key("ingress.mode", mode), f"default-{mode}")
     for name in ("eastus2-workloads", "swedencentral-workloads"):
         service, marker = _service(default_synth[name])
         after_service, after_marker = _service(switched[name])
@@ -79,7 +68,7 @@ def test_mode_switches_keep_every_protected_resource(
     default_synth: Synthesized, synth_variant: Variant
 ) -> None:
     for mode in ("nat46", "dualstack"):
-        switched = synth_variant("default", _set("ingress.mode", mode), f"default-{mode}")
+        switched = synth_variant("default", set_key("ingress.mode", mode), f"default-{mode}")
         assert _protected(switched) == _protected(default_synth), mode
         assert diff_outdirs(default_synth.outdir, switched.outdir).loud == (), mode
 
@@ -90,7 +79,7 @@ def test_terraform_replaces_the_service_when_its_primary_family_changes(
 ) -> None:
     """Run Terraform on the Service's lifecycle as synthesized, with a built-in stand-in for
     the Service (the kubernetes provider is not available offline)."""
-    nat46 = synth_variant("default", _set("ingress.mode", "nat46"), "default-nat46")
+    nat46 = synth_variant("default", set_key("ingress.mode", "nat46"), "default-nat46")
 
     def write(out: Synthesized) -> None:
         stack = out["eastus2-workloads"]
@@ -137,7 +126,7 @@ def test_terraform_replaces_the_service_when_its_primary_family_changes(
 def test_switching_the_translator_off_destroys_no_protected_resource(
     base: str, synthesized_configs: dict[str, Synthesized], synth_variant: Variant
 ) -> None:
-    off = synth_variant(base, _set("ingress.translator_enabled", False), f"{base}-no-translator")
+    off = synth_variant(base, set_key("ingress.translator_enabled", False), f"{base}-no-translator")
     assert _protected(off) == _protected(synthesized_configs[base])
     assert diff_outdirs(synthesized_configs[base].outdir, off.outdir).loud == ()
 
@@ -146,7 +135,7 @@ def test_draining_a_region_removes_its_names_and_nothing_else(
     default_synth: Synthesized, synth_variant: Variant
 ) -> None:
     drained = synth_variant(
-        "default", _set("regions.swedencentral.drain", True), "default-drain-swedencentral"
+        "default", set_key("regions.swedencentral.drain", True), "default-drain-swedencentral"
     )
     assert _protected(drained) == _protected(default_synth)
     assert diff_outdirs(default_synth.outdir, drained.outdir).loud == ()
@@ -188,7 +177,7 @@ def test_the_probe_can_check_the_application_through_the_ingress(
         "host": "app.dualstack.contoso.com",
         "expected_status": "200-299",
     }
-    custom = synth_variant("default", _set("dns.health_probe", probe), "default-app-probe")
+    custom = synth_variant("default", set_key("dns.health_probe", probe), "default-app-probe")
     for profile in custom["global"].resources("azurerm_traffic_manager_profile").values():
         monitor = profile["monitor_config"]
         assert (monitor["protocol"], monitor["port"], monitor["path"]) == ("HTTPS", 443, "/healthz")
@@ -245,7 +234,7 @@ def test_an_unprotected_region_loses_prevent_destroy_and_nothing_else(
     from dualstack.synth import synthesize
 
     drained = synth_variant(
-        "default", _set("regions.swedencentral.drain", True), "default-drain-swedencentral"
+        "default", set_key("regions.swedencentral.drain", True), "default-drain-swedencentral"
     )
     synthesize(_drained_config(), tmp_path / "out", unprotected=frozenset({"swedencentral"}))
     lifted = read_outdir(tmp_path / "out")

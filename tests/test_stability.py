@@ -12,17 +12,9 @@ from typing import Any
 
 import pytest
 import yaml
-from synthhelp import Stack, Synthesized
+from synthhelp import Synthesized, set_key
 
 Variant = Callable[..., Synthesized]
-
-
-def _bodies(stack: Stack) -> dict[str, Any]:
-    doc = stack.json
-    out = {f"{t}.{n}": b for t, items in doc.get("resource", {}).items() for n, b in items.items()}
-    out |= {f"data.{t}.{n}": b for t, items in doc.get("data", {}).items() for n, b in items.items()}
-    out |= {f"output.{n}": b for n, b in doc.get("output", {}).items()}
-    return out
 
 
 def _path(body: Any, address: str) -> str:
@@ -31,24 +23,16 @@ def _path(body: Any, address: str) -> str:
     return address
 
 
-def _set(key: str, value: Any) -> Callable[[dict[str, Any]], None]:
-    def mutate(raw: dict[str, Any]) -> None:
-        section, field = key.split(".")
-        raw[section][field] = value
-
-    return mutate
-
-
 @pytest.mark.parametrize(("base", "translator"), [("default", "ipv6"), ("nat46", "ipv4")])
 def test_translator_switch_removes_only_what_exists_for_the_translating_ingress(
     base: str, translator: str, synthesized_configs: dict[str, Synthesized], synth_variant: Variant
 ) -> None:
     on = synthesized_configs[base]
-    off = synth_variant(base, _set("ingress.translator_enabled", False), f"{base}-no-translator")
+    off = synth_variant(base, set_key("ingress.translator_enabled", False), f"{base}-no-translator")
     assert on.stacks.keys() == off.stacks.keys()
     removed_total = 0
     for name in on.stacks:
-        with_it, without = _bodies(on[name]), _bodies(off[name])
+        with_it, without = on[name].bodies(), off[name].bodies()
         assert set(without) <= set(with_it), f"{name}: switching off added {set(without) - set(with_it)}"
         removed = set(with_it) - set(without)
         removed_total += len(removed)
@@ -99,7 +83,7 @@ def test_removing_a_region_leaves_the_other_region_stack_byte_identical(
 def test_switching_the_mode_keeps_network_profile_and_public_ips(
     mode: str, default_synth: Synthesized, synth_variant: Variant
 ) -> None:
-    switched = synth_variant("default", _set("ingress.mode", mode), f"default-{mode}")
+    switched = synth_variant("default", set_key("ingress.mode", mode), f"default-{mode}")
     for name in ("eastus2", "swedencentral"):
         before, after = default_synth[name], switched[name]
         assert before.resource("azurerm_kubernetes_cluster", "region/cluster/Resource") == after.resource(
@@ -113,11 +97,11 @@ def test_switching_the_mode_keeps_network_profile_and_public_ips(
 def test_sample_app_switch_removes_only_the_sample_app(
     default_synth: Synthesized, synth_variant: Variant
 ) -> None:
-    off = synth_variant("default", _set("ingress.sample_app_enabled", False), "default-no-sample")
+    off = synth_variant("default", set_key("ingress.sample_app_enabled", False), "default-no-sample")
     for name in ("eastus2", "swedencentral"):
         assert off[name].text == default_synth[name].text
     for name in ("eastus2-workloads", "swedencentral-workloads"):
-        with_it, without = _bodies(default_synth[name]), _bodies(off[name])
+        with_it, without = default_synth[name].bodies(), off[name].bodies()
         removed = set(with_it) - set(without)
         assert removed and all("/sample_app/" in _path(with_it[a], a) for a in removed)
         changed = {a for a in without if without[a] != with_it[a]}

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
-from synthhelp import CONFIGS, Stack, Synthesized
+from synthhelp import CONFIGS, Stack, Synthesized, set_key
 
 from dualstack import images, tls
 from dualstack.config import Config
@@ -275,29 +275,14 @@ def test_the_local_chart_templates_every_value_the_app_sets() -> None:
 # --- tls.issuer: none and letsencrypt ---------------------------------------------------------------
 
 
-def _bodies(stack: Stack) -> dict[str, Any]:
-    doc = stack.json
-    out = {f"{t}.{n}": b for t, items in doc.get("resource", {}).items() for n, b in items.items()}
-    out |= {f"data.{t}.{n}": b for t, items in doc.get("data", {}).items() for n, b in items.items()}
-    out |= {f"output.{n}": b for n, b in doc.get("output", {}).items()}
-    return out
-
-
-def _set_tls(value: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
-    def mutate(raw: dict[str, Any]) -> None:
-        raw["tls"] = value
-
-    return mutate
-
-
 def test_issuer_none_removes_only_the_tls_pieces(default_synth: Synthesized, synth_variant: Variant) -> None:
-    off = synth_variant("default", _set_tls({"issuer": "none"}), "default-tls-none")
+    off = synth_variant("default", set_key("tls", {"issuer": "none"}), "default-tls-none")
     assert off.stacks.keys() == default_synth.stacks.keys()
     # global: unchanged but for the zone ID output that only the identities' role reads.
-    removed_global = set(_bodies(default_synth["global"])) - set(_bodies(off["global"]))
+    removed_global = set(default_synth["global"].bodies()) - set(off["global"].bodies())
     assert len(removed_global) == 1 and "dns_zone" in next(iter(removed_global))
     for name in default_synth.stacks:
-        on_, off_ = _bodies(default_synth[name]), _bodies(off[name])
+        on_, off_ = default_synth[name].bodies(), off[name].bodies()
         assert set(off_) <= set(on_), name
         removed = set(on_) - set(off_)
         for address in removed:
@@ -320,7 +305,9 @@ def test_production_issuer_changes_only_the_acme_server_and_account_key(
     default_synth: Synthesized, synth_variant: Variant
 ) -> None:
     prod = synth_variant(
-        "default", _set_tls({"issuer": "letsencrypt", "email": "platform@contoso.com"}), "default-tls-prod"
+        "default",
+        set_key("tls", {"issuer": "letsencrypt", "email": "platform@contoso.com"}),
+        "default-tls-prod",
     )
     for stack in prod.workloads():
         values = _values(_releases(stack)["dualstack-tls"])
