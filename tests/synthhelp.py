@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dualstack.naming import GLOBAL_STACK, WORKLOADS_SUFFIX
+from dualstack.naming import EDGE_STACK, GLOBAL_STACK, WORKLOADS_SUFFIX
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG_DIR = REPO / "config"
@@ -68,7 +68,11 @@ class Synthesized:
 
     def regions(self) -> list[Stack]:
         """The region (infrastructure) stacks: every stack but global and the workloads stacks."""
-        return [s for n, s in self.stacks.items() if n != GLOBAL_STACK and not n.endswith(WORKLOADS_SUFFIX)]
+        return [
+            s
+            for n, s in self.stacks.items()
+            if n not in (GLOBAL_STACK, EDGE_STACK) and not n.endswith(WORKLOADS_SUFFIX)
+        ]
 
     def workloads(self) -> list[Stack]:
         """The ``<region>-workloads`` stacks."""

@@ -251,7 +251,7 @@ def test_unknown_key_suggests_the_close_match(tmp_path: Path) -> None:
         unknown[0],
         f"{E}.adress_space",
         "unknown key; allowed here: address_space, cluster_subnet, dns_service_ip, drain, endpoint_subnet, "
-        "pod_cidrs, service_cidrs, zones; did you mean 'address_space'?",
+        "origin, pod_cidrs, service_cidrs, zones; did you mean 'address_space'?",
         {"ipv4": "10.10.0.0/16", "ipv6": "fd8e:4a1f:2c00:100::/56"},
     )
 
@@ -266,8 +266,8 @@ def test_misspelt_required_key_is_one_line(tmp_path: Path) -> None:
         (
             {"projct": "x"},
             "projct",
-            "acknowledge_destroy, backend, cluster, dns, global, ingress, network, prevent_destroy, project, "
-            "regions, tags, tls",
+            "acknowledge_destroy, backend, cluster, dns, edge, global, ingress, network, prevent_destroy, "
+            "project, regions, tags, tls",
             "project",
             "x",
         ),

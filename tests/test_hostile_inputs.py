@@ -574,6 +574,38 @@ CASES: list[Case] = [
         (E("cluster.api_server", "authorized_ip_ranges must list at least one range"),),
     ),
     Case("api_public_whole_internet", (E("cluster.api_server", "must not contain 0.0.0.0/0"),)),
+    # --- the edge: Front Door settings and the combinations it cannot serve ---------------
+    Case(
+        "edge_front_door_staging_certificate",
+        (E("tls.issuer", "accepts only a publicly trusted certificate; use letsencrypt"),),
+    ),
+    Case(
+        "edge_front_door_without_tls",
+        (E("tls.issuer", "'none' with edge.kind front_door"),),
+    ),
+    Case(
+        "edge_front_door_with_traffic_manager_probe",
+        (E("dns.health_probe", "which edge.kind front_door does not create"),),
+    ),
+    Case(
+        "edge_origin_without_front_door",
+        (E("regions.eastus2.origin", "is a Front Door setting; set edge.kind: front_door"),),
+    ),
+    Case("edge_unknown_kind", (E("edge", "'traffic_manager', 'front_door'"),)),
+    Case("edge_waf_under_traffic_manager", (E("edge.waf", "unknown key; allowed here: kind"),)),
+    Case(
+        "edge_bad_waf_values",
+        (
+            E("edge.waf.mode", "'Prevention' or 'Detection'"),
+            E("edge.waf.default_rule_set_version", "should match pattern"),
+            E("edge.waf.rate_limit.threshold", "greater than or equal to 10"),
+            E("edge.waf.rate_limit.duration_minutes", "1 or 5"),
+            E("edge.waf.exclusions.SQLI[0].match_variable", "'RequestHeaderNames'"),
+            E("edge.waf.exclusions.SQLI[0].operator", "'EqualsAny'"),
+            E("edge.waf.exclusions.SQLI[0].selector", "at least 1 character"),
+            E("edge.latency_sensitivity_ms", "greater than or equal to 0"),
+        ),
+    ),
     # --- keys that are not plain strings ---------------------------------------------
     Case(
         "key_unhashable",

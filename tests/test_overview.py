@@ -76,6 +76,12 @@ def test_every_region_with_its_address_plan_zones_ips_and_names(config: Config) 
             # Both addresses exist (protected); the translator's is reserved and closed when off.
             assert f"`{pip}`" in section, (name, family)
             assert (f"`{pip}` (reserved, closed" in section) == (family not in public), (name, family)
+        if config.front_door is not None:
+            # Behind Front Door: the region's origins, and no names of its own.
+            assert region_fqdn(config, name) not in section
+            for family in public:
+                assert f"`{naming.front_door_origin(name, family)}`" in section, (name, family)
+            continue
         assert f"`{region_fqdn(config, name)}` (A)" in section
         assert f"`{region_fqdn(config, name, private=True)}` (A)" in section
         assert (f"`{region_fqdn(config, name)}` (AAAA)" in section) == ("ipv6" in public)
@@ -91,13 +97,26 @@ def test_the_global_services(config: Config) -> None:
         config.global_.registry_name,
         config.global_.key_vault_name,
         naming.log_analytics(config.project),
-        *(
-            traffic_manager_profile(config.project, config.dns.app_name, f)
-            for f in modes.public_families(config.ingress)
-        ),
     ):
         assert f"`{value}`" in section, value
     assert app_fqdn(config) in section
+    profiles = [traffic_manager_profile(config.project, config.dns.app_name, f) for f in ("ipv4", "ipv6")]
+    front_door = [
+        naming.front_door_profile(config.project),
+        naming.front_door_endpoint(config.project),
+        naming.front_door_waf_policy(config.project),
+    ]
+    if config.front_door is None:
+        for profile in profiles:
+            assert (f"`{profile}`" in section) == (
+                profile.rsplit("-", 1)[1] in modes.public_families(config.ingress)
+            )
+        assert not any(name in section for name in front_door)
+    else:
+        assert not any(profile in section for profile in profiles)
+        for name in front_door:
+            assert f"`{name}`" in section, name
+        assert f"{config.front_door.waf.mode};" in section
 
 
 def test_the_diagram_shows_both_families_and_the_translation_hop(config: Config) -> None:
@@ -111,7 +130,12 @@ def test_the_diagram_shows_both_families_and_the_translation_hop(config: Config)
         node = f"r_{name}"
         for family in public:
             label = "IPv4" if family == "ipv4" else "IPv6"
-            assert (f"client_{family}", "-->", label, f"{node}_pip_{family}") in found
+            if config.front_door is None:
+                assert (f"client_{family}", "-->", label, f"{node}_pip_{family}") in found
+            else:
+                # Clients reach Front Door only; Front Door reaches each origin over its family.
+                assert not [e for e in found if e[0].startswith("client_") and e[3] == f"{node}_pip_{family}"]
+                assert ("fd", "-->", f"HTTPS over {label}<br/>X-Azure-FDID", f"{node}_pip_{family}") in found
         into_services = {(src, arrow, label) for src, arrow, label, dst in found if dst == f"{node}_svc"}
         mode = config.ingress.mode
         if mode == "nat64":
@@ -131,7 +155,10 @@ def test_the_diagram_shows_both_families_and_the_translation_hop(config: Config)
     if config.ingress.mode == "dualstack":
         assert "==>" not in diagram
         assert not any("NAT" in label for label in labels)
-    if "ipv6" not in public:
+    if config.front_door is not None:
+        for family, label in (("ipv4", "IPv4"), ("ipv6", "IPv6")):
+            assert (f"client_{family}", "-->", f"HTTPS over {label}", "fd") in found
+    elif "ipv6" not in public:
         assert ("client_ipv6", "-.->", "no AAAA record", "no_ipv6") in found
 
 
@@ -163,7 +190,7 @@ def test_the_diagram_is_well_formed(config: Config) -> None:
 def test_names_match_the_synthesized_stacks(stem: str, synthesized_configs: dict[str, Synthesized]) -> None:
     """Every Azure name the overview mentions is a ``name`` in the synthesized JSON."""
     text = render_overview(CONFIGS[stem])
-    mentioned = set(re.findall(r"`((?:rg|vnet|pip|aks|tm|kv|log)-[a-z0-9-]+)`", text))
+    mentioned = set(re.findall(r"`((?:rg|vnet|pip|aks|tm|kv|log|afd|ep)-[a-z0-9-]+)`", text))
     assert mentioned
     synthesized = "".join(stack.text for stack in synthesized_configs[stem].stacks.values())
     for name in mentioned:

@@ -16,11 +16,7 @@ from syrupy.extensions.json import JSONSnapshotExtension
 
 from dualstack.loader import load_config
 
-CASES = [
-    (p.stem, stack)
-    for p in CONFIG_FILES
-    for stack in ["global", *(s for r in load_config(p).regions for s in (r, f"{r}-workloads"))]
-]
+CASES = [(p.stem, stack) for p in CONFIG_FILES for stack in load_config(p).stack_names()]
 
 
 @pytest.fixture

@@ -43,13 +43,25 @@ def test_global_then_a_region_and_a_workloads_stack_per_region(
     stem: str, synthesized_configs: dict[str, Synthesized]
 ) -> None:
     out = synthesized_configs[stem]
-    regions = list(CONFIGS[stem].regions)
-    assert set(out.stacks) == {"global", *regions, *(f"{r}-workloads" for r in regions)}
-    assert out.dependencies() == {
+    config = CONFIGS[stem]
+    regions = list(config.regions)
+    edge = config.front_door is not None
+    assert set(out.stacks) == {
+        "global",
+        *regions,
+        *(f"{r}-workloads" for r in regions),
+        *(["edge"] if edge else []),
+    }
+    assert list(out.stacks) == config.stack_names() or set(out.stacks) == set(config.stack_names())
+    expected = {
         "global": [],
         **{r: ["global"] for r in regions},
         **{f"{r}-workloads": [r] for r in regions},
     }
+    if edge:
+        # The Front Door route after every region stack (their origins), reading global.
+        expected["edge"] = [*regions, "global"]
+    assert out.dependencies() == expected
 
 
 def test_manifest_dependencies_name_stacks(any_synth: Synthesized) -> None:

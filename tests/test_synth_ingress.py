@@ -13,6 +13,8 @@ from dualstack import modes
 from dualstack.config import Config
 
 CASES = [(stem, region) for stem, config in CONFIGS.items() for region in config.regions]
+TM_CASES = [(stem, region) for stem, region in CASES if CONFIGS[stem].front_door is None]
+"""Regions of the configs with the Traffic Manager edge (test_edge.py covers Front Door)."""
 EXPECTED_RELEASES = {"nat64": ["ipv4", "ipv6"], "nat46": ["ipv6", "ipv4"], "dualstack": ["dual"]}
 
 
@@ -165,8 +167,17 @@ def test_sample_app_service_runs_on_the_modes_family(wcase: tuple[Config, str, S
     assert container["security_context"]["read_only_root_filesystem"] is True
 
 
-def test_traffic_manager_endpoints_per_family(case: tuple[Config, str, Stack]) -> None:
-    config, name, stack = case
+@pytest.fixture(params=TM_CASES, ids=[f"{s}-{r}" for s, r in TM_CASES])
+def tm_case(
+    request: pytest.FixtureRequest, synthesized_configs: dict[str, Synthesized]
+) -> tuple[Config, str, Stack]:
+    """A region stack of a config with the Traffic Manager edge."""
+    stem, region = request.param
+    return CONFIGS[stem], region, synthesized_configs[stem][region]
+
+
+def test_traffic_manager_endpoints_per_family(tm_case: tuple[Config, str, Stack]) -> None:
+    config, name, stack = tm_case
     endpoints = stack.resources("azurerm_traffic_manager_external_endpoint")
     families = modes.public_families(config.ingress)
     assert set(endpoints) == {f"region/dns/{f}_endpoint" for f in families}
@@ -179,8 +190,8 @@ def test_traffic_manager_endpoints_per_family(case: tuple[Config, str, Stack]) -
         )
 
 
-def test_region_records_a_to_ipv4_aaaa_to_ipv6(case: tuple[Config, str, Stack]) -> None:
-    config, name, stack = case
+def test_region_records_a_to_ipv4_aaaa_to_ipv6(tm_case: tuple[Config, str, Stack]) -> None:
+    config, name, stack = tm_case
     record_name = f"{name}.{config.dns.app_name}"
     a = stack.resource("azurerm_dns_a_record", "region/dns/ipv4_record")
     assert a["name"] == record_name and "ingress_ipv4_public_ip" in a["target_resource_id"]
@@ -193,7 +204,7 @@ def test_region_records_a_to_ipv4_aaaa_to_ipv6(case: tuple[Config, str, Stack]) 
     assert "private_dns_zone" in private_a["zone_name"] and "private_dns_zone" in private_aaaa["zone_name"]
 
 
-@pytest.mark.parametrize("stem", sorted(CONFIGS))
+@pytest.mark.parametrize("stem", sorted(s for s, c in CONFIGS.items() if c.front_door is None))
 def test_global_profiles_and_alias_records(stem: str, synthesized_configs: dict[str, Synthesized]) -> None:
     config = CONFIGS[stem]
     stack = synthesized_configs[stem]["global"]

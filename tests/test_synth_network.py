@@ -60,12 +60,20 @@ def _rules(stack: Stack) -> dict[str, dict[str, Any]]:
 
 
 def test_nsg_allows_http_from_internet_only_to_each_ingress_address(case: tuple[Config, str, Stack]) -> None:
+    """From the internet, or behind Front Door from its backends' service tag only (both
+    families: the tag holds IPv4 and IPv6 ranges)."""
     config, _name, stack = case
     rules = _rules(stack)
+    front_door = config.front_door is not None
+    source, label = ("AzureFrontDoor.Backend", "frontdoor") if front_door else ("Internet", "internet")
+    allows = {
+        n for n, r in rules.items() if r["access"] == "Allow" and n.startswith("allow-") and "-http-" in n
+    }
+    assert allows == {f"allow-{label}-http-ingress-{f}" for f in modes.public_families(config.ingress)}
     for family in modes.public_families(config.ingress):
-        rule = rules[f"allow-internet-http-ingress-{family}"]
+        rule = rules[f"allow-{label}-http-ingress-{family}"]
         assert rule["access"] == "Allow" and rule["direction"] == "Inbound"
-        assert rule["source_address_prefix"] == "Internet"
+        assert rule["source_address_prefix"] == source
         assert rule["protocol"] == "Tcp"
         assert rule["destination_port_ranges"] == ["80", "443"]
         # Floating IP: the NSG sees the load balancer frontend (the public IP) as destination.

@@ -153,8 +153,8 @@ def test_deploy_runs_on_main_and_by_hand(deploy: dict[str, Any]) -> None:
     assert "workflow_dispatch" in deploy["on"]
 
 
-APPLY_JOBS = ("global", "regions", "workloads")
-PLAN_JOBS = ("plan-global", "plan-regions", "plan-workloads")
+APPLY_JOBS = ("global", "regions", "workloads", "edge")
+PLAN_JOBS = ("plan-global", "plan-regions", "plan-workloads", "plan-edge")
 
 
 def test_deploy_signs_in_with_oidc_and_no_stored_secret(deploy: dict[str, Any]) -> None:
@@ -189,6 +189,7 @@ def test_every_stack_is_planned_published_then_the_saved_plan_applied_after_the_
         "global": "global",
         "regions": "${{ matrix.region }}",
         "workloads": "${{ matrix.region }}-workloads",
+        "edge": "edge",
     }
     for apply_name, plan_name in zip(APPLY_JOBS, PLAN_JOBS, strict=True):
         plan, apply = jobs[plan_name], jobs[apply_name]
@@ -211,6 +212,9 @@ def test_every_stack_is_planned_published_then_the_saved_plan_applied_after_the_
     # global, then the regions, then (planned only once its region is applied) the workloads.
     assert jobs["plan-regions"]["needs"] == ["synth", "global"]
     assert jobs["plan-workloads"]["needs"] == ["synth", "regions"]
+    # The Front Door route (edge stack, only when synthesized) once every region is applied.
+    assert jobs["plan-edge"]["needs"] == ["synth", "regions"]
+    assert jobs["plan-edge"]["if"] == "needs.synth.outputs.edge == 'true'"
     for name in ("plan-regions", "regions", "plan-workloads", "workloads"):
         assert jobs[name]["strategy"]["matrix"]["region"] == "${{ fromJSON(needs.synth.outputs.regions) }}"
         assert jobs[name]["strategy"]["fail-fast"] is False
@@ -254,7 +258,7 @@ def test_the_region_list_is_the_stacks_that_depend_on_global_alone(
 ) -> None:
     """The synth job's one-liner, run on a real manifest, lists the regions and no workloads stack."""
     script = runs(deploy["jobs"]["synth"])
-    (code,) = re.findall(r"python -c '([^']+)'", script)
+    (code, _) = re.findall(r"python -c '([^']+)'", script)
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=default_synth.outdir.parent,
@@ -265,6 +269,29 @@ def test_the_region_list_is_the_stacks_that_depend_on_global_alone(
     assert json.loads(result.stdout) == ["eastus2", "swedencentral"]
 
 
+def test_the_edge_flag_is_set_only_for_a_front_door_config(
+    deploy: dict[str, Any], default_synth: Any, synthesized_configs: dict[str, Any]
+) -> None:
+    script = runs(deploy["jobs"]["synth"])
+    (_, code) = re.findall(r"python -c '([^']+)'", script)
+    for stem, expected in (("default", "false"), ("frontdoor", "true")):
+        outdir = synthesized_configs[stem].outdir
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=outdir.parent, capture_output=True, text=True, check=True
+        )
+        assert result.stdout.strip() == expected, stem
+    # The region list of the Front Door config leaves the edge stack out (it depends on more).
+    (regions_code, _) = re.findall(r"python -c '([^']+)'", script)
+    result = subprocess.run(
+        [sys.executable, "-c", regions_code],
+        cwd=synthesized_configs["frontdoor"].outdir.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(result.stdout) == ["northeurope", "westeurope"]
+
+
 def test_deploy_is_gated_and_never_overlaps_per_stack(deploy: dict[str, Any]) -> None:
     jobs = deploy["jobs"]
     for name in APPLY_JOBS:
@@ -273,6 +300,7 @@ def test_deploy_is_gated_and_never_overlaps_per_stack(deploy: dict[str, Any]) ->
     assert jobs["global"]["concurrency"]["group"] == "dualstack-deploy-global"
     assert jobs["regions"]["concurrency"]["group"] == "dualstack-deploy-${{ matrix.region }}"
     assert jobs["workloads"]["concurrency"]["group"] == "dualstack-deploy-${{ matrix.region }}-workloads"
+    assert jobs["edge"]["concurrency"]["group"] == "dualstack-deploy-edge"
 
 
 def test_deploy_installs_terraform_and_kubelogin_where_needed(deploy: dict[str, Any]) -> None:

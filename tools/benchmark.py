@@ -566,9 +566,8 @@ def child_env(**extra: str) -> dict[str, str]:
 
 def _config_stacks(path: Path) -> tuple[str, ...]:
     from dualstack.loader import load_config
-    from dualstack.naming import stack_names
 
-    return tuple(stack_names(load_config(path).regions))
+    return tuple(load_config(path).stack_names())
 
 
 def build_cases(groups: Sequence[str], counts: Sequence[int], tmp: Path) -> tuple[Case, list[Case]]:

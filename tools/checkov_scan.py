@@ -14,7 +14,8 @@ app's venv. What the runner does, and why:
   ``locals``, an entry whose value is not an object (``terraform.required_version`` is one; with
   it Checkov fails to parse the *whole file* and still exits 0 having checked nothing,
   bridgecrewio/checkov#7454).
-* Any parsing error that remains, a stack with resources of which none was checked, or a scan
+* Any parsing error that remains, a stack with resources of which none was checked (unless
+  Checkov has no check for any of their types, which it is asked), or a scan
   that checked no resource at all, is a failure: never a silent pass.
 * Checkov runs once for the whole folder, offline (``--skip-download``, ``BC_SKIP_MAPPING=TRUE``,
   ``CKV_SKIP_PACKAGE_UPDATE_CHECK=TRUE``), in the temp folder with ``HOME`` pointing there, so no
@@ -81,6 +82,7 @@ class StackReport:
     resources: int  # resources and data sources in the synthesized stack
     stripped: list[str] = field(default_factory=list)
     checked: set[str] = field(default_factory=set)  # resources that at least one check looked at
+    types: set[str] = field(default_factory=set)  # resource types (data sources as data.<type>)
     counts: dict[str, int] = field(default_factory=lambda: {"passed": 0, "failed": 0, "skipped": 0})
 
 
@@ -242,6 +244,40 @@ def resource_lines(text: str) -> dict[int, str]:
     return out
 
 
+def resource_types(doc: dict[str, Any]) -> set[str]:
+    """Every resource type of the stack; data sources as ``data.<type>``."""
+    return {
+        f"{'data.' if block == 'data' else ''}{rtype}"
+        for block in ("resource", "data")
+        for rtype, names in doc.get(block, {}).items()
+        if rtype != _COMMENT and isinstance(names, dict) and any(n != _COMMENT for n in names)
+    }
+
+
+TYPES_WITH_CHECKS = """\
+import json
+import checkov.terraform.checks.data
+import checkov.terraform.checks.resource
+from checkov.terraform.checks.data.registry import data_registry
+from checkov.terraform.checks.resource.registry import resource_registry
+print(json.dumps(sorted({*resource_registry.checks, *(f"data.{t}" for t in data_registry.checks)})))
+"""
+
+
+def types_with_checks(checkov: Path) -> set[str]:
+    """The resource types (``data.<type>`` for data sources) that Checkov has a check for,
+    asked of the Checkov install itself (its venv's Python)."""
+    proc = subprocess.run(
+        [str(checkov.parent / "python"), "-c", TYPES_WITH_CHECKS],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise ScanError(f"could not list Checkov's checks:\n{proc.stderr[-2000:]}")
+    return set(json.loads(proc.stdout))
+
+
 def count_resources(doc: dict[str, Any]) -> int:
     return sum(
         len([n for n in names if n != _COMMENT])
@@ -318,7 +354,9 @@ def scan(outdir: Path, checkov: Path = DEFAULT_CHECKOV, config_file: Path = DEFA
             doc = json.loads(path.read_text())
             if not isinstance(doc, dict):
                 raise ScanError(f"{path}: not a JSON object")
-            report = StackReport(name, count_resources(doc), stripped=sanitize(doc))
+            report = StackReport(
+                name, count_resources(doc), stripped=sanitize(doc), types=resource_types(doc)
+            )
             text = json.dumps(doc, indent=2) + "\n"
             target = work / f"{name}.tf.json"
             target.write_text(text)
@@ -370,8 +408,12 @@ def scan(outdir: Path, checkov: Path = DEFAULT_CHECKOV, config_file: Path = DEFA
     if parse_errors and "Traceback" in stderr:
         log = "\n".join(f"    {line}" for line in stderr[-3000:].splitlines())
         parse_errors.append(f"checkov's log (last lines):\n{log}")
-    for report in reports.values():
-        if report.resources and not report.checked:
+    unread = [r for r in reports.values() if r.resources and not r.checked]
+    # A stack none of whose types has a check (the Front Door route, say) is read and passes
+    # nothing; any other stack with nothing checked was not read.
+    checkable = types_with_checks(checkov) if unread else set()
+    for report in unread:
+        if report.types & checkable:
             problems.append(
                 f"{report.name}: {report.resources} resources but none was checked (checkov did not read the stack)"
             )

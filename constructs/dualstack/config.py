@@ -32,7 +32,7 @@ from pydantic import (
     model_validator,
 )
 
-from dualstack import cidr
+from dualstack import cidr, naming
 from dualstack.naming import IP_VERSION, IpFamily
 from dualstack.regions import ZONAL_REGIONS
 
@@ -270,6 +270,16 @@ def _default_hint(field: str, key: str) -> str:
     return f"{field} was {source}; set {key} to choose it"
 
 
+class Origin(Model):
+    """How Front Door weighs one region's ingress addresses (both families alike)."""
+
+    priority: Annotated[StrictInt, Field(ge=1, le=5)] = 1
+    """Front Door sends traffic to the lowest priority that has a healthy origin; a higher
+    number makes the region a standby."""
+    weight: Annotated[StrictInt, Field(ge=1, le=1000)] = 1000
+    """Share among healthy origins of one priority within the latency sensitivity."""
+
+
 class Region(Model):
     """One region: its VNet, the cluster subnet, zones and the cluster's overlay ranges."""
 
@@ -293,8 +303,12 @@ class Region(Model):
     """Cluster DNS address; default: the 10th address of the IPv4 service range."""
     drain: StrictBool = False
     """true: take the region out of the app's global name (its Traffic Manager endpoints and
-    its ``<region>.<app>`` records go; traffic moves to the other regions) and destroy
-    nothing: the first step of retiring it (README, "Retiring a region")."""
+    its ``<region>.<app>`` records go, or with ``edge.kind: front_door`` its Front Door
+    origins; traffic moves to the other regions) and destroy nothing: the first step of
+    retiring it (README, "Retiring a region")."""
+    origin: Origin | None = None
+    """Front Door only (``edge.kind: front_door``): this region's priority and weight in the
+    origin group; default priority 1, weight 1000."""
 
     _name: str | None = PrivateAttr(default=None)
     """The region's key in ``regions`` (None when validated on its own)."""
@@ -842,6 +856,77 @@ class Dns(Model):
         return data
 
 
+# --- edge ------------------------------------------------------------------------
+
+WafMatchVariable = Literal[
+    "QueryStringArgNames",
+    "RequestBodyJsonArgNames",
+    "RequestBodyPostArgNames",
+    "RequestCookieNames",
+    "RequestHeaderNames",
+]
+WafRuleGroup = Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9-]{1,64}$")]
+RuleSetVersion = Annotated[StrictStr, Field(pattern=r"^[0-9]+\.[0-9]+$")]
+
+
+class WafExclusion(Model):
+    """Request parts a rule group does not inspect (a known false positive)."""
+
+    match_variable: WafMatchVariable
+    operator: Literal["Equals", "Contains", "StartsWith", "EndsWith", "EqualsAny"]
+    selector: Annotated[StrictStr, Field(min_length=1, max_length=256)]
+    """The name of the header, cookie or argument (``EqualsAny``: ignored, write ``*``)."""
+
+
+class RateLimit(Model):
+    """A custom rule: a client address that sends more than ``threshold`` requests in
+    ``duration_minutes`` is blocked for the rest of that window (both families)."""
+
+    threshold: Annotated[StrictInt, Field(ge=10, le=5000000)] = 1000
+    duration_minutes: Literal[1, 5] = 1
+
+
+class Waf(Model):
+    """The web application firewall policy of the Front Door profile."""
+
+    mode: Literal["Prevention", "Detection"] = "Prevention"
+    """Prevention blocks what the rules match; Detection only logs (for tuning a new app)."""
+    default_rule_set_version: RuleSetVersion = "2.1"
+    """Version of Microsoft_DefaultRuleSet (OWASP-based, anomaly scoring from 2.0)."""
+    bot_manager_rule_set_version: RuleSetVersion = "1.1"
+    """Version of Microsoft_BotManagerRuleSet."""
+    rate_limit: RateLimit = RateLimit()
+    exclusions: FrozenMapping[WafRuleGroup, tuple[WafExclusion, ...]] = Field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """Per rule group of the default rule set (``SQLI``, ``XSS``, ``PROTOCOL-ATTACK``...): the
+    request parts that group does not inspect."""
+
+
+class TrafficManagerEdge(Model):
+    """Clients resolve the app's name through Traffic Manager (one profile per family,
+    closest healthy region) and connect straight to a region's ingress addresses."""
+
+    kind: Literal["traffic_manager"]
+
+
+class FrontDoorEdge(Model):
+    """Clients connect to Azure Front Door Premium (WAF, managed certificate), which
+    forwards over HTTPS to the closest healthy region's ingress addresses; the ingresses
+    admit Front Door only."""
+
+    kind: Literal["front_door"]
+    waf: Waf = Field(default_factory=Waf)
+    """The web application firewall; defaults: Prevention, the pinned rule set versions, 1000
+    requests per client address per minute, no exclusions."""
+    latency_sensitivity_ms: Annotated[StrictInt, Field(ge=0, le=1000)] = 50
+    """Origins whose probe latency is within this many milliseconds of the fastest one
+    share the traffic by weight."""
+
+
+Edge = Annotated[TrafficManagerEdge | FrontDoorEdge, Field(discriminator="kind")]
+
+
 class Global(Model):
     location: StrictStr
     """Region of the global resource group, registry home, Key Vault and workspace.
@@ -924,6 +1009,8 @@ class Config(Model):
     """Connectivity beyond the region VNets."""
     tls: Tls = Tls()
     """HTTPS certificates for the ingresses (cert-manager, ACME DNS-01 on the public zone)."""
+    edge: Edge = TrafficManagerEdge(kind="traffic_manager")
+    """How clients reach the regions: ``traffic_manager`` (default) or ``front_door``."""
     backend: LocalBackend | AzurermBackend = Field(default=LocalBackend(type="local"), discriminator="type")
     tags: FrozenMapping[TagKey, TagValue] = Field(default_factory=lambda: MappingProxyType({}))
     """Extra tags on every resource (the product adds ``project`` and ``managed-by``)."""
@@ -940,6 +1027,15 @@ class Config(Model):
     registry, Log Analytics workspace). false only for throwaway environments."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+
+    @property
+    def front_door(self) -> FrontDoorEdge | None:
+        """The Front Door settings, or None with the Traffic Manager edge."""
+        return self.edge if isinstance(self.edge, FrontDoorEdge) else None
+
+    def stack_names(self) -> list[str]:
+        """Every stack this config synthesizes, in deploy order."""
+        return naming.stack_names(self.regions, edge=self.front_door is not None)
 
     @model_validator(mode="before")
     @classmethod
@@ -1034,9 +1130,41 @@ class Config(Model):
                 )
             )
 
+        problems.extend(self._edge_problems())
+
         if problems:
             raise FieldProblems(problems)
         return self
+
+    def _edge_problems(self) -> list[tuple[str, str]]:
+        """Settings that belong to the other edge, and what Front Door needs of the origins."""
+        if not isinstance(self.edge, FrontDoorEdge):
+            return [
+                (
+                    f"regions.{name}.origin",
+                    "is a Front Door setting; set edge.kind: front_door or remove it",
+                )
+                for name, region in self.regions.items()
+                if region.origin is not None
+            ]
+        problems: list[tuple[str, str]] = []
+        if self.tls.issuer != "letsencrypt":
+            problems.append(
+                (
+                    "tls.issuer",
+                    f"{self.tls.issuer!r} with edge.kind front_door: Front Door connects to the ingresses "
+                    "over HTTPS and accepts only a publicly trusted certificate; use letsencrypt",
+                )
+            )
+        if self.dns.health_probe != HealthProbe():
+            problems.append(
+                (
+                    "dns.health_probe",
+                    "configures Traffic Manager's probe, which edge.kind front_door does not create "
+                    "(Front Door probes every origin itself); remove it",
+                )
+            )
+        return problems
 
     def _capacity_problems(self) -> list[tuple[str, str]]:
         """Every region's cluster subnet must hold every node both pools may scale and surge to.

@@ -1,8 +1,9 @@
 """The global construct: what every region shares.
 
 A resource group with the public DNS zone, the private DNS zone for in-VNet clients, the
-container registry (geo-replicated to every region), the Key Vault and the Log Analytics
-workspace. Region stacks reference these; nothing here references a region stack.
+container registry (geo-replicated to every region), the Key Vault, the Log Analytics
+workspace, and the edge: Traffic Manager profiles, or the Front Door profile with its WAF.
+Region stacks reference these; nothing here references a region stack.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
 from constructs import Construct
 
 from dualstack import modes, naming, protection
-from dualstack.config import Config
+from dualstack.config import Config, FrontDoorEdge
+from dualstack.edge import FrontDoor, FrontDoorRefs
 from dualstack.naming import IpFamily
 from dualstack.traffic import GlobalTraffic
 
@@ -42,6 +44,9 @@ class GlobalRefs:
     """Per private-endpoint sub-resource (``registry``, ``vault``): the resource it belongs to."""
     dns_zone_id: str = ""
     """The public zone: each region's cert-manager identity may write ACME records in it."""
+    front_door: FrontDoorRefs | None = None
+    """With ``edge.kind: front_door``: the origin group the regions join, and what the edge
+    stack's route needs."""
 
 
 class GlobalServices(Construct):
@@ -127,6 +132,20 @@ class GlobalServices(Construct):
             tags=tags,
             lifecycle=protect,
         )
+        front_door = None
+        if isinstance(config.edge, FrontDoorEdge):
+            front_door = FrontDoor(
+                self,
+                "front_door",
+                project=config.project,
+                app_name=config.dns.app_name,
+                app_host=f"{config.dns.app_name}.{config.dns.zone_name}",
+                settings=config.edge,
+                group=group,
+                zone=zone,
+                tags=tags,
+                prevent_destroy=config.prevent_destroy,
+            )
         traffic = GlobalTraffic(
             self,
             "traffic",
@@ -138,6 +157,7 @@ class GlobalServices(Construct):
             zone=zone,
             tags=tags,
             prevent_destroy=config.prevent_destroy,
+            front_door_endpoint_id=front_door.endpoint.id if front_door is not None else None,
         )
         targets = {"registry": registry.id, "vault": vault.id}
         self.refs = GlobalRefs(
@@ -150,4 +170,5 @@ class GlobalServices(Construct):
             traffic_manager_profile_ids={f: p.id for f, p in traffic.profiles.items()},
             private_link_targets=targets,
             dns_zone_id=zone.id,
+            front_door=front_door.refs if front_door is not None else None,
         )

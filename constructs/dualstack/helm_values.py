@@ -58,6 +58,9 @@ class Controller:
     image_tag: str
     image_digest: str | None
     hsts: Hsts
+    front_door_id: str | None = None
+    """With ``edge.kind: front_door``: the profile's ID (``X-Azure-FDID``, a Terraform reference
+    resolved at plan time); the controllers refuse every request that does not carry it."""
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,61 @@ def image_values(controller: Controller) -> dict[str, Any]:
     return values
 
 
+EDGE_HEALTH_PATH = "/dualstack-edge-health"
+"""Answered with 200 by the controllers on every host with TLS (``server-snippets``): Front
+Door's health probe of each origin, over HTTPS with the app's host name, so it checks the
+address, the controller and the certificate together, without reaching an application."""
+
+FRONT_DOOR_HTTP_SNIPPET = """\
+map $http_x_azure_fdid $dualstack_not_front_door {{
+    default 1;
+    "{front_door_id}" 0;
+}}
+map $uri $dualstack_edge_probe {{
+    default 0;
+    "{health_path}" 1;
+}}
+map "$dualstack_not_front_door$dualstack_edge_probe" $dualstack_refuse {{
+    default 0;
+    "10" 1;
+}}
+"""
+"""``http-snippets``: a request refused unless its ``X-Azure-FDID`` is this profile's ID; the
+probe path is exempt (it only ever answers 200, and is handled before anything is proxied)."""
+
+FRONT_DOOR_SERVER_SNIPPET = """\
+if ($dualstack_refuse) {{
+    return 403;
+}}
+location = {health_path} {{
+    access_log off;
+    return 200;
+}}
+"""
+"""``server-snippets``: in every server the controllers generate for an Ingress host."""
+
+
+def front_door_entries(front_door_id: str) -> dict[str, str]:
+    """ConfigMap entries of the Front Door edge: the origin lockdown and the client address.
+
+    ConfigMap snippets are the controller's global configuration, set by whoever installs
+    it; ``enableSnippets`` (false) governs the annotations of Ingress resources, which stay
+    refused. Only Front Door reaches the ingresses (NSG: ``AzureFrontDoor.Backend``), so the
+    last ``X-Forwarded-For`` address, which Front Door appends, is the client's: nginx's
+    real-ip module takes it (not recursive: an address the client wrote itself stays
+    ignored), and the controller passes it on as X-Real-IP and X-Forwarded-For.
+    """
+    return {
+        "http-snippets": FRONT_DOOR_HTTP_SNIPPET.format(
+            front_door_id=front_door_id, health_path=EDGE_HEALTH_PATH
+        ),
+        "server-snippets": FRONT_DOOR_SERVER_SNIPPET.format(health_path=EDGE_HEALTH_PATH),
+        "real-ip-header": "X-Forwarded-For",
+        "set-real-ip-from": "0.0.0.0/0,::/0",
+        "real-ip-recursive": "false",
+    }
+
+
 def config_entries(controller: Controller) -> dict[str, str]:
     """The controllers' ConfigMap: TLS 1.2 and 1.3 only; plain HTTP to a host that has TLS is
     redirected to HTTPS (the default server, where the Traffic Manager probe of the health
@@ -197,6 +255,8 @@ def config_entries(controller: Controller) -> dict[str, str]:
             "hsts-max-age": str(hsts.max_age_seconds),
             "hsts-include-subdomains": "true" if hsts.include_subdomains else "false",
         }
+    if controller.front_door_id is not None:
+        entries |= front_door_entries(controller.front_door_id)
     return entries
 
 

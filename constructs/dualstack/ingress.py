@@ -50,14 +50,16 @@ def release_specs(
     return specs
 
 
-def controller_settings(config: Config) -> Controller:
-    """The controller image from the project's registry, and the config's HSTS policy."""
+def controller_settings(config: Config, *, front_door_id: str | None = None) -> Controller:
+    """The controller image from the project's registry, the config's HSTS policy and, behind
+    Front Door, the profile ID every request must carry."""
     image = images.image(config, "nginx-ingress")
     return Controller(
         image_repository=f"{images.login_server(config)}/{image.repository}",
         image_tag=image.tag,
         image_digest=image.digest,
         hsts=config.tls.hsts,
+        front_door_id=front_door_id,
     )
 
 

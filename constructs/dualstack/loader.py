@@ -219,6 +219,8 @@ def _path(loc: tuple[int | str, ...]) -> str:
             parts.append(" (the key)")
         elif item in ("local", "azurerm") and parts == ["backend"]:
             continue  # the discriminator's branch name
+        elif item in ("traffic_manager", "front_door") and parts == ["edge"]:
+            continue  # likewise
         else:
             parts.append(("." if parts else "") + str(item))
     return "".join(parts)
@@ -306,7 +308,8 @@ def _field_by_key(model: type[BaseModel], key: str) -> Any:
 
 
 def _literal_type(model: type[BaseModel]) -> Any:
-    field = model.model_fields.get("type")
+    """The tag of a discriminated union's branch: its one-value ``type`` or ``kind`` field."""
+    field = model.model_fields.get("type") or model.model_fields.get("kind")
     args: tuple[Any, ...] = getattr(field.annotation, "__args__", ()) if field else ()
     return args[0] if len(args) == 1 else None
 

@@ -19,6 +19,9 @@ ALL_FAMILIES: tuple[IpFamily, ...] = ("ipv4", "ipv6")
 GLOBAL_STACK = "global"
 """The stack of the shared services."""
 WORKLOADS_SUFFIX = "-workloads"
+EDGE_STACK = "edge"
+"""The stack of the Front Door route (``edge.kind: front_door`` only): applied after every region
+stack, because Front Door refuses a route whose origin group has no enabled origin yet."""
 
 
 def workloads_stack(region: str) -> str:
@@ -26,9 +29,11 @@ def workloads_stack(region: str) -> str:
     return f"{region}{WORKLOADS_SUFFIX}"
 
 
-def stack_names(regions: Iterable[str]) -> list[str]:
-    """Every stack, in deploy order: global, then per region its region and workloads stacks."""
-    return [GLOBAL_STACK, *(name for region in regions for name in (region, workloads_stack(region)))]
+def stack_names(regions: Iterable[str], *, edge: bool = False) -> list[str]:
+    """Every stack, in deploy order: global, then per region its region and workloads stacks,
+    then (Front Door only, ``edge``) the edge stack."""
+    names = [GLOBAL_STACK, *(name for region in regions for name in (region, workloads_stack(region)))]
+    return [*names, EDGE_STACK] if edge else names
 
 
 def global_resource_group(project: str) -> str:
@@ -114,3 +119,23 @@ def cert_manager_identity(project: str, region: str) -> str:
 def cert_manager_federation(project: str, region: str) -> str:
     """The federated credential of one region's cert-manager service account."""
     return f"fic-{project}-{region}-cert-manager"
+
+
+def front_door_profile(project: str) -> str:
+    """The Front Door Premium profile (global resource group)."""
+    return f"afd-{project}"
+
+
+def front_door_endpoint(project: str) -> str:
+    """The endpoint; Front Door appends a hash to make its ``*.azurefd.net`` name unique."""
+    return f"ep-{project}"
+
+
+def front_door_waf_policy(project: str) -> str:
+    """The WAF policy: letters and digits only (Front Door's rule for policy names)."""
+    return f"waf{project}"
+
+
+def front_door_origin(region: str, family: IpFamily) -> str:
+    """One region's origin of one family in the origin group."""
+    return f"{region}-{family}"

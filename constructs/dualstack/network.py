@@ -3,9 +3,9 @@
 NSG rules and inbound traffic through an AKS-managed load balancer: AKS creates load
 balancing rules with Floating IP enabled, so the packet that reaches the node (and the
 subnet's NSG) still carries the load balancer's *frontend* address, the public IP, as its
-destination, on the Service port. The inbound rules therefore allow the internet to each
-ingress public IP on 80 and 443, per family that has an ingress (``families``), and nothing
-else from the internet. Both public IPs exist whatever the mode: with the translator off, its
+destination, on the Service port. The inbound rules therefore allow the internet (with
+``edge.kind: front_door``: Front Door's backends only) to each ingress public IP on 80 and
+443, per family that has an ingress (``families``), and nothing else from the internet. Both public IPs exist whatever the mode: with the translator off, its
 address stays reserved (protected) and closed.
 """
 
@@ -38,6 +38,9 @@ HTTP_PORTS = ["80", "443"]
 
 _RULE_PRIORITY: dict[IpFamily, int] = {"ipv4": 100, "ipv6": 110}
 
+FRONT_DOOR_SOURCE = "AzureFrontDoor.Backend"
+"""The service tag of the addresses Front Door connects to origins from (both families)."""
+
 
 class RegionNetwork(Construct):
     """Resource groups, dual-stack VNet and subnets, NSG, ingress public IPs, private DNS link."""
@@ -54,8 +57,10 @@ class RegionNetwork(Construct):
         global_refs: GlobalRefs,
         tags: dict[str, str],
         prevent_destroy: bool,
+        front_door: bool = False,
     ) -> None:
         super().__init__(scope, id_)
+        self.front_door = front_door
         self.resource_group = ResourceGroup(
             self,
             "resource_group",
@@ -156,15 +161,18 @@ class RegionNetwork(Construct):
         )
 
     def _rules(self, families: tuple[IpFamily, ...]) -> None:
+        # Front Door edge: only Front Door's backends (the service tag holds both families'
+        # ranges) reach the ingresses; everything else from the internet hits the deny rule.
+        source, label = (FRONT_DOOR_SOURCE, "frontdoor") if self.front_door else ("Internet", "internet")
         for family in families:
             self._rule(
                 f"allow_http_{family}",
-                name=f"allow-internet-http-ingress-{family}",
-                description=f"Internet to the {family} ingress public IP, HTTP and HTTPS",
+                name=f"allow-{label}-http-ingress-{family}",
+                description=f"{source} to the {family} ingress public IP, HTTP and HTTPS",
                 priority=_RULE_PRIORITY[family],
                 access="Allow",
                 protocol="Tcp",
-                source="Internet",
+                source=source,
                 destination=self.public_ips[family].ip_address,
                 ports=HTTP_PORTS,
             )

@@ -2,8 +2,9 @@
 
 Protected: DNS zones (public and private: delegations and records), the ingress public IPs
 (DNS, allow-lists and clients hold the addresses), Traffic Manager profiles (their
-``trafficmanager.net`` names), the Key Vault, the container registry and the Log Analytics
-workspace. With ``prevent_destroy: true`` (the default) Terraform fails any plan that would
+``trafficmanager.net`` names), the Front Door profile, endpoint and custom domain (its ID,
+``azurefd.net`` name and certificate), the Key Vault, the container registry and the Log
+Analytics workspace. With ``prevent_destroy: true`` (the default) Terraform fails any plan that would
 destroy one *whose block is still in the configuration*, including a replacement forced by a
 changed attribute. It does nothing once the block is gone (a removed or renamed address):
 Terraform then destroys the object. So no config change removes a protected block (both
@@ -25,6 +26,9 @@ PROTECTED_TYPES = frozenset(
         "azurerm_key_vault",
         "azurerm_container_registry",
         "azurerm_log_analytics_workspace",
+        "azurerm_cdn_frontdoor_profile",
+        "azurerm_cdn_frontdoor_endpoint",
+        "azurerm_cdn_frontdoor_custom_domain",
     }
 )
 """Terraform resource types created with ``lifecycle.prevent_destroy`` when protection is on."""

@@ -14,13 +14,14 @@ region changes no other region's stacks.
 
 Construct ids are part of every Terraform address (renaming one replaces resources):
 ``region`` in the region stack, with ``network``, ``endpoints``, ``cluster``,
-``monitoring``, ``hub_peering`` and ``dns``; ``workloads`` in the workloads stack, with
+``monitoring``, ``hub_peering`` and ``dns`` (or, behind Front Door, ``origins``); ``workloads`` in the workloads stack, with
 ``ingress`` and ``sample_app``.
 """
 
 from __future__ import annotations
 
 from cdktf import App, TerraformOutput, TerraformStack
+from cdktf_cdktf_provider_azurerm.data_azurerm_cdn_frontdoor_profile import DataAzurermCdnFrontdoorProfile
 from cdktf_cdktf_provider_azurerm.data_azurerm_kubernetes_cluster import DataAzurermKubernetesCluster
 from cdktf_cdktf_provider_helm.provider import HelmProvider
 from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
@@ -28,8 +29,9 @@ from constructs import Construct
 
 from dualstack import modes, naming
 from dualstack.cluster import RegionCluster
-from dualstack.config import Config
+from dualstack.config import Config, FrontDoorEdge, Origin
 from dualstack.dns import RegionDns
+from dualstack.edge import RegionOrigins
 from dualstack.endpoints import RegionEndpoints
 from dualstack.global_services import GlobalRefs
 from dualstack.ingress import RegionIngress, controller_settings
@@ -142,6 +144,7 @@ class RegionInfrastructure(Construct):
             global_refs=global_refs,
             tags=tags,
             prevent_destroy=config.prevent_destroy,
+            front_door=global_refs.front_door is not None,
         )
         self.endpoints = RegionEndpoints(
             self,
@@ -174,16 +177,33 @@ class RegionInfrastructure(Construct):
             cluster=self.cluster.cluster,
             tags=tags,
         )
-        self.dns = RegionDns(
-            self,
-            "dns",
-            region_name=region_name,
-            app_name=config.dns.app_name,
-            public_ips={f: self.network.public_ips[f] for f in modes.public_families(config.ingress)},
-            global_refs=global_refs,
-            tags=tags,
-            drained=region.drain,
-        )
+        public_ips = {f: self.network.public_ips[f] for f in modes.public_families(config.ingress)}
+        self.dns: RegionDns | None = None
+        self.origins: RegionOrigins | None = None
+        front_door = global_refs.front_door
+        if front_door is None:
+            self.dns = RegionDns(
+                self,
+                "dns",
+                region_name=region_name,
+                app_name=config.dns.app_name,
+                public_ips=public_ips,
+                global_refs=global_refs,
+                tags=tags,
+                drained=region.drain,
+            )
+        elif not region.drain:
+            # Behind Front Door the region has no names of its own (its addresses admit Front
+            # Door only): its origins are its part of the app's name. Drained: none.
+            self.origins = RegionOrigins(
+                self,
+                "origins",
+                region_name=region_name,
+                app_host=f"{config.dns.app_name}.{config.dns.zone_name}",
+                origin_group_id=front_door.origin_group_id,
+                public_ips=public_ips,
+                settings=region.origin or Origin(),
+            )
 
 
 class WorkloadsStack(TerraformStack):
@@ -203,6 +223,16 @@ class WorkloadsStack(TerraformStack):
         self.kubernetes_provider, self.helm_provider = cluster_providers(
             self, self.cluster, config.cluster.login
         )
+        front_door_id = None
+        if isinstance(config.edge, FrontDoorEdge):
+            # The profile's ID (X-Azure-FDID) for the controllers' lockdown, read by the name
+            # the config decides: the global stack has been applied before this one.
+            front_door_id = DataAzurermCdnFrontdoorProfile(
+                self,
+                "front_door",
+                name=naming.front_door_profile(config.project),
+                resource_group_name=naming.global_resource_group(config.project),
+            ).resource_guid
         self.workloads = RegionWorkloads(
             self,
             "workloads",
@@ -210,6 +240,7 @@ class WorkloadsStack(TerraformStack):
             region_name=region_name,
             kubernetes_provider=self.kubernetes_provider,
             helm_provider=self.helm_provider,
+            front_door_id=front_door_id,
         )
 
 
@@ -225,6 +256,7 @@ class RegionWorkloads(Construct):
         region_name: str,
         kubernetes_provider: KubernetesProvider,
         helm_provider: HelmProvider,
+        front_door_id: str | None = None,
     ) -> None:
         super().__init__(scope, id_)
         project = config.project
@@ -232,7 +264,7 @@ class RegionWorkloads(Construct):
             self,
             "ingress",
             ingress=config.ingress,
-            controller=controller_settings(config),
+            controller=controller_settings(config, front_door_id=front_door_id),
             pip_names={
                 family: naming.ingress_public_ip(project, region_name, family)
                 for family in modes.public_families(config.ingress)

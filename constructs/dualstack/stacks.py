@@ -11,6 +11,7 @@ from constructs import Construct
 
 from dualstack.config import AzurermBackend as AzurermBackendConfig
 from dualstack.config import Config
+from dualstack.edge import FrontDoorRefs, FrontDoorRoute
 from dualstack.global_services import GlobalServices
 
 
@@ -52,3 +53,14 @@ class GlobalStack(TerraformStack):
         configure_backend(self, config, id_)
         azurerm_provider(self)
         self.services = GlobalServices(self, "services", config=config, tags=base_tags(config))
+
+
+class EdgeStack(TerraformStack):
+    """The Front Door route (``edge.kind: front_door``), after every region stack: Front Door
+    refuses a route whose origin group has no enabled origin, and the origins are the regions'."""
+
+    def __init__(self, scope: Construct, id_: str, *, config: Config, refs: FrontDoorRefs) -> None:
+        super().__init__(scope, id_)
+        configure_backend(self, config, id_)
+        azurerm_provider(self)
+        self.route = FrontDoorRoute(self, "front_door", refs=refs)

@@ -15,25 +15,32 @@ from pathlib import Path
 from cdktf import App
 
 from dualstack.config import Config
-from dualstack.naming import GLOBAL_STACK, stack_names
+from dualstack.naming import EDGE_STACK, GLOBAL_STACK
 from dualstack.region import Region
 from dualstack.review.overview import render_overview
-from dualstack.stacks import GlobalStack
+from dualstack.stacks import EdgeStack, GlobalStack
 
 
 def build_app(config: Config, outdir: Path, *, unprotected: frozenset[str] = frozenset()) -> App:
-    """The cdktf app: the global stack, then one ``Region`` (two stacks) per region.
+    """The cdktf app: the global stack, then one ``Region`` (two stacks) per region, then
+    with ``edge.kind: front_door`` the edge stack (after every region stack).
 
     ``unprotected``: regions whose stacks are built without ``prevent_destroy`` (``make
     destroy`` of a drained region; see ``retirement.py``).
     """
     app = App(outdir=str(outdir))
     global_stack = GlobalStack(app, GLOBAL_STACK, config=config)
+    refs = global_stack.services.refs
+    regions = []
     for name in config.regions:
         region_config = (
             config.model_copy(update={"prevent_destroy": False}) if name in unprotected else config
         )
-        Region(app, config=region_config, region_name=name, global_refs=global_stack.services.refs)
+        regions.append(Region(app, config=region_config, region_name=name, global_refs=refs))
+    if refs.front_door is not None:
+        edge = EdgeStack(app, EDGE_STACK, config=config, refs=refs.front_door)
+        for region in regions:
+            edge.add_dependency(region.stack)
     return app
 
 
@@ -48,7 +55,7 @@ def synthesize(config: Config, outdir: Path, *, unprotected: frozenset[str] = fr
         _move_into(staging, outdir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return stack_names(config.regions)
+    return config.stack_names()
 
 
 def _move_into(source: Path, target: Path) -> None:

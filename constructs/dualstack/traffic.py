@@ -1,5 +1,8 @@
 """Global routing: one Traffic Manager profile per IP family, and the app's alias records.
 
+(With ``edge.kind: front_door`` the alias records point at the Front Door endpoint instead and
+no profile exists; see ``edge.py``.)
+
 A profile holds external endpoints of one family only (Traffic Manager answers A for
 IPv4 addresses and AAAA for IPv6 ones), so the dual-stack name uses two profiles with
 Performance routing; the zone's A and AAAA alias records point at them. Region stacks
@@ -48,7 +51,12 @@ def monitor_config(probe: HealthProbe) -> TrafficManagerProfileMonitorConfig:
 
 
 class GlobalTraffic(Construct):
-    """Traffic Manager profiles per family and the A / AAAA alias records of the app name."""
+    """The A / AAAA alias records of the app name, and what they point at: a Traffic Manager
+    profile per family, or (``front_door_endpoint_id``) the Front Door endpoint.
+
+    The records keep their addresses in both edges, so switching the edge changes their
+    target in place: the name never disappears from the zone.
+    """
 
     def __init__(
         self,
@@ -63,9 +71,17 @@ class GlobalTraffic(Construct):
         zone: DnsZone,
         tags: dict[str, str],
         prevent_destroy: bool,
+        front_door_endpoint_id: str | None = None,
     ) -> None:
         super().__init__(scope, id_)
         self.profiles: dict[IpFamily, TrafficManagerProfile] = {}
+        if front_door_endpoint_id is not None:
+            # Front Door's endpoint answers A and AAAA whatever families the origins use: a
+            # client of a family without an ingress is still served (Front Door forwards on
+            # the other family), so both records exist.
+            for family in ALL_FAMILIES:
+                self._alias(family, app_name, zone, group, tags, front_door_endpoint_id)
+            return
         # Both profiles always (they are protected: their names are what the alias records and
         # any CNAME elsewhere point at); the alias record only for a family that is served.
         for family in ALL_FAMILIES:
@@ -83,16 +99,26 @@ class GlobalTraffic(Construct):
                 lifecycle=protection.lifecycle(prevent_destroy),
             )
             self.profiles[family] = profile
-            if family not in served:
-                continue
-            record_type = DnsARecord if family == "ipv4" else DnsAaaaRecord
-            record_type(
-                self,
-                f"{family}_alias",
-                name=app_name,
-                zone_name=zone.name,
-                resource_group_name=group.name,
-                ttl=DNS_TTL,
-                target_resource_id=profile.id,
-                tags=tags,
-            )
+            if family in served:
+                self._alias(family, app_name, zone, group, tags, profile.id)
+
+    def _alias(
+        self,
+        family: IpFamily,
+        app_name: str,
+        zone: DnsZone,
+        group: ResourceGroup,
+        tags: dict[str, str],
+        target: str,
+    ) -> None:
+        record_type = DnsARecord if family == "ipv4" else DnsAaaaRecord
+        record_type(
+            self,
+            f"{family}_alias",
+            name=app_name,
+            zone_name=zone.name,
+            resource_group_name=group.name,
+            ttl=DNS_TTL,
+            target_resource_id=target,
+            tags=tags,
+        )

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from dualstack.naming import GLOBAL_STACK, WORKLOADS_SUFFIX
+from dualstack.naming import EDGE_STACK, GLOBAL_STACK, WORKLOADS_SUFFIX
 from dualstack.review import redact
 from dualstack.review.markdown import render
 from dualstack.review.redact import ABSENT, SENSITIVE
@@ -71,6 +71,12 @@ PROTECTED_TYPES: dict[str, str] = {
     "azurerm_virtual_network": "the VNet is deleted, and with it everything attached to it",
     "azurerm_traffic_manager_profile": "the profile's DNS name stops answering, so the app name does "
     "not resolve until it is re-created",
+    "azurerm_cdn_frontdoor_profile": "the app name stops answering until Front Door is re-created; the "
+    "new profile has a new ID, which every ingress refuses until its workloads stack re-applies",
+    "azurerm_cdn_frontdoor_endpoint": "the endpoint's azurefd.net name changes and the app's alias "
+    "records lose their target until re-applied",
+    "azurerm_cdn_frontdoor_custom_domain": "the app name is not served until Front Door re-validates "
+    "the domain and issues a new managed certificate (minutes to hours)",
 }
 """Resource types that hold data or that clients depend on, with what losing one means."""
 
@@ -91,6 +97,7 @@ next to the loud warnings with the expected impact (:func:`impact`)."""
 DRAIN_TYPES: frozenset[str] = frozenset(
     {
         "azurerm_traffic_manager_external_endpoint",
+        "azurerm_cdn_frontdoor_origin",
         "azurerm_dns_a_record",
         "azurerm_dns_aaaa_record",
         "azurerm_private_dns_a_record",
@@ -248,6 +255,17 @@ FORCE_NEW: dict[str, dict[str, Rule]] = {
     },
     "azurerm_traffic_manager_profile": {"dns_config.relative_name": _REPLACE},
     "azurerm_traffic_manager_external_endpoint": {"profile_id": _REPLACE},
+    # Front Door (azurerm 4.55 docs and source: ForceNew). The SKU's change is unconfirmed.
+    "azurerm_cdn_frontdoor_profile": {"sku_name": _LIKELY},
+    "azurerm_cdn_frontdoor_endpoint": {"cdn_frontdoor_profile_id": _REPLACE},
+    "azurerm_cdn_frontdoor_custom_domain": {"cdn_frontdoor_profile_id": _REPLACE, "host_name": _REPLACE},
+    "azurerm_cdn_frontdoor_origin_group": {"cdn_frontdoor_profile_id": _REPLACE},
+    "azurerm_cdn_frontdoor_origin": {"cdn_frontdoor_origin_group_id": _REPLACE},
+    "azurerm_cdn_frontdoor_route": {"cdn_frontdoor_endpoint_id": _REPLACE},
+    "azurerm_cdn_frontdoor_security_policy": {
+        "cdn_frontdoor_profile_id": _REPLACE,
+        "security_policies": _REPLACE,
+    },
     "azurerm_dns_a_record": {"zone_name": _REPLACE},
     "azurerm_dns_aaaa_record": {"zone_name": _REPLACE},
     "azurerm_private_dns_a_record": {"zone_name": _REPLACE},
@@ -431,8 +449,9 @@ class StackDiff:
     settings: tuple[AttrChange, ...] = ()
     """Changes to the stack's ``terraform`` (backend, providers) and ``provider`` blocks."""
     drained: bool = False
-    """A region stack whose Traffic Manager endpoints and A/AAAA records all go while the
-    stack and its public IPs stay: ``drain: true``, the first step of retiring a region."""
+    """A region stack whose Traffic Manager endpoints and A/AAAA records (or Front Door origins)
+    all go while the stack and its public IPs stay: ``drain: true``, the first step of retiring
+    a region."""
 
     def count(self, kind: Kind, *actions: Action) -> int:
         return sum(1 for c in self.changes if c.kind == kind and c.action in actions)
@@ -447,8 +466,9 @@ class StackDiff:
 
     @property
     def region(self) -> str | None:
-        """The region of a ``<region>`` or ``<region>-workloads`` stack (None for ``global``)."""
-        return None if self.name == GLOBAL_STACK else region_of(self.name)
+        """The region of a ``<region>`` or ``<region>-workloads`` stack (None for ``global`` and
+        ``edge``)."""
+        return None if self.name in (GLOBAL_STACK, EDGE_STACK) else region_of(self.name)
 
 
 @dataclass(frozen=True)
@@ -848,13 +868,14 @@ def impact(stack: str, action: Action, before: Item, *, new_ingress: bool = Fals
 def _drained(stack: str, old: dict[str, Item], new: dict[str, Item], changes: list[Change]) -> bool:
     """A region stack on both sides whose Traffic Manager endpoints and A/AAAA records all go
     while its public IPs stay (same address, not replaced)."""
-    if not old or not new or stack == GLOBAL_STACK or stack.endswith(WORKLOADS_SUFFIX):
+    if not old or not new or stack in (GLOBAL_STACK, EDGE_STACK) or stack.endswith(WORKLOADS_SUFFIX):
         return False
 
     def of(found: dict[str, Item], *rtypes: str) -> set[str]:
         return {a for a, i in found.items() if i.kind == "resource" and i.rtype in rtypes}
 
-    endpoints = of(old, "azurerm_traffic_manager_external_endpoint")
+    # What puts a region in the app's name: its Traffic Manager endpoints, or its Front Door origins.
+    endpoints = of(old, "azurerm_traffic_manager_external_endpoint", "azurerm_cdn_frontdoor_origin")
     if not endpoints or of(new, *DRAIN_TYPES):
         return False
     destroyed = {c.destroyed_address for c in changes if c.action in ("remove", "replace", "rename")}

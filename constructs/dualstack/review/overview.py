@@ -9,10 +9,11 @@ same config. GitHub renders the ``mermaid`` block in pull requests and READMEs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dualstack import helm_values, modes, naming
-from dualstack.config import Config, Region
+from dualstack.config import Config, Origin, Region
 from dualstack.naming import IpFamily
 
 FAMILIES: tuple[IpFamily, ...] = ("ipv4", "ipv6")
@@ -91,10 +92,24 @@ def _summary(config: Config) -> str:
     families = modes.public_families(ingress)
     regions = ", ".join(f"`{r}`" for r in config.regions)
     translator = "—" if ingress.mode == "dualstack" else ("on" if ingress.translator_enabled else "**off**")
-    names = " · ".join(
-        f"{RECORD[f]} → Traffic Manager `{traffic_manager_profile(config.project, config.dns.app_name, f)}`"
-        for f in families
-    )
+    front_door = config.front_door
+    if front_door is None:
+        names = " · ".join(
+            f"{RECORD[f]} → Traffic Manager `{traffic_manager_profile(config.project, config.dns.app_name, f)}`"
+            for f in families
+        )
+        edge = "Traffic Manager: clients connect straight to the closest healthy region's ingress"
+    else:
+        names = (
+            f"A and AAAA → Front Door endpoint `{naming.front_door_endpoint(config.project)}` "
+            f"(profile `{naming.front_door_profile(config.project)}`)"
+        )
+        edge = (
+            f"Front Door Premium: WAF `{naming.front_door_waf_policy(config.project)}` in "
+            f"{front_door.waf.mode} mode, then HTTPS to the closest healthy region; the ingresses "
+            "admit Front Door only"
+        )
+    edge_stack = ", then `edge` (the Front Door route) after every region stack" if front_door else ""
     return "\n".join(
         [
             f"# Topology of `{config.project}`",
@@ -108,7 +123,8 @@ def _summary(config: Config) -> str:
             f"| Translator | {translator} |",
             f"| Public families | {', '.join(LABEL[f] for f in families)} |",
             f"| Stacks | `global`, then per region ({regions}) the region stack `<region>` and, after it, "
-            "`<region>-workloads` (ingresses, sample app) |",
+            f"`<region>-workloads` (ingresses, sample app){edge_stack} |",
+            f"| Edge | {edge} |",
             f"| Application | `{app_fqdn(config)}`: {names} |",
             f"| Kubernetes | `{config.cluster.kubernetes_version}`, {config.cluster.sku_tier} tier, "
             f"data plane `{config.cluster.network_data_plane}`, API server "
@@ -127,21 +143,13 @@ def _api_server(config: Config) -> str:
 
 
 def _global_services(config: Config) -> str:
-    glob, project, app = config.global_, config.project, config.dns.app_name
+    glob, project = config.global_, config.project
     replicas = sorted(r for r in config.regions if r != glob.location)
     rows = [
         ("Resource group", naming.global_resource_group(project), f"location `{glob.location}`"),
         ("Public DNS zone", config.dns.zone_name, "delegate it from the parent zone"),
         ("Private DNS zone", config.dns.private_zone_name, "linked to every region's VNet"),
-        *(
-            (
-                f"Traffic Manager ({LABEL[f]})",
-                traffic_manager_profile(project, app, f),
-                f"`{traffic_manager_fqdn(project, app, f)}`, Performance routing; "
-                f"{RECORD[f]} alias `{app_fqdn(config)}`",
-            )
-            for f in modes.public_families(config.ingress)
-        ),
+        *_edge_rows(config),
         (
             "Container registry",
             glob.registry_name,
@@ -159,6 +167,45 @@ def _global_services(config: Config) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _edge_rows(config: Config) -> list[tuple[str, str, str]]:
+    project, app = config.project, config.dns.app_name
+    front_door = config.front_door
+    if front_door is None:
+        return [
+            (
+                f"Traffic Manager ({LABEL[f]})",
+                traffic_manager_profile(project, app, f),
+                f"`{traffic_manager_fqdn(project, app, f)}`, Performance routing; "
+                f"{RECORD[f]} alias `{app_fqdn(config)}`",
+            )
+            for f in modes.public_families(config.ingress)
+        ]
+    waf = front_door.waf
+    exclusions = ", ".join(f"`{g}` ({len(e)})" for g, e in sorted(waf.exclusions.items())) or "none"
+    return [
+        (
+            "Front Door profile",
+            naming.front_door_profile(project),
+            "Premium; its ID is the `X-Azure-FDID` every ingress requires",
+        ),
+        (
+            "Front Door endpoint",
+            naming.front_door_endpoint(project),
+            f"custom domain `{app_fqdn(config)}` (managed certificate; A and AAAA aliases), "
+            f"latency-based routing within {front_door.latency_sensitivity_ms} ms, HTTPS health probes "
+            f"of `{helm_values.EDGE_HEALTH_PATH}`",
+        ),
+        (
+            "WAF policy",
+            naming.front_door_waf_policy(project),
+            f"{waf.mode}; Microsoft_DefaultRuleSet {waf.default_rule_set_version} (exclusions: "
+            f"{exclusions}), Microsoft_BotManagerRuleSet {waf.bot_manager_rule_set_version}; "
+            f"rate limit {waf.rate_limit.threshold} requests per client address per "
+            f"{waf.rate_limit.duration_minutes} min",
+        ),
+    ]
 
 
 # --- regions --------------------------------------------------------------------------------
@@ -188,6 +235,7 @@ def _zones(region: Region) -> str:
 def _region(config: Config, name: str, region: Region) -> str:
     project = config.project
     public = modes.public_families(config.ingress)
+    front_door = config.front_door is not None
 
     def per_family(render: dict[IpFamily, str]) -> str:
         return " | ".join(render[f] for f in FAMILIES)
@@ -221,19 +269,17 @@ def _region(config: Config, name: str, region: Region) -> str:
             }
         )
         + " |",
-        "| Public DNS | "
-        + per_family({f: if_public(f, f"`{region_fqdn(config, name)}` ({RECORD[f]})") for f in FAMILIES})
-        + " |",
-        "| Private DNS | "
-        + per_family(
-            {f: if_public(f, f"`{region_fqdn(config, name, private=True)}` ({RECORD[f]})") for f in FAMILIES}
-        )
-        + " |",
+        *_region_names(config, name, region, per_family, if_public),
         "",
         *(
             [
-                "- **Drained** (`drain: true`): no Traffic Manager endpoints and no records of its own; "
-                "nothing destroyed. Next step: `make destroy` of its two stacks (README, retiring a region)"
+                "- **Drained** (`drain: true`): "
+                + (
+                    "no Front Door origins"
+                    if front_door
+                    else "no Traffic Manager endpoints and no records of its own"
+                )
+                + "; nothing destroyed. Next step: `make destroy` of its two stacks (README, retiring a region)"
             ]
             if region.drain
             else []
@@ -255,6 +301,46 @@ def _region(config: Config, name: str, region: Region) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _region_names(
+    config: Config,
+    name: str,
+    region: Region,
+    per_family: Callable[[dict[IpFamily, str]], str],
+    if_public: Callable[[IpFamily, str], str],
+) -> list[str]:
+    """The region's rows of names: its own DNS records, or its Front Door origins."""
+    if config.front_door is None:
+        return [
+            "| Public DNS | "
+            + per_family({f: if_public(f, f"`{region_fqdn(config, name)}` ({RECORD[f]})") for f in FAMILIES})
+            + " |",
+            "| Private DNS | "
+            + per_family(
+                {
+                    f: if_public(f, f"`{region_fqdn(config, name, private=True)}` ({RECORD[f]})")
+                    for f in FAMILIES
+                }
+            )
+            + " |",
+        ]
+    origin = region.origin or Origin()
+    weights = f"priority {origin.priority}, weight {origin.weight}"
+    return [
+        "| Front Door origin | "
+        + per_family(
+            {
+                f: if_public(
+                    f,
+                    "— (drained)" if region.drain else f"`{naming.front_door_origin(name, f)}` ({weights})",
+                )
+                for f in FAMILIES
+            }
+        )
+        + " |",
+        "| Own DNS names | none: behind Front Door the addresses admit Front Door only | |",
+    ]
 
 
 def _release_text(config: Config, release: Release) -> str:
@@ -291,6 +377,8 @@ def _diagram(config: Config) -> str:
         '  client_ipv4(["IPv4 client"])',
         '  client_ipv6(["IPv6 client"])',
     ]
+    if config.front_door is not None:
+        return _front_door_diagram(config, lines, public, service)
     profiles = "<br/>".join(f"{RECORD[f]}: {traffic_manager_profile(project, app, f)}" for f in public)
     lines.append(f'  dns["{app_fqdn(config)}<br/>{profiles}"]')
     for family in FAMILIES:
@@ -305,8 +393,34 @@ def _diagram(config: Config) -> str:
     return "\n".join(lines)
 
 
+def _front_door_diagram(
+    config: Config, lines: list[str], public: tuple[IpFamily, ...], service: IpFamily | None
+) -> str:
+    """Both families to Front Door (WAF), then HTTPS to each region's origins of every public family."""
+    project = config.project
+    lines.append(f'  dns["{app_fqdn(config)}<br/>A, AAAA: {naming.front_door_endpoint(project)}"]')
+    lines.append(
+        f'  fd["Front Door {naming.front_door_profile(project)}<br/>WAF {naming.front_door_waf_policy(project)}"]'
+    )
+    for family in FAMILIES:
+        lines.append(f'  client_{family} -.->|"{RECORD[family]} lookup"| dns')
+        lines.append(f'  client_{family} -->|"HTTPS over {LABEL[family]}"| fd')
+    for name, region in config.regions.items():
+        region_lines = _region_diagram(config, name, public, service, clients=False)
+        lines += region_lines
+        if not region.drain:
+            lines += [f'  fd -->|"HTTPS over {LABEL[f]}<br/>X-Azure-FDID"| r_{name}_pip_{f}' for f in public]
+    lines += ["```", ""]
+    return "\n".join(lines)
+
+
 def _region_diagram(
-    config: Config, name: str, public: tuple[IpFamily, ...], service: IpFamily | None
+    config: Config,
+    name: str,
+    public: tuple[IpFamily, ...],
+    service: IpFamily | None,
+    *,
+    clients: bool = True,
 ) -> list[str]:
     node = f"r_{name}"
     services = "dual-stack Services" if service is None else f"{LABEL[service]} Services"
@@ -332,5 +446,6 @@ def _region_diagram(
             hop = f"{config.ingress.mode.upper()}: {LABEL[family]} → {LABEL[service]}"
             lines.append(f'    {ingress} ==>|"{hop}"| {node}_svc')
     lines.append("  end")
-    lines += [f'  client_{family} -->|"{LABEL[family]}"| {node}_pip_{family}' for family in public]
+    if clients:
+        lines += [f'  client_{family} -->|"{LABEL[family]}"| {node}_pip_{family}' for family in public]
     return lines

@@ -1,0 +1,324 @@
+"""The Front Door edge (``edge.kind: front_door``): WAF and a managed certificate in front of
+every region, for both IP families.
+
+Three stacks hold it, each applied after what it needs:
+
+- ``global``: the Front Door Premium profile, its endpoint, the origin group (latency-based,
+  HTTPS health probes), the app's custom domain (validated through the Azure DNS zone, managed
+  certificate), the WAF policy and the security policy that binds it to the domain and the
+  endpoint. The app name's A and AAAA alias records (``traffic.py``) point at the endpoint,
+  which answers both families whatever families the origins use.
+- ``<region>``: the region's origins, one per public ingress address (``RegionOrigins``).
+- ``edge``: the route (``FrontDoorRoute``). Front Door refuses a route whose origin group has
+  no enabled origin ("at least one enabled origin is created under the origin group"), and
+  the origins come from the region stacks, which come after ``global``; so the route has a
+  stack of its own that depends on every region stack. Adding a region changes no byte of it.
+
+Origin lockdown: the NSG admits 80/443 to the ingress addresses from the
+``AzureFrontDoor.Backend`` service tag only (``network.py``), and the controllers refuse any
+request whose ``X-Azure-FDID`` is not this profile's ID (``helm_values.front_door_entries``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cdktf_cdktf_provider_azurerm.cdn_frontdoor_custom_domain import (
+    CdnFrontdoorCustomDomain,
+    CdnFrontdoorCustomDomainTls,
+)
+from cdktf_cdktf_provider_azurerm.cdn_frontdoor_custom_domain_association import (
+    CdnFrontdoorCustomDomainAssociation,
+)
+from cdktf_cdktf_provider_azurerm.cdn_frontdoor_endpoint import CdnFrontdoorEndpoint
+from cdktf_cdktf_provider_azurerm.cdn_frontdoor_firewall_policy import (
+    CdnFrontdoorFirewallPolicy,
+    CdnFrontdoorFirewallPolicyCustomRule,
+    CdnFrontdoorFirewallPolicyCustomRuleMatchCondition,
+    CdnFrontdoorFirewallPolicyManagedRule,
+    CdnFrontdoorFirewallPolicyManagedRuleOverride,
+    CdnFrontdoorFirewallPolicyManagedRuleOverrideExclusion,
+)
+from cdktf_cdktf_provider_azurerm.cdn_frontdoor_origin import CdnFrontdoorOrigin
+from cdktf_cdktf_provider_azurerm.cdn_frontdoor_origin_group import (
+    CdnFrontdoorOriginGroup,
+    CdnFrontdoorOriginGroupHealthProbe,
+    CdnFrontdoorOriginGroupLoadBalancing,
+)
+from cdktf_cdktf_provider_azurerm.cdn_frontdoor_profile import CdnFrontdoorProfile
+from cdktf_cdktf_provider_azurerm.cdn_frontdoor_route import CdnFrontdoorRoute
+from cdktf_cdktf_provider_azurerm.cdn_frontdoor_security_policy import (
+    CdnFrontdoorSecurityPolicy,
+    CdnFrontdoorSecurityPolicySecurityPolicies,
+    CdnFrontdoorSecurityPolicySecurityPoliciesFirewall,
+    CdnFrontdoorSecurityPolicySecurityPoliciesFirewallAssociation,
+    CdnFrontdoorSecurityPolicySecurityPoliciesFirewallAssociationDomain,
+)
+from cdktf_cdktf_provider_azurerm.dns_txt_record import DnsTxtRecord, DnsTxtRecordRecord
+from cdktf_cdktf_provider_azurerm.dns_zone import DnsZone
+from cdktf_cdktf_provider_azurerm.public_ip import PublicIp
+from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
+from constructs import Construct
+
+from dualstack import naming, protection
+from dualstack.config import FrontDoorEdge, Origin, Waf
+from dualstack.helm_values import EDGE_HEALTH_PATH
+from dualstack.naming import IpFamily
+
+SKU = "Premium_AzureFrontDoor"
+"""Premium: the managed rule sets (default and bot manager) need it."""
+ORIGIN_GROUP = "ingress"
+ROUTE = "app"
+SECURITY_POLICY = "waf"
+EVERY_CLIENT = ["0.0.0.0/0", "::/0"]
+"""The rate-limit rule's match: every client address of both families (counted per address)."""
+VALIDATION_TTL = 3600
+
+
+def custom_domain_name(app_name: str) -> str:
+    """The custom domain's resource name: the app's label (letters, digits, hyphens)."""
+    return app_name
+
+
+def waf_managed_rules(waf: Waf) -> list[CdnFrontdoorFirewallPolicyManagedRule]:
+    """The default rule set (with the config's exclusions per rule group) and the bot manager."""
+    overrides = [
+        CdnFrontdoorFirewallPolicyManagedRuleOverride(
+            rule_group_name=group,
+            exclusion=[
+                CdnFrontdoorFirewallPolicyManagedRuleOverrideExclusion(
+                    match_variable=e.match_variable, operator=e.operator, selector=e.selector
+                )
+                for e in exclusions
+            ],
+        )
+        for group, exclusions in sorted(waf.exclusions.items())
+    ]
+    return [
+        CdnFrontdoorFirewallPolicyManagedRule(
+            type="Microsoft_DefaultRuleSet",
+            version=waf.default_rule_set_version,
+            action="Block",
+            override=overrides or None,
+        ),
+        CdnFrontdoorFirewallPolicyManagedRule(
+            type="Microsoft_BotManagerRuleSet", version=waf.bot_manager_rule_set_version, action="Block"
+        ),
+    ]
+
+
+def rate_limit_rule(waf: Waf) -> CdnFrontdoorFirewallPolicyCustomRule:
+    return CdnFrontdoorFirewallPolicyCustomRule(
+        name="RateLimitPerClientAddress",
+        type="RateLimitRule",
+        priority=100,
+        action="Block",
+        enabled=True,
+        rate_limit_threshold=waf.rate_limit.threshold,
+        rate_limit_duration_in_minutes=waf.rate_limit.duration_minutes,
+        match_condition=[
+            CdnFrontdoorFirewallPolicyCustomRuleMatchCondition(
+                match_variable="RemoteAddr", operator="IPMatch", match_values=EVERY_CLIENT
+            )
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class FrontDoorRefs:
+    """What the region and edge stacks use of the global Front Door resources."""
+
+    origin_group_id: str
+    endpoint_id: str
+    custom_domain_id: str
+
+
+class FrontDoor(Construct):
+    """Profile, endpoint, origin group, custom domain, WAF policy and security policy."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        project: str,
+        app_name: str,
+        app_host: str,
+        settings: FrontDoorEdge,
+        group: ResourceGroup,
+        zone: DnsZone,
+        tags: dict[str, str],
+        prevent_destroy: bool,
+    ) -> None:
+        super().__init__(scope, id_)
+        # Protected: replacing the profile changes its ID (every controller then refuses
+        # Front Door until the workloads stacks re-apply) and the endpoint's azurefd.net name;
+        # replacing the custom domain re-validates it and re-issues its certificate.
+        protect = protection.lifecycle(prevent_destroy)
+        self.profile = CdnFrontdoorProfile(
+            self,
+            "profile",
+            name=naming.front_door_profile(project),
+            resource_group_name=group.name,
+            sku_name=SKU,
+            response_timeout_seconds=60,
+            tags=tags,
+            lifecycle=protect,
+        )
+        self.endpoint = CdnFrontdoorEndpoint(
+            self,
+            "endpoint",
+            name=naming.front_door_endpoint(project),
+            cdn_frontdoor_profile_id=self.profile.id,
+            enabled=True,
+            tags=tags,
+            lifecycle=protect,
+        )
+        self.origin_group = CdnFrontdoorOriginGroup(
+            self,
+            "origin_group",
+            name=ORIGIN_GROUP,
+            cdn_frontdoor_profile_id=self.profile.id,
+            session_affinity_enabled=False,
+            restore_traffic_time_to_healed_or_new_endpoint_in_minutes=10,
+            load_balancing=CdnFrontdoorOriginGroupLoadBalancing(
+                additional_latency_in_milliseconds=settings.latency_sensitivity_ms,
+                sample_size=4,
+                successful_samples_required=3,
+            ),
+            # HTTPS with the app's host name (the origins' host header): the probe checks the
+            # address, the controller and the certificate Front Door will use. The
+            # controllers answer the path themselves (helm_values.EDGE_HEALTH_PATH).
+            health_probe=CdnFrontdoorOriginGroupHealthProbe(
+                protocol="Https", path=EDGE_HEALTH_PATH, request_type="HEAD", interval_in_seconds=30
+            ),
+        )
+        self.custom_domain = CdnFrontdoorCustomDomain(
+            self,
+            "custom_domain",
+            name=custom_domain_name(app_name),
+            cdn_frontdoor_profile_id=self.profile.id,
+            dns_zone_id=zone.id,
+            host_name=app_host,
+            # A Front Door managed certificate (DigiCert), renewed by Front Door. Front Door
+            # accepts TLS 1.2 and 1.3 only (1.0 and 1.1 are retired), so there is no minimum to set.
+            tls=CdnFrontdoorCustomDomainTls(certificate_type="ManagedCertificate"),
+            lifecycle=protect,
+        )
+        # Domain validation: Front Door checks this TXT record before it serves the name.
+        DnsTxtRecord(
+            self,
+            "custom_domain_validation",
+            name=f"_dnsauth.{app_name}",
+            zone_name=zone.name,
+            resource_group_name=group.name,
+            ttl=VALIDATION_TTL,
+            record=[DnsTxtRecordRecord(value=self.custom_domain.validation_token)],
+            tags=tags,
+        )
+        self.waf_policy = CdnFrontdoorFirewallPolicy(
+            self,
+            "waf_policy",
+            name=naming.front_door_waf_policy(project),
+            resource_group_name=group.name,
+            sku_name=SKU,
+            enabled=True,
+            mode=settings.waf.mode,
+            request_body_check_enabled=True,
+            custom_rule=[rate_limit_rule(settings.waf)],
+            managed_rule=waf_managed_rules(settings.waf),
+            tags=tags,
+        )
+        CdnFrontdoorSecurityPolicy(
+            self,
+            "security_policy",
+            name=SECURITY_POLICY,
+            cdn_frontdoor_profile_id=self.profile.id,
+            security_policies=CdnFrontdoorSecurityPolicySecurityPolicies(
+                firewall=CdnFrontdoorSecurityPolicySecurityPoliciesFirewall(
+                    cdn_frontdoor_firewall_policy_id=self.waf_policy.id,
+                    association=CdnFrontdoorSecurityPolicySecurityPoliciesFirewallAssociation(
+                        domain=[
+                            CdnFrontdoorSecurityPolicySecurityPoliciesFirewallAssociationDomain(
+                                cdn_frontdoor_domain_id=self.custom_domain.id
+                            ),
+                            CdnFrontdoorSecurityPolicySecurityPoliciesFirewallAssociationDomain(
+                                cdn_frontdoor_domain_id=self.endpoint.id
+                            ),
+                        ],
+                        patterns_to_match=["/*"],
+                    ),
+                )
+            ),
+        )
+        self.refs = FrontDoorRefs(
+            origin_group_id=self.origin_group.id,
+            endpoint_id=self.endpoint.id,
+            custom_domain_id=self.custom_domain.id,
+        )
+
+
+class RegionOrigins(Construct):
+    """The region's origins: one per public ingress address, HTTPS with the app's host name."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        region_name: str,
+        app_host: str,
+        origin_group_id: str,
+        public_ips: dict[IpFamily, PublicIp],
+        settings: Origin,
+    ) -> None:
+        super().__init__(scope, id_)
+        self.origins: dict[IpFamily, CdnFrontdoorOrigin] = {}
+        for family, ip in public_ips.items():
+            self.origins[family] = CdnFrontdoorOrigin(
+                self,
+                f"{family}_origin",
+                name=naming.front_door_origin(region_name, family),
+                cdn_frontdoor_origin_group_id=origin_group_id,
+                enabled=True,
+                host_name=ip.ip_address,
+                # The app's name as Host and SNI: the Ingress rule matches it and the
+                # controller presents its certificate, which Front Door checks.
+                origin_host_header=app_host,
+                certificate_name_check_enabled=True,
+                http_port=80,
+                https_port=443,
+                priority=settings.priority,
+                weight=settings.weight,
+            )
+
+
+class FrontDoorRoute(Construct):
+    """The route of the app's custom domain to the origin group: HTTPS to the origins,
+    HTTP redirected to HTTPS, the endpoint's own azurefd.net name not served."""
+
+    def __init__(self, scope: Construct, id_: str, *, refs: FrontDoorRefs) -> None:
+        super().__init__(scope, id_)
+        route = CdnFrontdoorRoute(
+            self,
+            "route",
+            name=ROUTE,
+            cdn_frontdoor_endpoint_id=refs.endpoint_id,
+            cdn_frontdoor_origin_group_id=refs.origin_group_id,
+            # Only orders creation within one stack; the origins live in the region stacks,
+            # which the edge stack depends on.
+            cdn_frontdoor_origin_ids=[],
+            cdn_frontdoor_custom_domain_ids=[refs.custom_domain_id],
+            link_to_default_domain=False,
+            forwarding_protocol="HttpsOnly",
+            https_redirect_enabled=True,
+            supported_protocols=["Http", "Https"],
+            patterns_to_match=["/*"],
+            enabled=True,
+        )
+        CdnFrontdoorCustomDomainAssociation(
+            self,
+            "custom_domain_association",
+            cdn_frontdoor_custom_domain_id=refs.custom_domain_id,
+            cdn_frontdoor_route_ids=[route.id],
+        )

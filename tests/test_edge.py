@@ -1,0 +1,369 @@
+"""The Front Door edge (``edge.kind: front_door``, config/frontdoor.yaml) and what the
+Traffic Manager edge keeps: which stack holds what, the WAF from the config, the origin
+lockdown (NSG service tag and the controllers' X-Azure-FDID check) and the variants a
+platform team will try (translator off, a drained region)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import yaml
+from synthhelp import CONFIGS, Stack, Synthesized, set_key
+
+from dualstack import helm_values, modes
+from dualstack.config import FrontDoorEdge
+
+FD = "frontdoor"
+FD_CONFIG = CONFIGS[FD]
+FD_TYPES = (
+    "azurerm_cdn_frontdoor_profile",
+    "azurerm_cdn_frontdoor_endpoint",
+    "azurerm_cdn_frontdoor_origin_group",
+    "azurerm_cdn_frontdoor_custom_domain",
+    "azurerm_cdn_frontdoor_firewall_policy",
+    "azurerm_cdn_frontdoor_security_policy",
+)
+TM_TYPES = ("azurerm_traffic_manager_profile", "azurerm_traffic_manager_external_endpoint")
+
+
+def _fd() -> FrontDoorEdge:
+    assert isinstance(FD_CONFIG.edge, FrontDoorEdge)
+    return FD_CONFIG.edge
+
+
+def _one(stack: Stack, rtype: str) -> dict[str, Any]:
+    (body,) = stack.resources(rtype).values()
+    return body
+
+
+def _ref(stack: Stack, rtype: str, path_suffix: str, attr: str) -> str:
+    return "${" + stack.address(rtype, path_suffix) + f".{attr}" + "}"
+
+
+@pytest.fixture(scope="module")
+def fd(synthesized_configs: dict[str, Synthesized]) -> Synthesized:
+    return synthesized_configs[FD]
+
+
+def test_the_example_is_front_door_and_every_other_config_traffic_manager() -> None:
+    assert FD_CONFIG.front_door is not None
+    assert FD_CONFIG.stack_names()[-1] == "edge"
+    for stem, config in CONFIGS.items():
+        if stem != FD:
+            assert config.edge.kind == "traffic_manager", stem
+            assert "edge" not in config.stack_names()
+
+
+def test_traffic_manager_configs_have_no_front_door_resource(
+    synthesized_configs: dict[str, Synthesized],
+) -> None:
+    for stem, out in synthesized_configs.items():
+        if stem == FD:
+            continue
+        assert "edge" not in out.stacks
+        for stack in out.stacks.values():
+            assert not any(t.startswith("azurerm_cdn_frontdoor") for t in stack.json.get("resource", {}))
+
+
+def test_global_holds_the_front_door_and_no_traffic_manager(fd: Synthesized) -> None:
+    glob = fd["global"]
+    for rtype in FD_TYPES:
+        assert len(glob.resources(rtype)) == 1, rtype
+    for stack in fd.stacks.values():
+        for rtype in TM_TYPES:
+            assert not stack.resources(rtype), f"{stack.name} {rtype}"
+    profile = _one(glob, "azurerm_cdn_frontdoor_profile")
+    assert profile["sku_name"] == "Premium_AzureFrontDoor"
+    assert profile["name"] == f"afd-{FD_CONFIG.project}"
+    assert profile["lifecycle"] == {"prevent_destroy": True}
+    endpoint = _one(glob, "azurerm_cdn_frontdoor_endpoint")
+    assert endpoint["cdn_frontdoor_profile_id"] == _ref(
+        glob, "azurerm_cdn_frontdoor_profile", "profile", "id"
+    )
+
+
+def test_origin_group_is_latency_based_with_https_probes_of_the_controllers_path(fd: Synthesized) -> None:
+    group = _one(fd["global"], "azurerm_cdn_frontdoor_origin_group")
+    assert group["load_balancing"]["additional_latency_in_milliseconds"] == _fd().latency_sensitivity_ms
+    assert group["session_affinity_enabled"] is False
+    probe = group["health_probe"]
+    assert (probe["protocol"], probe["path"], probe["request_type"]) == (
+        "Https",
+        helm_values.EDGE_HEALTH_PATH,
+        "HEAD",
+    )
+
+
+def test_custom_domain_is_validated_through_the_zone_with_a_managed_certificate(fd: Synthesized) -> None:
+    glob = fd["global"]
+    app = FD_CONFIG.dns.app_name
+    domain = _one(glob, "azurerm_cdn_frontdoor_custom_domain")
+    assert domain["host_name"] == f"{app}.{FD_CONFIG.dns.zone_name}"
+    assert domain["dns_zone_id"] == _ref(glob, "azurerm_dns_zone", "dns_zone", "id")
+    assert domain["tls"] == {"certificate_type": "ManagedCertificate"}
+    txt = _one(glob, "azurerm_dns_txt_record")
+    assert txt["name"] == f"_dnsauth.{app}"
+    assert txt["record"] == [
+        {"value": _ref(glob, "azurerm_cdn_frontdoor_custom_domain", "custom_domain", "validation_token")}
+    ]
+
+
+def test_app_name_aliases_point_at_the_endpoint_for_both_families(fd: Synthesized) -> None:
+    """Same addresses as the Traffic Manager edge's records (switching edges retargets them in
+    place), now aimed at the endpoint, which answers A and AAAA."""
+    glob = fd["global"]
+    endpoint = _ref(glob, "azurerm_cdn_frontdoor_endpoint", "endpoint", "id")
+    a = glob.resource("azurerm_dns_a_record", "services/traffic/ipv4_alias")
+    aaaa = glob.resource("azurerm_dns_aaaa_record", "services/traffic/ipv6_alias")
+    assert a["target_resource_id"] == aaaa["target_resource_id"] == endpoint
+    assert a["name"] == aaaa["name"] == FD_CONFIG.dns.app_name
+
+
+def test_waf_policy_comes_from_the_config(fd: Synthesized) -> None:
+    waf = _fd().waf
+    policy = _one(fd["global"], "azurerm_cdn_frontdoor_firewall_policy")
+    assert policy["mode"] == waf.mode == "Prevention"
+    assert policy["sku_name"] == "Premium_AzureFrontDoor"
+    assert policy["enabled"] is True and policy["request_body_check_enabled"] is True
+    default, bots = policy["managed_rule"]
+    assert (default["type"], default["version"], default["action"]) == (
+        "Microsoft_DefaultRuleSet",
+        waf.default_rule_set_version,
+        "Block",
+    )
+    assert (bots["type"], bots["version"]) == (
+        "Microsoft_BotManagerRuleSet",
+        waf.bot_manager_rule_set_version,
+    )
+    # The example's one exclusion, on the rule group it names.
+    assert default["override"] == [
+        {
+            "rule_group_name": "SQLI",
+            "exclusion": [
+                {
+                    "match_variable": "RequestCookieNames",
+                    "operator": "Equals",
+                    "selector": "woodgrove-session",
+                }
+            ],
+        }
+    ]
+    (rule,) = policy["custom_rule"]
+    assert rule["type"] == "RateLimitRule" and rule["action"] == "Block"
+    assert rule["rate_limit_threshold"] == waf.rate_limit.threshold
+    assert rule["rate_limit_duration_in_minutes"] == waf.rate_limit.duration_minutes
+    (condition,) = rule["match_condition"]
+    # Counted per client address, for both families.
+    assert condition["match_variable"] == "RemoteAddr" and condition["operator"] == "IPMatch"
+    assert condition["match_values"] == ["0.0.0.0/0", "::/0"]
+
+
+def test_security_policy_binds_the_waf_to_the_domain_and_the_endpoint(fd: Synthesized) -> None:
+    glob = fd["global"]
+    policy = _one(glob, "azurerm_cdn_frontdoor_security_policy")
+    firewall = policy["security_policies"]["firewall"]
+    assert firewall["cdn_frontdoor_firewall_policy_id"] == _ref(
+        glob, "azurerm_cdn_frontdoor_firewall_policy", "waf_policy", "id"
+    )
+    association = firewall["association"]
+    assert association["patterns_to_match"] == ["/*"]
+    assert [d["cdn_frontdoor_domain_id"] for d in association["domain"]] == [
+        _ref(glob, "azurerm_cdn_frontdoor_custom_domain", "custom_domain", "id"),
+        _ref(glob, "azurerm_cdn_frontdoor_endpoint", "endpoint", "id"),
+    ]
+
+
+@pytest.mark.parametrize("region", list(FD_CONFIG.regions))
+def test_each_region_stack_holds_its_origins_and_no_names_of_its_own(fd: Synthesized, region: str) -> None:
+    stack = fd[region]
+    settings = FD_CONFIG.regions[region].origin
+    priority, weight = (settings.priority, settings.weight) if settings else (1, 1000)
+    origins = stack.resources("azurerm_cdn_frontdoor_origin")
+    families = modes.public_families(FD_CONFIG.ingress)
+    assert set(origins) == {f"region/origins/{f}_origin" for f in families}
+    for family in families:
+        origin = origins[f"region/origins/{family}_origin"]
+        assert origin["name"] == f"{region}-{family}"
+        assert origin["host_name"] == _ref(
+            stack, "azurerm_public_ip", f"ingress_{family}_public_ip", "ip_address"
+        )
+        assert origin["origin_host_header"] == f"{FD_CONFIG.dns.app_name}.{FD_CONFIG.dns.zone_name}"
+        assert origin["certificate_name_check_enabled"] is True
+        assert (origin["priority"], origin["weight"]) == (priority, weight)
+        assert "azurerm_cdn_frontdoor_origin_group" in origin["cdn_frontdoor_origin_group_id"]
+        assert "cross-stack-reference-input-global" in origin["cdn_frontdoor_origin_group_id"]
+    # Behind Front Door the addresses admit Front Door only: no public or private records.
+    for rtype in (
+        "azurerm_dns_a_record",
+        "azurerm_dns_aaaa_record",
+        "azurerm_private_dns_a_record",
+        "azurerm_private_dns_aaaa_record",
+    ):
+        assert not stack.resources(rtype), rtype
+
+
+def test_the_standby_region_has_the_configured_priority() -> None:
+    assert FD_CONFIG.regions["northeurope"].origin is not None
+    assert FD_CONFIG.regions["northeurope"].origin.priority == 2
+    assert FD_CONFIG.regions["westeurope"].origin is None
+
+
+def test_edge_stack_holds_the_route_after_every_region(fd: Synthesized) -> None:
+    edge = fd["edge"]
+    assert set(edge.json["resource"]) == {
+        "azurerm_cdn_frontdoor_route",
+        "azurerm_cdn_frontdoor_custom_domain_association",
+    }
+    route = _one(edge, "azurerm_cdn_frontdoor_route")
+    assert route["forwarding_protocol"] == "HttpsOnly"
+    assert route["https_redirect_enabled"] is True
+    assert sorted(route["supported_protocols"]) == ["Http", "Https"]
+    assert route["link_to_default_domain"] is False
+    assert route["patterns_to_match"] == ["/*"]
+    assert route["cdn_frontdoor_origin_ids"] == []
+    (domain,) = route["cdn_frontdoor_custom_domain_ids"]
+    assert "azurerm_cdn_frontdoor_custom_domain" in domain
+    association = _one(edge, "azurerm_cdn_frontdoor_custom_domain_association")
+    assert association["cdn_frontdoor_custom_domain_id"] == domain
+    assert association["cdn_frontdoor_route_ids"] == [
+        _ref(edge, "azurerm_cdn_frontdoor_route", "route", "id")
+    ]
+    assert set(fd.dependencies()["edge"]) == {"global", *FD_CONFIG.regions}
+
+
+@pytest.mark.parametrize("region", list(FD_CONFIG.regions))
+def test_nsg_admits_front_door_backends_for_both_families(fd: Synthesized, region: str) -> None:
+    rules = {r["name"]: r for r in fd[region].resources("azurerm_network_security_rule").values()}
+    for family in ("ipv4", "ipv6"):
+        rule = rules[f"allow-frontdoor-http-ingress-{family}"]
+        assert rule["source_address_prefix"] == "AzureFrontDoor.Backend"
+        assert rule["destination_port_ranges"] == ["80", "443"]
+    assert not [
+        r for r in rules.values() if r["access"] == "Allow" and r["source_address_prefix"] == "Internet"
+    ]
+    assert rules["deny-internet-inbound"]["access"] == "Deny"
+
+
+def _controller_entries(workloads: Stack) -> dict[str, dict[str, str]]:
+    return {
+        body["name"]: yaml.safe_load(body["values"][0])["controller"]["config"]["entries"]
+        for body in workloads.resources("helm_release").values()
+        if body["name"].startswith("ingress-")
+    }
+
+
+@pytest.mark.parametrize("region", list(FD_CONFIG.regions))
+def test_controllers_refuse_requests_without_this_front_doors_id(fd: Synthesized, region: str) -> None:
+    workloads = fd[f"{region}-workloads"]
+    data = workloads.json["data"]["azurerm_cdn_frontdoor_profile"]
+    ((key, profile),) = data.items()
+    assert (profile["name"], profile["resource_group_name"]) == (
+        f"afd-{FD_CONFIG.project}",
+        f"rg-{FD_CONFIG.project}-global",
+    )
+    fdid = "${data.azurerm_cdn_frontdoor_profile." + key + ".resource_guid}"
+    entries = _controller_entries(workloads)
+    assert set(entries) == {"ingress-ipv4", "ingress-ipv6"}
+    for release, values in entries.items():
+        http = values["http-snippets"]
+        # A request is refused unless its X-Azure-FDID is the profile's ID; only the probe path is exempt.
+        assert f'"{fdid}" 0;' in http, release
+        assert re.search(r"map \$http_x_azure_fdid \$dualstack_not_front_door \{\s+default 1;", http)
+        assert f'"{helm_values.EDGE_HEALTH_PATH}" 1;' in http
+        assert re.search(
+            r'map "\$dualstack_not_front_door\$dualstack_edge_probe" \$dualstack_refuse \{\s+default 0;\s+"10" 1;',
+            http,
+        )
+        server = values["server-snippets"]
+        assert re.search(r"if \(\$dualstack_refuse\) \{\s+return 403;\s+\}", server)
+        assert f"location = {helm_values.EDGE_HEALTH_PATH} {{" in server
+        # The client address: the last X-Forwarded-For entry (Front Door's), never the first.
+        assert values["real-ip-header"] == "X-Forwarded-For"
+        assert values["real-ip-recursive"] == "false"
+    # Ingress annotations still may not carry snippets.
+    for body in workloads.resources("helm_release").values():
+        if body["name"].startswith("ingress-"):
+            assert yaml.safe_load(body["values"][0])["controller"]["enableSnippets"] is False
+
+
+def test_traffic_manager_controllers_have_no_front_door_entries(
+    synthesized_configs: dict[str, Synthesized],
+) -> None:
+    for stem, out in synthesized_configs.items():
+        if stem == FD:
+            continue
+        for workloads in out.workloads():
+            assert "azurerm_cdn_frontdoor_profile" not in workloads.json.get("data", {})
+            for values in _controller_entries(workloads).values():
+                assert not {"http-snippets", "server-snippets", "set-real-ip-from"} & set(values)
+
+
+def test_front_door_entries_hold_the_id_and_no_terraform_template_syntax() -> None:
+    entries = helm_values.front_door_entries("00000000-0000-0000-0000-000000000000")
+    assert '"00000000-0000-0000-0000-000000000000" 0;' in entries["http-snippets"]
+    # No Terraform template directive may hide in the snippets: they pass through HCL strings.
+    for text in entries.values():
+        assert "%{" not in text and "${" not in text
+
+
+Variant = Callable[..., Synthesized]
+
+
+def test_translator_off_keeps_both_alias_records_and_origins_of_the_native_family(
+    synth_variant: Variant,
+) -> None:
+    out = synth_variant(FD, set_key("ingress.translator_enabled", False), "frontdoor-no-translator")
+    glob = out["global"]
+    # Front Door still answers IPv6 clients (and forwards over IPv4).
+    assert glob.resources("azurerm_dns_a_record") and glob.resources("azurerm_dns_aaaa_record")
+    for region in FD_CONFIG.regions:
+        assert set(out[region].resources("azurerm_cdn_frontdoor_origin")) == {"region/origins/ipv4_origin"}
+        rules = {r["name"] for r in out[region].resources("azurerm_network_security_rule").values()}
+        assert "allow-frontdoor-http-ingress-ipv6" not in rules
+
+
+def test_a_drained_region_has_no_origins_and_changes_no_other_stack(
+    synth_variant: Variant, fd: Synthesized
+) -> None:
+    out = synth_variant(FD, set_key("regions.northeurope.drain", True), "frontdoor-drained")
+    assert not out["northeurope"].resources("azurerm_cdn_frontdoor_origin")
+    assert out["westeurope"].resources("azurerm_cdn_frontdoor_origin")
+    for name in ("global", "edge", "westeurope", "westeurope-workloads", "northeurope-workloads"):
+        assert out[name].text == fd[name].text, name
+
+
+def test_the_review_tool_reads_a_drained_front_door_region_as_drained(
+    synth_variant: Variant, fd: Synthesized
+) -> None:
+    from dualstack.review.diff import diff_outdirs
+
+    out = synth_variant(FD, set_key("regions.northeurope.drain", True), "frontdoor-drained")
+    report = diff_outdirs(fd.outdir, out.outdir)
+    assert report.loud == ()
+    by_name = {s.name: s for s in report.stacks}
+    assert by_name["northeurope"].drained
+    assert {c.item.rtype for c in by_name["northeurope"].changes} == {"azurerm_cdn_frontdoor_origin"}
+    assert by_name["edge"].region is None
+
+
+def test_switching_an_environment_to_front_door_is_loud_and_keeps_the_app_records(
+    synth_variant: Variant, default_synth: Synthesized
+) -> None:
+    """The Traffic Manager profiles are protected: the review gate names them, so the switch
+    needs an acknowledgement; the app name's records are updated in place (never re-created)."""
+    from dualstack.review.diff import diff_outdirs
+
+    def to_front_door(raw: dict[str, Any]) -> None:
+        raw["edge"] = {"kind": "front_door"}
+        raw["tls"]["issuer"] = "letsencrypt"
+
+    out = synth_variant("default", to_front_door, "default-front-door")
+    report = diff_outdirs(default_synth.outdir, out.outdir)
+    loud = {(stack, c.item.rtype, c.action) for stack, c in report.loud}
+    assert loud == {("global", "azurerm_traffic_manager_profile", "remove")}
+    glob = {s.name: s for s in report.stacks}["global"]
+    records = [c for c in glob.changes if c.item.rtype in ("azurerm_dns_a_record", "azurerm_dns_aaaa_record")]
+    assert records and {c.action for c in records} == {"update"}
