@@ -367,3 +367,24 @@ def test_switching_an_environment_to_front_door_is_loud_and_keeps_the_app_record
     glob = {s.name: s for s in report.stacks}["global"]
     records = [c for c in glob.changes if c.item.rtype in ("azurerm_dns_a_record", "azurerm_dns_aaaa_record")]
     assert records and {c.action for c in records} == {"update"}
+
+
+def test_adding_a_region_behind_front_door_changes_only_its_stacks_and_the_registry(
+    synth_variant: Variant, fd: Synthesized
+) -> None:
+    def add(raw: dict[str, Any]) -> None:
+        raw["regions"]["swedencentral"] = {
+            "address_space": {"ipv4": "10.50.0.0/16", "ipv6": "fd5a:7c31:e900:500::/56"}
+        }
+
+    more = synth_variant(FD, add, "frontdoor-plus-swedencentral")
+    assert set(more.stacks) == set(fd.stacks) | {"swedencentral", "swedencentral-workloads"}
+    for name in ("edge", "westeurope", "westeurope-workloads", "northeurope", "northeurope-workloads"):
+        assert more[name].text == fd[name].text, f"{name} changed when a region was added"
+    assert set(more.dependencies()["edge"]) == {"global", "westeurope", "northeurope", "swedencentral"}
+    # In global only the registry gains its replica, as with the Traffic Manager edge.
+    before, after = fd["global"].bodies(), more["global"].bodies()
+    assert set(before) == set(after)
+    changed = {a for a in before if before[a] != after[a]}
+    assert changed == {a for a in before if a.startswith("azurerm_container_registry.")}
+    assert len(more["swedencentral"].resources("azurerm_cdn_frontdoor_origin")) == 2
