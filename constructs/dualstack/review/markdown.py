@@ -1,4 +1,4 @@
-"""Render a :class:`~dualstack.review.diff.Report` as Markdown for a pull request comment.
+"""Render a :class:`~dualstack.review.model.Report` as Markdown for a pull request comment.
 
 Order is fixed (stacks: ``global`` first, then by name; items by address; attributes by
 path), values are shortened, and every value passes :func:`~dualstack.review.redact.redact`.
@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import difflib
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dualstack.review import redact
+from dualstack.review.model import AttrChange, Change, Report, StackDiff
 from dualstack.review.redact import Marker
-
-if TYPE_CHECKING:
-    from dualstack.review.diff import AttrChange, Change, Report, StackDiff
 
 MAX_VALUE_CHARS = 120
 """Longer values are cut and end with an ellipsis."""
