@@ -117,8 +117,7 @@ def test_the_diff_and_the_renderer_share_only_the_model() -> None:
 def test_each_review_module_imports_on_its_own_without_cdktf(module: str) -> None:
     """A fresh interpreter imports the module first and alone; cdktf and jsii stay unloaded."""
     probe = (
-        f"import sys, {module}\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('cdktf', 'jsii')))"
+        f"import sys, {module}\nprint(sorted(m for m in sys.modules if m.split('.')[0] in ('cdktf', 'jsii')))"
     )
     run = subprocess.run(
         [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120, check=False

@@ -85,14 +85,6 @@ def first_overlap(
     return found
 
 
-def next_subnet(after: Network, prefixlen: int) -> Network:
-    """The first network of ``prefixlen`` that starts right after ``after`` ends."""
-    start = int(after.broadcast_address) + 1
-    if after.version == 4:
-        return ipaddress.IPv4Network((start, prefixlen))
-    return ipaddress.IPv6Network((start, prefixlen))
-
-
 def first_free_subnet(space: Network, prefixlen: int, avoid: Network) -> Network | None:
     """The first subnet of ``space`` with ``prefixlen`` that does not overlap ``avoid``."""
     if not space.prefixlen <= prefixlen <= space.max_prefixlen:
