@@ -72,7 +72,7 @@ def contains(outer: Network, inner: Network) -> bool:
     return outer.version == inner.version and inner.subnet_of(outer)  # type: ignore[arg-type]
 
 
-def first_overlap(
+def overlapping_pairs(
     candidates: Iterable[tuple[str, Network]], against: Iterable[tuple[str, Network]]
 ) -> list[tuple[str, Network, str, Network]]:
     """Every (name, net, other_name, other_net) pair where a candidate overlaps another range."""

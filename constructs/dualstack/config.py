@@ -427,7 +427,7 @@ class Region(Model):
                 )
             problems.append(("endpoint_subnet", message))
         nets = self.overlay_ranges()
-        for name, net, other_name, other in cidr.first_overlap(
+        for name, net, other_name, other in cidr.overlapping_pairs(
             nets, [(f"address_space.{f}", n) for f, n in spaces.items()]
         ):
             problems.append((name, f"{net} overlaps the VNet's {other_name} {other}" + self.hints(name)))

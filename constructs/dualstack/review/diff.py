@@ -464,16 +464,16 @@ def diff_stack(name: str, base: dict[str, Any] | None, head: dict[str, Any] | No
     for old_address, new_address in _renames(only_old, only_new).items():
         before, after = only_old.pop(old_address), only_new.pop(new_address)
         attrs = compare(after.rtype, before.body, after.body)
-        note, guard = _consequence(after), _unguarded(before)
+        note, guard = _consequence(after), _guard_lost(before)
         changes.append(
             Change("resource", "rename", after, old_address, attrs, note, before.construct_path, guard)
         )
     for item in only_new.values():
         changes.append(Change(item.kind, "add", item))
     for item in only_old.values():
-        changes.append(Change(item.kind, "remove", item, note=_consequence(item), guard=_unguarded(item)))
+        changes.append(Change(item.kind, "remove", item, note=_consequence(item), guard=_guard_lost(item)))
     for address in sorted(set(old) & set(new)):
-        change = _same_address(old[address], new[address])
+        change = _change_at_same_address(old[address], new[address])
         if change is not None:
             changes.append(change)
     changes = _with_triggers(old, new, changes)
@@ -619,7 +619,7 @@ def _drained(stack: str, old: dict[str, Item], new: dict[str, Item], changes: li
     return all(a in new and a not in destroyed for a in public_ips)
 
 
-def _same_address(before: Item, after: Item) -> Change | None:
+def _change_at_same_address(before: Item, after: Item) -> Change | None:
     """An item at the same address on both sides: updated, replaced, or unchanged (None)."""
     if after.kind == "output":
         attrs = _output_changes(before.body, after.body)
@@ -667,7 +667,8 @@ def _prevents_destroy(item: Item) -> bool:
     return isinstance(lifecycle, dict) and lifecycle.get("prevent_destroy") is True
 
 
-def _unguarded(before: Item) -> Literal["", "unguarded"]:
+def _guard_lost(before: Item) -> Literal["", "unguarded"]:
+    """``"unguarded"`` when ``before`` had ``prevent_destroy``, which a removed block no longer gives."""
     return "unguarded" if _prevents_destroy(before) else ""
 
 

@@ -104,7 +104,7 @@ def _header(report: Report, *, max_items: int | None = None) -> str:
             *_capped([f"> - {_disruptive_line(stack, change)}" for stack, change in disruptive], max_items),
             "",
         ]
-    heads_up = [(s.name, c) for s in report.stacks for c in s.changes if _heads_up(c)]
+    heads_up = [(s.name, c) for s in report.stacks for c in s.changes if _is_heads_up(c)]
     if heads_up:
         lines += [
             "> [!WARNING]",
@@ -180,7 +180,7 @@ def _bold_nonzero(n: int) -> str:
     return f"**{n}**" if n else "0"
 
 
-def _heads_up(change: Change) -> bool:
+def _is_heads_up(change: Change) -> bool:
     return (
         not change.loud
         and not change.disruptive
