@@ -219,7 +219,7 @@ def test_contains(outer: cidr.Network, inner: cidr.Network, expected: bool) -> N
     assert cidr.contains(outer, inner) is expected
 
 
-def test_first_overlap_lists_every_overlapping_pair_in_order() -> None:
+def test_overlapping_pairs_lists_every_pair_in_order() -> None:
     candidates = [
         ("pods4", v4("10.10.0.0/18")),
         ("pods6", v6("fd12::/64")),
@@ -232,7 +232,7 @@ def test_first_overlap_lists_every_overlapping_pair_in_order() -> None:
     ]
 
 
-def test_first_overlap_accepts_iterators_and_finds_nothing_across_families() -> None:
+def test_overlapping_pairs_accepts_iterators_and_finds_nothing_across_families() -> None:
     found = cidr.overlapping_pairs(
         iter([("a", v4("10.0.0.0/8"))]), iter([("b", v6("::/0")), ("c", v4("11.0.0.0/8"))])
     )
