@@ -68,10 +68,13 @@ MIRROR_INSTALLER := ../shared/terraform-providers/install-mirror
 	bash $(MIRROR_INSTALLER) .terraform-mirror
 	touch $@
 
+# ruff (with the complexity limit), ruff format, mypy --strict over constructs, tests and tools,
+# and the generated config reference; .pre-commit-config.yaml runs the same checks.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/python tools/config_reference.py --check
 
 # docs/config-reference.md from the config model; tests/test_config_reference.py fails when the
 # checked-in page differs from what this writes.

@@ -220,12 +220,12 @@ def test_contains(outer: cidr.Network, inner: cidr.Network, expected: bool) -> N
 
 
 def test_overlapping_pairs_lists_every_pair_in_order() -> None:
-    candidates = [
+    candidates: list[tuple[str, cidr.Network]] = [
         ("pods4", v4("10.10.0.0/18")),
         ("pods6", v6("fd12::/64")),
         ("svc4", v4("10.0.0.0/16")),
     ]
-    against = [("space4", v4("10.10.0.0/16")), ("space6", v6("fd12::/56"))]
+    against: list[tuple[str, cidr.Network]] = [("space4", v4("10.10.0.0/16")), ("space6", v6("fd12::/56"))]
     assert cidr.overlapping_pairs(candidates, against) == [
         ("pods4", v4("10.10.0.0/18"), "space4", v4("10.10.0.0/16")),
         ("pods6", v6("fd12::/64"), "space6", v6("fd12::/56")),
@@ -233,7 +233,6 @@ def test_overlapping_pairs_lists_every_pair_in_order() -> None:
 
 
 def test_overlapping_pairs_accepts_iterators_and_finds_nothing_across_families() -> None:
-    found = cidr.overlapping_pairs(
-        iter([("a", v4("10.0.0.0/8"))]), iter([("b", v6("::/0")), ("c", v4("11.0.0.0/8"))])
-    )
+    against: list[tuple[str, cidr.Network]] = [("b", v6("::/0")), ("c", v4("11.0.0.0/8"))]
+    found = cidr.overlapping_pairs(iter([("a", v4("10.0.0.0/8"))]), iter(against))
     assert found == []

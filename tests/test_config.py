@@ -1070,8 +1070,8 @@ def test_unknown_backend_type(tmp_path: Path) -> None:
 def test_azurerm_backend_loads(tmp_path: Path) -> None:
     backend = load(tmp_path, {"backend": VALID_AZURERM}).backend
     assert backend.type == "azurerm"
-    assert backend.storage_account_name == "contosotfstate"  # type: ignore[union-attr]
-    assert backend.key_prefix is None  # type: ignore[union-attr]  # stacks use "<project>/"
+    assert backend.storage_account_name == "contosotfstate"
+    assert backend.key_prefix is None  # stacks use "<project>/"
 
 
 def test_backend_defaults_to_local(tmp_path: Path) -> None:

@@ -47,7 +47,10 @@ def test_the_page_follows_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(field, "description", "A planted sentence about the autoscaler.")
     monkeypatch.setattr(field, "default", 7)
     text = tool.render()
-    assert "| `ipv4.max_replicas` | integer | `7` | 2 to 100 | A planted sentence about the autoscaler. |" in text
+    assert (
+        "| `ipv4.max_replicas` | integer | `7` | 2 to 100 | A planted sentence about the autoscaler. |"
+        in text
+    )
     assert "| `ipv6.max_replicas` | integer | `7` |" in text
 
 
@@ -89,7 +92,8 @@ def test_every_key_has_text_and_a_row() -> None:
 def test_every_validator_in_a_type_states_its_rule() -> None:
     """The page takes a constrained type's rule from its validators' docstrings."""
     # FrozenMapping's validator only makes the mapping read-only: it refuses nothing.
-    converters = {m.func for m in model.FrozenMapping.__metadata__ if isinstance(m, AfterValidator)}
+    _, frozen = tool._split(model.FrozenMapping)
+    converters = {m.func for m in frozen if isinstance(m, AfterValidator)}
     missing = []
     for key, cls, name in KEYS:
         hint = typing.get_type_hints(cls, include_extras=True)[name]

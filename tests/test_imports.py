@@ -42,7 +42,7 @@ def _imported(module: str, tree: ast.AST) -> set[str]:
                 base = f"{anchor}.{base}".rstrip(".")
             names.add(base)
             names.update(f"{base}.{alias.name}" for alias in node.names)
-    found = set()
+    found: set[str] = set()
     for name in names:
         parts = name.split(".")
         found.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))

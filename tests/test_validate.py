@@ -129,7 +129,7 @@ def test_parse_diagnostics_maps_ranges_and_falls_back_without_one(tmp_path: Path
     (tmp_path / "cdk.tf.json").write_bytes(STACK_BYTES)
     line = _line_of(STACK_TEXT, '"sku_name": "standard"')
     byte = STACK_BYTES.index(b'"subscription_id"')
-    report = {
+    report: dict[str, Any] = {
         "valid": False,
         "diagnostics": [
             {
