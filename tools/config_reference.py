@@ -161,21 +161,23 @@ def type_text(tp: Any) -> str:
     return {str: "string", int: "integer", bool: "boolean", float: "number"}.get(base, str(base))
 
 
+_CONSTRAINTS: tuple[tuple[type, str, str], ...] = (
+    (annotated_types.Ge, "ge", "at least {}"),
+    (annotated_types.Le, "le", "at most {}"),
+    (annotated_types.Gt, "gt", "more than {}"),
+    (annotated_types.Lt, "lt", "less than {}"),
+    (annotated_types.MinLen, "min_length", "length at least {}"),
+    (annotated_types.MaxLen, "max_length", "length at most {}"),
+)
+"""Constraint metadata, the attribute holding its bound, and how the page states it."""
+
+
 def _constraint(meta: Any) -> list[str]:
     if isinstance(meta, FieldInfo):
         return [rule for m in meta.metadata for rule in _constraint(m)]
-    if isinstance(meta, annotated_types.Ge):
-        return [f"at least {meta.ge}"]
-    if isinstance(meta, annotated_types.Le):
-        return [f"at most {meta.le}"]
-    if isinstance(meta, annotated_types.Gt):
-        return [f"more than {meta.gt}"]
-    if isinstance(meta, annotated_types.Lt):
-        return [f"less than {meta.lt}"]
-    if isinstance(meta, annotated_types.MinLen):
-        return [f"at least {meta.min_length} item(s)"]
-    if isinstance(meta, annotated_types.MaxLen):
-        return [f"at most {meta.max_length} characters"]
+    for kind, attribute, text in _CONSTRAINTS:
+        if isinstance(meta, kind):
+            return [text.format(getattr(meta, attribute))]
     pattern = getattr(meta, "pattern", None)
     if isinstance(pattern, str):
         return [f"matches `{pattern}`"]

@@ -16,6 +16,7 @@ import difflib
 import json
 from typing import Any
 
+from dualstack.naming import workloads_stack
 from dualstack.review import redact
 from dualstack.review.model import AttrChange, Change, Report, StackDiff
 from dualstack.review.redact import Marker
@@ -204,7 +205,7 @@ def _removed_stack_line(report: Report, stack: StackDiff) -> str:
         command = f'make destroy STACKS="{stack.name}"'
         retire = "ran first"
     else:
-        command = f'make destroy STACKS="{stack.region}-workloads {stack.region}"'
+        command = f'make destroy STACKS="{workloads_stack(stack.region)} {stack.region}"'
         retire = f"ran first (with `drain: true` set on `{stack.region}` and deployed before)"
     if stack.loud:
         names = ", ".join(f"`{c.item.display_name or c.address}`" for c in stack.loud)
