@@ -22,7 +22,7 @@ export PIPENV_NOSPIN := 1
 export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: synth test deploy destroy diff lint install clean validate images
+.PHONY: synth test deploy destroy diff lint install clean validate images docs
 
 install: $(VENV)/.synced node_modules/.installed
 
@@ -68,10 +68,18 @@ MIRROR_INSTALLER := ../shared/terraform-providers/install-mirror
 	bash $(MIRROR_INSTALLER) .terraform-mirror
 	touch $@
 
+# ruff (with the complexity limit), ruff format, mypy --strict over constructs, tests and tools,
+# and the generated config reference; .pre-commit-config.yaml runs the same checks.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/python tools/config_reference.py --check
+
+# docs/config-reference.md from the config model; tests/test_config_reference.py fails when the
+# checked-in page differs from what this writes.
+docs: install
+	$(BIN)/python tools/config_reference.py
 
 # Copies every image the topology runs into the project's registry with `az acr import` (a
 # control-plane operation: no network path to the private registry needed). Needs az login and

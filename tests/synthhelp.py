@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from dualstack.naming import EDGE_STACK, GLOBAL_STACK, WORKLOADS_SUFFIX
@@ -13,6 +16,16 @@ from dualstack.naming import EDGE_STACK, GLOBAL_STACK, WORKLOADS_SUFFIX
 REPO = Path(__file__).resolve().parents[1]
 CONFIG_DIR = REPO / "config"
 CONFIG_FILES = sorted(CONFIG_DIR.glob("*.yaml"))
+
+
+def load_tool(name: str) -> ModuleType:
+    """``tools/<name>.py`` as the module ``dualstack_<name>`` (tools/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(f"dualstack_{name}", REPO / "tools" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
 
 
 @dataclass(frozen=True)

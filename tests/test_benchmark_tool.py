@@ -5,32 +5,19 @@ Nothing here runs the benchmark or asserts a time.
 
 from __future__ import annotations
 
-import importlib.util
 import ipaddress
 import statistics
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
-from synthhelp import REPO
+from synthhelp import load_tool
 
 from dualstack.config import Config
 from dualstack.loader import load_config
 from dualstack.regions import ZONAL_REGIONS
 
-
-def _load_tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("dualstack_benchmark", REPO / "tools" / "benchmark.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_tool()
+bench = load_tool("benchmark")
 
 
 @pytest.mark.parametrize("count", [1, 5, 10, 20, len(ZONAL_REGIONS)])

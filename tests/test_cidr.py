@@ -219,21 +219,20 @@ def test_contains(outer: cidr.Network, inner: cidr.Network, expected: bool) -> N
     assert cidr.contains(outer, inner) is expected
 
 
-def test_first_overlap_lists_every_overlapping_pair_in_order() -> None:
-    candidates = [
+def test_overlapping_pairs_lists_every_pair_in_order() -> None:
+    candidates: list[tuple[str, cidr.Network]] = [
         ("pods4", v4("10.10.0.0/18")),
         ("pods6", v6("fd12::/64")),
         ("svc4", v4("10.0.0.0/16")),
     ]
-    against = [("space4", v4("10.10.0.0/16")), ("space6", v6("fd12::/56"))]
-    assert cidr.first_overlap(candidates, against) == [
+    against: list[tuple[str, cidr.Network]] = [("space4", v4("10.10.0.0/16")), ("space6", v6("fd12::/56"))]
+    assert cidr.overlapping_pairs(candidates, against) == [
         ("pods4", v4("10.10.0.0/18"), "space4", v4("10.10.0.0/16")),
         ("pods6", v6("fd12::/64"), "space6", v6("fd12::/56")),
     ]
 
 
-def test_first_overlap_accepts_iterators_and_finds_nothing_across_families() -> None:
-    found = cidr.first_overlap(
-        iter([("a", v4("10.0.0.0/8"))]), iter([("b", v6("::/0")), ("c", v4("11.0.0.0/8"))])
-    )
+def test_overlapping_pairs_accepts_iterators_and_finds_nothing_across_families() -> None:
+    against: list[tuple[str, cidr.Network]] = [("b", v6("::/0")), ("c", v4("11.0.0.0/8"))]
+    found = cidr.overlapping_pairs(iter([("a", v4("10.0.0.0/8"))]), iter(against))
     assert found == []

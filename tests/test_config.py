@@ -772,6 +772,41 @@ def test_translator_disabled_in_dualstack_mode(tmp_path: Path) -> None:
     )
 
 
+def test_ipv6_settings_in_dualstack_mode_are_refused_not_ignored(tmp_path: Path) -> None:
+    """The one dualstack release takes ingress.ipv4; settings under ipv6 would do nothing."""
+    line = one_problem(tmp_path, {"ingress.mode": "dualstack", "ingress.ipv6": {"max_replicas": 8}})
+    assert_line(line, "ingress.ipv6", "has no meaning in dualstack mode")
+    assert "ingress.ipv4" in line and "remove ingress.ipv6" in line
+    # Even an empty mapping is a setting that does nothing.
+    line = one_problem(tmp_path, {"ingress.mode": "dualstack", "ingress.ipv6": {}})
+    assert_line(line, "ingress.ipv6", "has no meaning in dualstack mode")
+
+
+def test_dualstack_mode_reports_the_translator_and_ipv6_on_one_line_each(tmp_path: Path) -> None:
+    lines = problems(
+        tmp_path,
+        {
+            "ingress.mode": "dualstack",
+            "ingress.translator_enabled": False,
+            "ingress.ipv6": {"min_replicas": 3},
+        },
+    )
+    assert len(lines) == 2, lines
+    assert_line(lines[0], "ingress", "translator_enabled: false has no meaning in dualstack mode")
+    assert_line(lines[1], "ingress.ipv6", "has no meaning in dualstack mode")
+
+
+@pytest.mark.parametrize("mode", ["nat64", "nat46"])
+def test_ipv6_settings_count_in_the_translating_modes(tmp_path: Path, mode: str) -> None:
+    config = load(tmp_path, {"ingress.mode": mode, "ingress.ipv6": {"max_replicas": 8}})
+    assert config.ingress.ipv6.max_replicas == 8
+
+
+def test_dualstack_mode_takes_the_ipv4_settings(tmp_path: Path) -> None:
+    config = load(tmp_path, {"ingress.mode": "dualstack", "ingress.ipv4": {"max_replicas": 8}})
+    assert config.ingress.ipv4.max_replicas == 8
+
+
 @pytest.mark.parametrize("mode", ["nat64", "nat46"])
 def test_translator_disabled_in_translating_modes_loads(tmp_path: Path, mode: str) -> None:
     ingress = load(tmp_path, {"ingress.mode": mode, "ingress.translator_enabled": False}).ingress
@@ -1035,8 +1070,8 @@ def test_unknown_backend_type(tmp_path: Path) -> None:
 def test_azurerm_backend_loads(tmp_path: Path) -> None:
     backend = load(tmp_path, {"backend": VALID_AZURERM}).backend
     assert backend.type == "azurerm"
-    assert backend.storage_account_name == "contosotfstate"  # type: ignore[union-attr]
-    assert backend.key_prefix is None  # type: ignore[union-attr]  # stacks use "<project>/"
+    assert backend.storage_account_name == "contosotfstate"
+    assert backend.key_prefix is None  # stacks use "<project>/"
 
 
 def test_backend_defaults_to_local(tmp_path: Path) -> None:

@@ -19,8 +19,9 @@ import yaml
 from synthhelp import CONFIG_DIR, REPO, Stack, Synthesized, set_key
 
 from dualstack.config import Config
+from dualstack.protection import DESTROY_CONSEQUENCES
 from dualstack.retirement import unprotected_regions
-from dualstack.review.diff import PROTECTED_TYPES, diff_outdirs
+from dualstack.review.diff import diff_outdirs
 
 Variant = Callable[..., Synthesized]
 
@@ -37,7 +38,7 @@ def _protected(out: Synthesized) -> set[tuple[str, str]]:
         (name, f"{rtype}.{key}")
         for name, stack in out.stacks.items()
         for rtype, items in stack.json.get("resource", {}).items()
-        if rtype in PROTECTED_TYPES
+        if rtype in DESTROY_CONSEQUENCES
         for key in items
     }
 

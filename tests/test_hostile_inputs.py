@@ -570,6 +570,10 @@ CASES: list[Case] = [
         (E("ingress", "translator_enabled: false has no meaning in dualstack mode"),),
     ),
     Case(
+        "mode_dualstack_ipv6_settings",
+        (E("ingress.ipv6", "has no meaning in dualstack mode: its one release (ingress-dual)"),),
+    ),
+    Case(
         "api_public_without_ranges",
         (E("cluster.api_server", "authorized_ip_ranges must list at least one range"),),
     ),

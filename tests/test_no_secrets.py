@@ -6,10 +6,10 @@ import re
 
 from synthhelp import Synthesized
 
+from dualstack.review.redact import CREDENTIAL_SHAPES
+
 CREDENTIAL_PATTERNS = {
-    "PEM private key or certificate": re.compile(r"-----BEGIN [A-Z ]+-----"),
-    "storage account key": re.compile(r"AccountKey=|SharedAccessSignature|[?&]sig="),
-    "JWT": re.compile(r"eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\."),
+    **CREDENTIAL_SHAPES,  # the shapes the change summary redacts
     # An image digest (sha256:<64 hex>) is public and pinned on purpose.
     "long base64 blob": re.compile(r"(?<![a-z0-9]:)(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{64,}={0,2}"),
     "secret-bearing attribute": re.compile(
@@ -42,3 +42,5 @@ def test_the_scan_catches_a_planted_secret() -> None:
     planted = '{"provider": {"kubernetes": [{"token": "abc"}]}}'
     assert CREDENTIAL_PATTERNS["secret-bearing attribute"].search(planted)
     assert CREDENTIAL_PATTERNS["PEM private key or certificate"].search("-----BEGIN RSA PRIVATE KEY-----")
+    assert CREDENTIAL_PATTERNS["storage account key"].search("https://x.blob.core.windows.net/c?sv=1&sig=abc")
+    assert CREDENTIAL_PATTERNS["JWT"].search("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.sig")

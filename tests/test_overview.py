@@ -128,14 +128,7 @@ def test_the_diagram_shows_both_families_and_the_translation_hop(config: Config)
     public = modes.public_families(config.ingress)
     for name in config.regions:
         node = f"r_{name}"
-        for family in public:
-            label = "IPv4" if family == "ipv4" else "IPv6"
-            if config.front_door is None:
-                assert (f"client_{family}", "-->", label, f"{node}_pip_{family}") in found
-            else:
-                # Clients reach Front Door only; Front Door reaches each origin over its family.
-                assert not [e for e in found if e[0].startswith("client_") and e[3] == f"{node}_pip_{family}"]
-                assert ("fd", "-->", f"HTTPS over {label}<br/>X-Azure-FDID", f"{node}_pip_{family}") in found
+        _assert_clients_reach_the_addresses(config, found, node, public)
         into_services = {(src, arrow, label) for src, arrow, label, dst in found if dst == f"{node}_svc"}
         mode = config.ingress.mode
         if mode == "nat64":
@@ -155,11 +148,23 @@ def test_the_diagram_shows_both_families_and_the_translation_hop(config: Config)
     if config.ingress.mode == "dualstack":
         assert "==>" not in diagram
         assert not any("NAT" in label for label in labels)
-    if config.front_door is not None:
-        for family, label in (("ipv4", "IPv4"), ("ipv6", "IPv6")):
-            assert (f"client_{family}", "-->", f"HTTPS over {label}", "fd") in found
-    elif "ipv6" not in public:
+    if config.front_door is None and "ipv6" not in public:
         assert ("client_ipv6", "-.->", "no AAAA record", "no_ipv6") in found
+
+
+def _assert_clients_reach_the_addresses(
+    config: Config, found: set[tuple[str, str, str, str]], node: str, public: tuple[str, ...]
+) -> None:
+    """Straight to each public address, or (Front Door) to Front Door, which reaches each
+    origin over its family."""
+    for family in public:
+        label = "IPv4" if family == "ipv4" else "IPv6"
+        if config.front_door is None:
+            assert (f"client_{family}", "-->", label, f"{node}_pip_{family}") in found
+            continue
+        assert (f"client_{family}", "-->", f"HTTPS over {label}", "fd") in found
+        assert not [e for e in found if e[0].startswith("client_") and e[3] == f"{node}_pip_{family}"]
+        assert ("fd", "-->", f"HTTPS over {label}<br/>X-Azure-FDID", f"{node}_pip_{family}") in found
 
 
 def test_the_diagram_is_well_formed(config: Config) -> None:

@@ -19,19 +19,17 @@ from typing import Any
 import pytest
 from synthhelp import REPO, Stack, Synthesized, read_outdir
 
+from dualstack.protection import DESTROY_CONSEQUENCES
 from dualstack.review.diff import (
-    PROTECTED_TYPES,
-    Change,
-    Report,
     ReviewError,
     compare,
-    diff_markdown,
     diff_outdirs,
     diff_stack,
     flatten,
     rule_for,
 )
 from dualstack.review.markdown import render
+from dualstack.review.model import Change, Report
 
 Variant = Callable[..., Synthesized]
 
@@ -165,7 +163,7 @@ def test_a_removed_region_is_one_loud_line_about_its_stack(
     assert_matches_output(report, base, default)
     removed = next(s for s in report.stacks if s.name == "westus3")
     assert removed.status == "removed"
-    expected = {a for a in resources(base["westus3"]) if a.split(".")[0] in PROTECTED_TYPES}
+    expected = {a for a in resources(base["westus3"]) if a.split(".")[0] in DESTROY_CONSEQUENCES}
     assert loud_addresses(report) == {("westus3", a) for a in expected}
     text = render(report)
     assert text.count("**STACK REMOVED**: `westus3`") == 1
@@ -335,7 +333,7 @@ def test_another_project_replaces_every_named_protected_resource(
     for name, stack in head.stacks.items():
         old, new = resources(default[name]), resources(stack)
         for address, body in new.items():
-            if address.split(".")[0] in PROTECTED_TYPES and old[address].get("name") != body.get("name"):
+            if address.split(".")[0] in DESTROY_CONSEQUENCES and old[address].get("name") != body.get("name"):
                 expected.add((name, address))
     assert loud_addresses(report) == expected
     assert {a.split(".")[0] for _, a in expected} >= {
@@ -373,7 +371,7 @@ def test_a_disappearing_protected_address_is_destroyed_loudly(default: Synthesiz
         (name, address)
         for name in default.stacks
         for address in set(resources(default[name])) - set(resources(head[name]))
-        if address.split(".")[0] in PROTECTED_TYPES
+        if address.split(".")[0] in DESTROY_CONSEQUENCES
     }
     assert {a.split(".")[0] for _, a in expected} == {"azurerm_public_ip", "azurerm_traffic_manager_profile"}
     assert loud_addresses(report) == expected
@@ -635,7 +633,7 @@ def test_the_command_prints_markdown_and_fails_on_destroy_only_when_asked(
     head = synth_variant("default", new_pod_range_in_eastus2, "review-pod-range")
     plain = review("diff", str(default.outdir), str(head.outdir))
     assert plain.returncode == 0, plain.stderr
-    assert plain.stdout == diff_markdown(default.outdir, head.outdir)
+    assert plain.stdout == render(diff_outdirs(default.outdir, head.outdir))
     strict = review("diff", "--fail-on-destroy", str(default.outdir), str(head.outdir))
     assert strict.returncode == 3
     assert strict.stdout == plain.stdout

@@ -10,7 +10,6 @@ on every synthesized stack; nothing here re-synthesizes a config.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -18,11 +17,10 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
-from synthhelp import REPO, Synthesized
+from synthhelp import REPO, Synthesized, load_tool
 
 TOOL = REPO / "tools" / "validate.py"
 INSTALLER = REPO.parent / "shared" / "terraform-providers" / "install-mirror"
@@ -30,16 +28,7 @@ REPO_MIRROR = REPO / ".terraform-mirror"
 AZURERM = "registry.terraform.io/hashicorp/azurerm"
 
 
-def _load_tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("dualstack_validate", TOOL)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-validate = _load_tool()
+validate = load_tool("validate")
 
 
 # --- diagnostic lines -------------------------------------------------------------------------
@@ -140,7 +129,7 @@ def test_parse_diagnostics_maps_ranges_and_falls_back_without_one(tmp_path: Path
     (tmp_path / "cdk.tf.json").write_bytes(STACK_BYTES)
     line = _line_of(STACK_TEXT, '"sku_name": "standard"')
     byte = STACK_BYTES.index(b'"subscription_id"')
-    report = {
+    report: dict[str, Any] = {
         "valid": False,
         "diagnostics": [
             {

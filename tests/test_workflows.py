@@ -178,7 +178,7 @@ def _stack_command(job: dict[str, Any], action: str) -> str:
         for line in s["run"].splitlines()
         if f"tools/tf-stack {action}" in line
     ]
-    return command
+    return str(command)
 
 
 def test_every_stack_is_planned_published_then_the_saved_plan_applied_after_the_gate(
@@ -324,6 +324,7 @@ def test_pull_requests_test_synthesize_both_sides_and_comment_once(pull_request:
     assert any(c["with"].get("ref") == "${{ github.event.pull_request.base.sha }}" for c in checkouts)
     by_dir = {(s.get("working-directory"), s["run"].strip()) for s in steps(job) if "run" in s}
     assert ("head", "make test") in by_dir
+    assert ("head", "make lint") in by_dir
     # The destroy gate runs the summary with --fail-on-destroy against the reviewed config.
     gate = next(s for s in steps(job) if "--fail-on-destroy" in s.get("run", ""))
     assert (
@@ -347,3 +348,35 @@ def test_pull_requests_test_synthesize_both_sides_and_comment_once(pull_request:
     assert comment["with"]["header"] and comment["with"]["path"].endswith("comment.md")
     (upload,) = uses(job, "actions/upload-artifact")
     assert upload["if"] == "always()"
+
+
+def test_ci_lints_before_it_tests() -> None:
+    """``.ci/run`` and the pull-request workflow run ``make lint``, and lint is the target that
+    runs ruff (with the complexity limit) and mypy over constructs, tests and tools."""
+    ci = [line.strip() for line in (REPO / ".ci" / "run").read_text().splitlines()]
+    assert ci.index("make lint") < ci.index("make test")
+    job = next(iter(load("pull-request.yml")["jobs"].values()))
+    commands = [s["run"].strip() for s in steps(job) if "run" in s]
+    assert commands.index("make lint") < commands.index("make test")
+    makefile = (REPO / "Makefile").read_text()
+    lint = makefile[makefile.index("\nlint:") : makefile.index("\n\n", makefile.index("\nlint:"))]
+    assert "ruff check ." in lint and "ruff format --check ." in lint and "mypy" in lint
+    pyproject = (REPO / "pyproject.toml").read_text()
+    assert '"C90"' in pyproject and "max-complexity = 10" in pyproject
+    assert re.search(r'^files = \[.*"tests".*"tools".*\]', pyproject, re.MULTILINE)
+
+
+def test_pre_commit_runs_the_lint_checks_from_the_venv_without_fetching_hooks() -> None:
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())
+    (repo,) = config["repos"]
+    assert repo["repo"] == "local"  # nothing to clone
+    hooks = repo["hooks"]
+    assert all(h["language"] == "system" and h["entry"].startswith(".venv/bin/") for h in hooks)
+    entries = {h["entry"].removeprefix(".venv/bin/") for h in hooks}
+    makefile = (REPO / "Makefile").read_text()
+    lint = makefile[makefile.index("\nlint:") : makefile.index("\n\n", makefile.index("\nlint:"))]
+    commands = [line.strip().removeprefix("$(BIN)/") for line in lint.splitlines() if line.startswith("\t")]
+    assert len(commands) == 4, commands
+    for command in commands:
+        tool = command.split()[0] if command.split()[0] != "python" else " ".join(command.split()[:2])
+        assert any(e.startswith(tool) for e in entries), f"make lint runs {command!r}; no hook does"

@@ -290,7 +290,7 @@ class Target:
     verdict: str
 
 
-def marginal(report: Report) -> tuple[Fit, Fit] | None:
+def marginal_fits(report: Report) -> tuple[Fit, Fit] | None:
     """Per added region: fits of median wall (s) and median peak (MiB) against N."""
     points = sorted((c.regions, c) for c in report.cases if c.regions is not None)
     if len({n for n, _ in points}) < 2:
@@ -325,7 +325,7 @@ def evaluate_targets(report: Report) -> list[Target]:
 
     ratio_target("default", "wall", 0.85, "`python main.py`, default config: median wall")
     ratio_target("default", "peak", 1.10, "`python main.py`, default config: peak memory")
-    fits = marginal(report)
+    fits = marginal_fits(report)
     if fits is None:
         targets.append(Target("Marginal wall per added region", "≤ 0.25 s", "not run", "n/a"))
         targets.append(Target("Marginal peak memory per added region", "≤ 30 MiB", "not run", "n/a"))
@@ -403,7 +403,7 @@ def render_markdown(report: Report) -> str:
     lines += ["", "Cases:", ""]
     lines += [f"- `{c.name}`: {c.description}" for c in [report.floor, *report.cases]]
     lines.append("")
-    fits = marginal(report)
+    fits = marginal_fits(report)
     if fits is not None:
         wall_fit, peak_fit = fits
         counts = ", ".join(str(c.regions) for c in report.cases if c.regions is not None)
@@ -444,7 +444,8 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _tree(root: int) -> list[int]:
+def _process_tree_pids(root: int) -> list[int]:
+    """``root`` and every process below it."""
     pids, todo = [], [root]
     while todo:
         pid = todo.pop()
@@ -476,7 +477,7 @@ class TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while not self._stop_event.is_set():
-            self.peak = max(self.peak, sum(_rss(pid) for pid in _tree(self.root)))
+            self.peak = max(self.peak, sum(_rss(pid) for pid in _process_tree_pids(self.root)))
             self.samples += 1
             self._stop_event.wait(SAMPLE_INTERVAL_S)
 
@@ -636,7 +637,7 @@ def _first_line(argv: Sequence[str]) -> str:
     return out.strip().splitlines()[0] if out.strip() else "unknown"
 
 
-def _load() -> str:
+def _load_average() -> str:
     return " ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
@@ -660,7 +661,7 @@ def machine_info() -> Machine:
         python=_first_line([str(PYTHON), "-c", "import platform; print(platform.python_version())"]),
         node=_first_line([str(NODE), "--version"]),
         date=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        load_before=_load(),
+        load_before=_load_average(),
     )
 
 
@@ -735,7 +736,7 @@ def benchmark(args: argparse.Namespace) -> Report:
                 )
                 if not warm:
                     results[case.name].runs.append(run)
-    machine = Machine(**{**machine.__dict__, "load_after": _load()})
+    machine = Machine(**{**machine.__dict__, "load_after": _load_average()})
     return Report(
         machine=machine,
         floor=results[floor_case.name],

@@ -347,94 +347,125 @@ def scan(outdir: Path, checkov: Path = DEFAULT_CHECKOV, config_file: Path = DEFA
         work, home = Path(tmp) / "stacks", Path(tmp) / "home"
         work.mkdir()
         home.mkdir()
-        reports: dict[str, StackReport] = {}
-        lines: dict[str, dict[int, str]] = {}
-        by_file: dict[str, str] = {}
-        for name, path in stacks.items():
-            doc = json.loads(path.read_text())
-            if not isinstance(doc, dict):
-                raise ScanError(f"{path}: not a JSON object")
-            report = StackReport(
-                name, count_resources(doc), stripped=sanitize(doc), types=resource_types(doc)
-            )
-            text = json.dumps(doc, indent=2) + "\n"
-            target = work / f"{name}.tf.json"
-            target.write_text(text)
-            reports[name] = report
-            lines[name] = resource_lines(text)
-            by_file[f"/{target.name}"] = name
-            by_file[str(target)] = name
+        staged = _stage(stacks, work)
         raw_reports, stderr = run_checkov(checkov, work, home)
     seconds = time.monotonic() - started
-
-    results: list[Result] = []
-    parse_errors: list[str] = []
-    problems: list[str] = []
-    version = ""
-    used: set[str] = set()
+    found = _Collected()
     for raw in raw_reports:
-        summary = raw.get("summary", {})
-        version = str(summary.get("checkov_version", version))
-        if raw.get("check_type") not in (None, "terraform_json"):
-            problems.append(f"unexpected checkov framework in the report: {raw.get('check_type')}")
-        body = raw.get("results", {})
-        for path in body.get("parsing_errors", []):
-            name = by_file.get(path) or by_file.get(f"/{Path(path).name}", path)
-            parse_errors.append(f"{name}: checkov could not parse {Path(path).name}")
-        for key, outcome in (
-            ("passed_checks", "passed"),
-            ("failed_checks", "failed"),
-            ("skipped_checks", "skipped"),
-        ):
-            for check in body.get(key, []):
-                stack = by_file.get(check.get("file_path", "")) or by_file.get(check.get("file_abs_path", ""))
-                if stack is None:
-                    problems.append(f"result for an unknown file: {check.get('file_path')}")
-                    continue
-                start = (check.get("file_line_range") or [0])[0]
-                resource = lines[stack].get(start, str(check.get("resource", "?")))
-                check_id = str(check.get("check_id"))
-                matched = [s for s in skips if skip_matches(s, check_id, resource)]
-                if matched:
-                    used.update(matched)
-                    outcome_here = "skipped"
-                else:
-                    outcome_here = outcome
-                name = str(check.get("check_name", ""))
-                results.append(Result(stack, outcome_here, check_id, name, resource, outcome))
-                reports[stack].counts[outcome_here] += 1
-                reports[stack].checked.add(resource)
-
-    if parse_errors and "Traceback" in stderr:
+        _collect(raw, staged, skips, found)
+    if found.parse_errors and "Traceback" in stderr:
         log = "\n".join(f"    {line}" for line in stderr[-3000:].splitlines())
-        parse_errors.append(f"checkov's log (last lines):\n{log}")
+        found.parse_errors.append(f"checkov's log (last lines):\n{log}")
+    found.problems += _coverage_problems(staged.reports, found.version, checkov)
+    found.results.sort(key=lambda r: (list(stacks).index(r.stack), r.outcome, r.check_id, r.resource))
+    return ScanReport(
+        outdir=str(outdir),
+        stacks=staged.reports,
+        results=found.results,
+        parse_errors=found.parse_errors,
+        problems=found.problems,
+        skip_file=config_file.name,
+        skip_entries=skips,
+        unused_skips=[s for s in skips if s not in found.used],
+        checkov_version=found.version,
+        seconds=seconds,
+    )
+
+
+@dataclass
+class _Staged:
+    """The stacks as written for Checkov: per stack its report, its resource lines, and which
+    stack each file name Checkov may print belongs to."""
+
+    reports: dict[str, StackReport] = field(default_factory=dict)
+    lines: dict[str, dict[int, str]] = field(default_factory=dict)
+    by_file: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Collected:
+    results: list[Result] = field(default_factory=list)
+    parse_errors: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    version: str = ""
+    used: set[str] = field(default_factory=set)
+    """Skip entries that matched a result."""
+
+
+def _stage(stacks: dict[str, Path], work: Path) -> _Staged:
+    """Write every stack into ``work`` as Checkov can parse it (indent=2, unreadable parts stripped)."""
+    staged = _Staged()
+    for name, path in stacks.items():
+        doc = json.loads(path.read_text())
+        if not isinstance(doc, dict):
+            raise ScanError(f"{path}: not a JSON object")
+        report = StackReport(name, count_resources(doc), stripped=sanitize(doc), types=resource_types(doc))
+        text = json.dumps(doc, indent=2) + "\n"
+        target = work / f"{name}.tf.json"
+        target.write_text(text)
+        staged.reports[name] = report
+        staged.lines[name] = resource_lines(text)
+        staged.by_file[f"/{target.name}"] = name
+        staged.by_file[str(target)] = name
+    return staged
+
+
+_OUTCOMES = (("passed_checks", "passed"), ("failed_checks", "failed"), ("skipped_checks", "skipped"))
+
+
+def _collect(raw: dict[str, Any], staged: _Staged, skips: list[str], found: _Collected) -> None:
+    """Add one Checkov report's results, parse errors and problems to ``found``."""
+    summary = raw.get("summary", {})
+    found.version = str(summary.get("checkov_version", found.version))
+    if raw.get("check_type") not in (None, "terraform_json"):
+        found.problems.append(f"unexpected checkov framework in the report: {raw.get('check_type')}")
+    body = raw.get("results", {})
+    for path in body.get("parsing_errors", []):
+        name = staged.by_file.get(path) or staged.by_file.get(f"/{Path(path).name}", path)
+        found.parse_errors.append(f"{name}: checkov could not parse {Path(path).name}")
+    for key, outcome in _OUTCOMES:
+        for check in body.get(key, []):
+            _add_result(check, outcome, staged, skips, found)
+
+
+def _add_result(
+    check: dict[str, Any], outcome: str, staged: _Staged, skips: list[str], found: _Collected
+) -> None:
+    stack = staged.by_file.get(check.get("file_path", "")) or staged.by_file.get(
+        check.get("file_abs_path", "")
+    )
+    if stack is None:
+        found.problems.append(f"result for an unknown file: {check.get('file_path')}")
+        return
+    start = (check.get("file_line_range") or [0])[0]
+    resource = staged.lines[stack].get(start, str(check.get("resource", "?")))
+    check_id = str(check.get("check_id"))
+    matched = [s for s in skips if skip_matches(s, check_id, resource)]
+    found.used.update(matched)
+    outcome_here = "skipped" if matched else outcome
+    name = str(check.get("check_name", ""))
+    found.results.append(Result(stack, outcome_here, check_id, name, resource, outcome))
+    staged.reports[stack].counts[outcome_here] += 1
+    staged.reports[stack].checked.add(resource)
+
+
+def _coverage_problems(reports: dict[str, StackReport], version: str, checkov: Path) -> list[str]:
+    """Stacks Checkov did not read, and a Checkov other than the lock's."""
     unread = [r for r in reports.values() if r.resources and not r.checked]
     # A stack none of whose types has a check (the Front Door route, say) is read and passes
     # nothing; any other stack with nothing checked was not read.
     checkable = types_with_checks(checkov) if unread else set()
-    for report in unread:
-        if report.types & checkable:
-            problems.append(
-                f"{report.name}: {report.resources} resources but none was checked (checkov did not read the stack)"
-            )
+    problems = [
+        f"{report.name}: {report.resources} resources but none was checked (checkov did not read the stack)"
+        for report in unread
+        if report.types & checkable
+    ]
     if not any(r.checked for r in reports.values()):
         problems.append("no resource was checked at all")
     pinned = pinned_version()
     if pinned and version and version != pinned:
         problems.append(f"checkov {version} in .checkov-venv, but the lock pins {pinned}: {INSTALL_HINT}")
-    results.sort(key=lambda r: (list(stacks).index(r.stack), r.outcome, r.check_id, r.resource))
-    return ScanReport(
-        outdir=str(outdir),
-        stacks=reports,
-        results=results,
-        parse_errors=parse_errors,
-        problems=problems,
-        skip_file=config_file.name,
-        skip_entries=skips,
-        unused_skips=[s for s in skips if s not in used],
-        checkov_version=version,
-        seconds=seconds,
-    )
+    return problems
 
 
 # --- output -----------------------------------------------------------------------------------
@@ -465,15 +496,7 @@ def format_report(report: ScanReport, label: str | None = None) -> str:
             out.append(
                 f"  stripped before scanning (checkov cannot parse it): {s.name}: {', '.join(s.stripped)}"
             )
-    if report.skip_entries:
-        out.append(f"  skip-check ({report.skip_file}): {', '.join(report.skip_entries)}")
-        would_fail: dict[str, int] = {}
-        for r in report.results:
-            if r.outcome == "skipped" and r.checkov_outcome == "failed":
-                would_fail[r.check_id] = would_fail.get(r.check_id, 0) + 1
-        if would_fail:
-            listed = ", ".join(f"{cid} x{n}" for cid, n in sorted(would_fail.items()))
-            out.append(f"  skipped checks that would fail: {listed}")
+    out += _skip_lines(report)
     if report.unused_skips:
         out.append(f"  skip entries that matched nothing here: {', '.join(report.unused_skips)}")
     if report.failed:
@@ -485,6 +508,21 @@ def format_report(report: ScanReport, label: str | None = None) -> str:
         out.append(f"  ERROR: {p}")
     out.append(f"  result: {'OK' if report.ok else 'FAILED'}")
     return "\n".join(out)
+
+
+def _skip_lines(report: ScanReport) -> list[str]:
+    """The skip file's entries, and how many results each skipped check would have failed."""
+    if not report.skip_entries:
+        return []
+    out = [f"  skip-check ({report.skip_file}): {', '.join(report.skip_entries)}"]
+    would_fail: dict[str, int] = {}
+    for r in report.results:
+        if r.outcome == "skipped" and r.checkov_outcome == "failed":
+            would_fail[r.check_id] = would_fail.get(r.check_id, 0) + 1
+    if would_fail:
+        listed = ", ".join(f"{cid} x{n}" for cid, n in sorted(would_fail.items()))
+        out.append(f"  skipped checks that would fail: {listed}")
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -319,6 +319,16 @@ def required_providers(doc: Mapping[str, Any]) -> list[Requirement]:
     resource or data type, a ``provider`` meta-argument or a provider block implies (as
     ``hashicorp/<name>``, the way Terraform reads it). The built-in ``terraform`` provider
     (``terraform_remote_state``) needs no installing and is left out."""
+    declared = _declared_providers(doc)
+    for name in sorted(_implied_providers(doc) - set(declared) - {"terraform"}):
+        declared[name] = Requirement(qualify_source(name), "")
+    return sorted(
+        {r for r in declared.values() if not _is_builtin(r.source)}, key=lambda r: (r.source, r.constraint)
+    )
+
+
+def _declared_providers(doc: Mapping[str, Any]) -> dict[str, Requirement]:
+    """``terraform.required_providers`` by local name."""
     declared: dict[str, Requirement] = {}
     terraform = doc.get("terraform")
     listed = terraform.get("required_providers") if isinstance(terraform, dict) else None
@@ -330,6 +340,12 @@ def required_providers(doc: Mapping[str, Any]) -> list[Requirement]:
         elif isinstance(spec, dict):
             source = spec.get("source") or name
             declared[name] = Requirement(qualify_source(str(source)), str(spec.get("version") or "").strip())
+    return declared
+
+
+def _implied_providers(doc: Mapping[str, Any]) -> set[str]:
+    """The local provider names that resource and data types, ``provider`` meta-arguments and
+    provider blocks imply."""
     implied: set[str] = set()
     for block in ("resource", "data"):
         for rtype, items in (doc.get(block) or {}).items():
@@ -340,11 +356,7 @@ def required_providers(doc: Mapping[str, Any]) -> list[Requirement]:
                 if isinstance(body, dict) and isinstance(body.get("provider"), str):
                     implied.add(body["provider"].split(".", 1)[0])
     implied.update(name for name in (doc.get("provider") or {}) if name != _COMMENT)
-    for name in sorted(implied - set(declared) - {"terraform"}):
-        declared[name] = Requirement(qualify_source(name), "")
-    return sorted(
-        {r for r in declared.values() if not _is_builtin(r.source)}, key=lambda r: (r.source, r.constraint)
-    )
+    return implied
 
 
 _VERSION = re.compile(r"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$")

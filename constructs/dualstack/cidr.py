@@ -72,7 +72,7 @@ def contains(outer: Network, inner: Network) -> bool:
     return outer.version == inner.version and inner.subnet_of(outer)  # type: ignore[arg-type]
 
 
-def first_overlap(
+def overlapping_pairs(
     candidates: Iterable[tuple[str, Network]], against: Iterable[tuple[str, Network]]
 ) -> list[tuple[str, Network, str, Network]]:
     """Every (name, net, other_name, other_net) pair where a candidate overlaps another range."""
@@ -83,14 +83,6 @@ def first_overlap(
             if overlaps(net, other):
                 found.append((name, net, other_name, other))
     return found
-
-
-def next_subnet(after: Network, prefixlen: int) -> Network:
-    """The first network of ``prefixlen`` that starts right after ``after`` ends."""
-    start = int(after.broadcast_address) + 1
-    if after.version == 4:
-        return ipaddress.IPv4Network((start, prefixlen))
-    return ipaddress.IPv6Network((start, prefixlen))
 
 
 def first_free_subnet(space: Network, prefixlen: int, avoid: Network) -> Network | None:

@@ -13,6 +13,7 @@ import difflib
 import ipaddress
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -40,7 +41,8 @@ from dualstack.regions import ZONAL_REGIONS
 class FieldProblems(ValueError):
     """Several problems found by one cross-field rule, each ``(relative field path, message)``.
 
-    The error formatter prints one line per item, prefixed with the validator's location.
+    The error formatter prints one line per item, prefixed with the validator's location (an
+    empty relative path: the validator's location itself).
     """
 
     def __init__(self, items: list[tuple[str, str]]) -> None:
@@ -51,16 +53,30 @@ class FieldProblems(ValueError):
 # --- constrained scalar types --------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Shown:
+    """The name the config reference (``tools/config_reference.py``) gives a constrained type.
+
+    Pydantic ignores it. The type's rule comes from the docstrings of its validator
+    functions and from its constraints, so a validator used in a type says in its docstring,
+    in the config author's words, what it accepts.
+    """
+
+    name: str
+
+
 def _ipv4(value: str) -> str:
+    """the network address (host bits zero)"""
     return str(cidr.parse_cidr(value, "IPv4"))  # canonical form: 10.0.0.0/016 -> 10.0.0.0/16
 
 
 def _ipv6(value: str) -> str:
+    """the network address (host bits zero)"""
     return str(cidr.parse_cidr(value, "IPv6"))  # canonical (compressed) form
 
 
-IPv4Cidr = Annotated[StrictStr, AfterValidator(_ipv4)]
-IPv6Cidr = Annotated[StrictStr, AfterValidator(_ipv6)]
+IPv4Cidr = Annotated[StrictStr, AfterValidator(_ipv4), Shown("IPv4 CIDR")]
+IPv6Cidr = Annotated[StrictStr, AfterValidator(_ipv6), Shown("IPv6 CIDR")]
 
 # Words Azure refuses inside resource names that become DNS names ("ReservedResourceName").
 RESERVED_WORDS = ("microsoft", "azure", "windows", "office", "xbox", "login")
@@ -86,6 +102,9 @@ def _ascii_only(value: str) -> str:
 
 
 def _project(value: str) -> str:
+    """2-10 ASCII characters: a lowercase letter, then lowercase letters or digits; none of the
+    reserved words `microsoft`, `azure`, `windows`, `office`, `xbox`, `login` (Azure refuses
+    them in names)"""
     _ascii_only(value)
     if not re.fullmatch(r"[a-z][a-z0-9]{1,9}", value):
         raise ValueError("must be 2-10 characters: a lowercase letter, then lowercase letters or digits")
@@ -100,6 +119,7 @@ def _length(value: str, what: str, low: int, high: int, rule: str) -> None:
 
 
 def _registry_name(value: str) -> str:
+    """5-50 ASCII lowercase letters or digits; no reserved word; globally unique in Azure"""
     _ascii_only(value)
     _length(value, "a container registry name", 5, 50, "lowercase letters or digits")
     if not re.fullmatch(r"[a-z0-9]{5,50}", value):
@@ -108,6 +128,8 @@ def _registry_name(value: str) -> str:
 
 
 def _key_vault_name(value: str) -> str:
+    """3-24 ASCII characters: lowercase letters, digits and single hyphens, starting with a
+    letter and ending with a letter or digit; no reserved word; globally unique in Azure"""
     _ascii_only(value)
     _length(
         value,
@@ -126,6 +148,8 @@ def _key_vault_name(value: str) -> str:
 
 
 def _dns_zone(value: str) -> str:
+    """lowercase ASCII, at least two labels, each 1-63 letters, digits or inner hyphens; at
+    most 253 characters; no trailing dot; the last label not all digits"""
     _ascii_only(value)
     labels = value.split(".")
     if (
@@ -142,6 +166,7 @@ def _dns_zone(value: str) -> str:
 
 
 def _dns_label(value: str) -> str:
+    """one lowercase ASCII label: 1-63 letters, digits or inner hyphens"""
     _ascii_only(value)
     if not _DNS_LABEL.fullmatch(value):
         raise ValueError("must be one lowercase DNS label: 1-63 letters, digits or inner hyphens")
@@ -159,20 +184,22 @@ def _valid(check: Any, value: Any) -> bool:
 ProjectName = Annotated[StrictStr, AfterValidator(_project)]
 RegistryName = Annotated[StrictStr, AfterValidator(_registry_name)]
 KeyVaultName = Annotated[StrictStr, AfterValidator(_key_vault_name)]
-DnsZoneName = Annotated[StrictStr, AfterValidator(_dns_zone)]
-DnsLabel = Annotated[StrictStr, AfterValidator(_dns_label)]
+DnsZoneName = Annotated[StrictStr, AfterValidator(_dns_zone), Shown("DNS name")]
+DnsLabel = Annotated[StrictStr, AfterValidator(_dns_label), Shown("DNS label")]
 
 
 def _zone(value: int) -> int:
+    """1, 2 or 3"""
     if value not in (1, 2, 3):
         raise ValueError("Input should be 1, 2 or 3")
     return value
 
 
-Zone = Annotated[StrictInt, AfterValidator(_zone)]
+Zone = Annotated[StrictInt, AfterValidator(_zone), Shown("zone")]
 ObjectId = Annotated[
     StrictStr,
     Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
+    Shown("Entra ID object ID"),
 ]
 """An Entra ID object ID (lowercase GUID)."""
 TagKey = Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9_.-]{1,128}$")]
@@ -180,6 +207,8 @@ TagValue = Annotated[StrictStr, Field(max_length=256)]
 
 
 def _vm_size(value: str) -> str:
+    """`Standard_<family><vCPUs><features>_v<n>` whose features include `d` (a local temporary
+    disk, which the ephemeral OS disk needs), such as `Standard_D4ds_v5`"""
     if not re.fullmatch(r"Standard_[A-Z]+[0-9]+[a-z]*_v[0-9]+", value):
         raise ValueError("must be an Azure VM size such as Standard_D4ds_v5")
     family_suffix = re.fullmatch(r"Standard_[A-Z]+[0-9]+([a-z]*)_v[0-9]+", value)
@@ -191,8 +220,8 @@ def _vm_size(value: str) -> str:
     return value
 
 
-VmSize = Annotated[StrictStr, AfterValidator(_vm_size)]
-Quantity = Annotated[StrictStr, Field(pattern=r"^[0-9]{1,6}(m|Mi|Gi)?$")]
+VmSize = Annotated[StrictStr, AfterValidator(_vm_size), Shown("Azure VM size")]
+Quantity = Annotated[StrictStr, Field(pattern=r"^[0-9]{1,6}(m|Mi|Gi)?$"), Shown("Kubernetes quantity")]
 
 
 K = TypeVar("K")
@@ -209,7 +238,7 @@ FrozenMapping = Annotated[
 class Model(BaseModel):
     """Base for every config section: unknown keys are errors, values are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 # --- region network ----------------------------------------------------------------
@@ -218,28 +247,30 @@ class Model(BaseModel):
 def _prefix_range(low: int, high: int, why: str = "") -> AfterValidator:
     """A validator: the CIDR's prefix length lies in ``low..high`` (after the family check)."""
 
+    rule = f"exactly /{low}" if low == high else f"between /{low} and /{high}"
+
     def check(value: str) -> str:
         length = ipaddress.ip_network(value).prefixlen
         if not low <= length <= high:
-            rule = f"exactly /{low}" if low == high else f"between /{low} and /{high}"
             raise ValueError(f"must be {rule}{why}")
         return value
 
+    check.__doc__ = f"prefix length {rule}{why}"
     return AfterValidator(check)
 
 
 class AddressSpace(Model):
     ipv4: Annotated[IPv4Cidr, _prefix_range(8, 24)]
-    """The VNet's IPv4 space (Azure requires IPv4 on every VNet), /8 to /24."""
+    """The VNet's IPv4 space. Azure requires IPv4 on every VNet."""
     ipv6: Annotated[IPv6Cidr, _prefix_range(48, 64, " (every IPv6 subnet is a /64)")]
-    """The VNet's IPv6 space, /48 to /64; a unique-local (fd00::/8) prefix is usual."""
+    """The VNet's IPv6 space. A unique-local (``fd00::/8``) prefix is usual."""
 
 
 class SubnetPrefixes(Model):
     ipv4: Annotated[IPv4Cidr, _prefix_range(16, 28)]
-    """IPv4 prefix of the subnet; /16 to /28."""
+    """IPv4 prefix of the subnet; inside ``address_space.ipv4``."""
     ipv6: Annotated[IPv6Cidr, _prefix_range(64, 64, " (Azure's rule for every IPv6 subnet)")]
-    """IPv6 prefix of the subnet; Azure requires exactly /64."""
+    """IPv6 prefix of the subnet; inside ``address_space.ipv6``."""
 
 
 AKS_RESERVED_RANGES = tuple(
@@ -281,31 +312,61 @@ class Origin(Model):
 
 
 class Region(Model):
-    """One region: its VNet, the cluster subnet, zones and the cluster's overlay ranges."""
+    """One region: its VNet, the cluster subnet, zones and the cluster's overlay ranges. Each
+    entry of ``regions`` becomes two stacks, ``<region>`` and ``<region>-workloads``, in
+    file order.
+
+    Cross-field rules, checked once every key is valid on its own (one line per problem):
+
+    - ``cluster_subnet.ipv4`` / ``.ipv6`` lie inside ``address_space.ipv4`` / ``.ipv6``;
+      ``endpoint_subnet`` lies inside ``address_space.ipv4`` and does not overlap
+      ``cluster_subnet.ipv4``. When ``endpoint_subnet`` is left to be derived and
+      ``cluster_subnet`` leaves no free block of its size, the error says so: set
+      ``endpoint_subnet`` or make ``cluster_subnet`` smaller.
+    - None of the four overlay ranges (``pod_cidrs[0..1]``, ``service_cidrs[0..1]``)
+      overlaps the region's own VNet, the other overlay range of its family, or a range AKS
+      reserves: 169.254.0.0/16, 172.30.0.0/16, 172.31.0.0/16, 192.0.2.0/24.
+    - ``dns_service_ip`` is a usable address of ``service_cidrs[0]``.
+    - A value that was derived or defaulted and breaks a rule is named as such in the error,
+      with the key to set.
+
+    Ranges of different families never overlap each other. Rules across regions are listed
+    with the top-level keys.
+    """
 
     address_space: AddressSpace
+    """The VNet's address space, one range per family; the only required key of a region."""
     cluster_subnet: SubnetPrefixes
-    """Default: the first /20 of ``address_space.ipv4`` (the first half of a space of /20 or
-    smaller) and the first /64 of ``address_space.ipv6``. Nodes take addresses from it
-    (pods use the overlay)."""
+    """Subnet ``snet-aks``: nodes take addresses from it (pods use the overlay). Default:
+    the first /20 of ``address_space.ipv4`` (for a space of /20 or smaller, its first half)
+    and the first /64 of ``address_space.ipv6``; derived only when the key is absent, so set
+    both ``ipv4`` and ``ipv6`` or neither."""
     endpoint_subnet: Annotated[IPv4Cidr, _prefix_range(16, 28)]
-    """IPv4 prefix of the private-endpoint subnet (registry and Key Vault); default: the
-    first /24 of ``address_space.ipv4`` (a quarter of a space of /23 or smaller) that does
-    not overlap ``cluster_subnet.ipv4``. Private endpoints are IPv4 only."""
+    """Subnet ``snet-endpoints`` for the private endpoints of the registry and the Key Vault
+    (private endpoints are IPv4 only); inside ``address_space.ipv4``, not overlapping
+    ``cluster_subnet.ipv4``. Default: the first /24 of ``address_space.ipv4`` (a quarter
+    of a space of /23 or smaller) that does not overlap ``cluster_subnet.ipv4``:
+    ``10.10.16.0/24`` for ``10.10.0.0/16``."""
     zones: tuple[Zone, ...] = (1, 2, 3)
-    """Availability zones for every node pool and the zonal resources; at least two."""
+    """Availability zones of every node pool, and so the spread of the ingress and sample
+    pods: at least two, none twice; stored sorted. (The ingress public IPs are always
+    zone-redundant over 1, 2 and 3.)"""
     pod_cidrs: tuple[IPv4Cidr, IPv6Cidr] = DEFAULT_POD_CIDRS
-    """Overlay pod ranges, IPv4 then IPv6 (AKS's defaults); not routed outside the
-    cluster, so every region may use the same ones."""
+    """Overlay pod ranges, IPv4 then IPv6 (AKS's defaults), in the cluster's network
+    profile. They are not routed outside the cluster, so every region may use the same
+    ones."""
     service_cidrs: tuple[IPv4Cidr, IPv6Cidr] = DEFAULT_SERVICE_CIDRS
-    """Kubernetes Service ranges, IPv4 (smaller than /12) then IPv6 (/108 or smaller)."""
+    """Kubernetes Service ranges (AKS's defaults): IPv4 smaller than /12 (a prefix of /13 or
+    longer), then IPv6 of /108 or smaller (a prefix of 108 or longer)."""
     dns_service_ip: StrictStr
-    """Cluster DNS address; default: the 10th address of the IPv4 service range."""
+    """Cluster DNS Service address: a usable IPv4 address of ``service_cidrs[0]`` (not its
+    network address, its second address or its last address). Default: the network address
+    of ``service_cidrs[0]`` plus 10 (``10.0.0.10`` for the default range)."""
     drain: StrictBool = False
-    """true: take the region out of the app's global name (its Traffic Manager endpoints and
-    its ``<region>.<app>`` records go, or with ``edge.kind: front_door`` its Front Door
+    """true: take the region out of the app's names (its Traffic Manager endpoints and its
+    ``<region>.<app_name>`` records go, or with ``edge.kind: front_door`` its Front Door
     origins; traffic moves to the other regions) and destroy nothing: the first step of
-    retiring it (README, "Retiring a region")."""
+    retiring it (README, "Retiring a region"). Not on every region."""
     origin: Origin | None = None
     """Front Door only (``edge.kind: front_door``): this region's priority and weight in the
     origin group; default priority 1, weight 1000."""
@@ -441,7 +502,7 @@ class Region(Model):
                 )
             problems.append(("endpoint_subnet", message))
         nets = self.overlay_ranges()
-        for name, net, other_name, other in cidr.first_overlap(
+        for name, net, other_name, other in cidr.overlapping_pairs(
             nets, [(f"address_space.{f}", n) for f, n in spaces.items()]
         ):
             problems.append((name, f"{net} overlaps the VNet's {other_name} {other}" + self.hints(name)))
@@ -529,6 +590,7 @@ def _unquoted_clock(value: Any, example: str, signed: bool) -> Any:
 
 
 def _supported_minor(value: str) -> str:
+    """1.29 or later (the Cilium data plane and dual-stack Services need it); quote it"""
     if int(value.split(".")[1]) < MIN_KUBERNETES_MINOR:
         raise ValueError(
             f"must be 1.{MIN_KUBERNETES_MINOR} or later (Cilium data plane, dual-stack Services)"
@@ -537,10 +599,13 @@ def _supported_minor(value: str) -> str:
 
 
 class NodePool(Model):
+    """Given in the file, a pool needs ``vm_size``, ``min_count`` and ``max_count``."""
+
     vm_size: VmSize
     """VM size of every node in the pool."""
     min_count: Annotated[StrictInt, Field(ge=1, le=1000)]
-    """Autoscaler lower bound; at least one node per zone is advisable."""
+    """Autoscaler lower bound, not larger than ``max_count``; at least one node per zone is
+    advisable."""
     max_count: Annotated[StrictInt, Field(ge=1, le=1000)]
     """Autoscaler upper bound."""
     os_disk_size_gb: Annotated[StrictInt, Field(ge=30, le=2048)] = 64
@@ -560,7 +625,8 @@ class ApiServer(Model):
     false: a public endpoint limited to ``authorized_ip_ranges``."""
     authorized_ip_ranges: tuple[IPv4Cidr, ...] = ()
     """IPv4 ranges allowed to reach a public API server (the deploying machine or CI
-    runner must be in one). Required, and not 0.0.0.0/0, when ``private`` is false."""
+    runner must be in one). At least one, and not 0.0.0.0/0, when ``private`` is false;
+    none when it is true."""
 
     @model_validator(mode="after")
     def _public_needs_ranges(self) -> ApiServer:
@@ -578,16 +644,18 @@ class ApiServer(Model):
 
 
 class MaintenanceWindow(Model):
+    """One window for both schedules: automatic patch upgrades and node-image upgrades."""
+
     day_of_week: Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] = (
         "Sunday"
     )
     """Day on which AKS applies automatic patch and node-image upgrades."""
     start_time: Annotated[StrictStr, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] = "02:00"
-    """Start of the window, HH:MM in ``utc_offset``."""
+    """Start of the window, HH:MM in ``utc_offset``; quote it (YAML reads 02:00 as a number)."""
     duration_hours: Annotated[StrictInt, Field(ge=4, le=24)] = 4
     """Length of the window; AKS requires at least 4 hours."""
     utc_offset: Annotated[StrictStr, Field(pattern=r"^[+-](0[0-9]|1[0-4]):[0-5][0-9]$")] = "+00:00"
-    """Offset from UTC of ``start_time``."""
+    """Offset from UTC of ``start_time``; quote it."""
 
     @field_validator("start_time", "utc_offset", mode="before")
     @classmethod
@@ -598,12 +666,17 @@ class MaintenanceWindow(Model):
 
 
 class Cluster(Model):
+    """AKS settings: every region's cluster is built from them (README, "Cluster")."""
+
     kubernetes_version: Annotated[
         StrictStr, Field(pattern=r"^1\.[0-9]{2}$"), AfterValidator(_supported_minor)
     ] = "1.35"
-    """Kubernetes minor version; AKS applies patch releases of it automatically."""
+    """Kubernetes minor version; AKS applies patch releases of it automatically. Check
+    ``az aks get-versions -l <region>`` for the minors AKS still supports and bump it as
+    they age out."""
     sku_tier: Literal["Standard", "Premium"] = "Standard"
-    """Control-plane tier; Standard carries the uptime SLA (Free has none)."""
+    """Control-plane tier; Standard carries the uptime SLA (Free, which has none, is not
+    offered)."""
     network_data_plane: Literal["azure", "cilium"] = "cilium"
     """cilium: Azure CNI powered by Cilium, with network policy for both families;
     azure: the classic data plane, with no network policy (Azure and Calico policy
@@ -635,7 +708,8 @@ class Cluster(Model):
 
 class IngressFamily(Model):
     min_replicas: Annotated[StrictInt, Field(ge=2, le=100)] = 2
-    """Lower bound of the controller's autoscaler; at least two for the disruption budget."""
+    """Lower bound of the controller's autoscaler, not larger than ``max_replicas``; at least
+    two for the disruption budget."""
     max_replicas: Annotated[StrictInt, Field(ge=2, le=100)] = 6
     """Upper bound of the controller's autoscaler."""
     cpu_request: Quantity = "250m"
@@ -655,18 +729,29 @@ class IngressFamily(Model):
 
 
 class Ingress(Model):
+    """The ingress mode and the F5 NGINX Ingress Controller releases of every region
+    (README, "Ingress")."""
+
     mode: Literal["nat64", "nat46", "dualstack"]
-    """nat64: Services run on IPv4, the IPv6 ingress translates; nat46: Services run
-    on IPv6, the IPv4 ingress translates; dualstack: one ingress with both addresses."""
+    """nat64: application Services run on IPv4 and the IPv6 ingress translates; nat46:
+    Services run on IPv6 and the IPv4 ingress translates; dualstack: one ingress with both
+    addresses, no translation."""
     translator_enabled: StrictBool = True
-    """The plug-in switch: false removes the translating ingress (IPv6 in nat64, IPv4
-    in nat46) and everything that exists only for it. Must stay true in dualstack."""
+    """The plug-in switch: false removes the translating ingress (IPv6 in nat64, IPv4 in
+    nat46) and everything that exists only for it: its Helm release, public IP, NSG allow
+    rule, Traffic Manager endpoint, public and private records, address output, and in
+    ``global`` that family's Traffic Manager profile and alias record. Nothing else in the
+    plan changes and the cluster stays dual-stack; turning it back on creates a new
+    address. Must stay true in dualstack mode."""
     chart_version: Annotated[StrictStr, Field(pattern=r"^[0-9]+\.[0-9]+\.[0-9]+$")] = "2.7.2"
-    """Version of the F5 NGINX Ingress Controller chart (nginx-ingress)."""
+    """Version of the F5 NGINX Ingress Controller chart (``nginx-ingress``)."""
     ipv4: IngressFamily = IngressFamily()
-    """Scaling and resources of the IPv4 ingress."""
+    """Scaling and resources of the IPv4 ingress; in dualstack mode, of the one release
+    (``ingress-dual``), which serves both families."""
     ipv6: IngressFamily = IngressFamily()
-    """Scaling and resources of the IPv6 ingress."""
+    """Scaling and resources of the IPv6 ingress. Refused in dualstack mode, whose one
+    release takes ``ipv4``. With ``translator_enabled: false`` in nat64 they are kept but
+    unused until the translator is switched back on."""
     sample_app_enabled: StrictBool = True
     """Deploy the echo sample application that shows the client address."""
 
@@ -677,9 +762,25 @@ class Ingress(Model):
 
     @model_validator(mode="after")
     def _translator(self) -> Ingress:
-        if self.mode == "dualstack" and not self.translator_enabled:
-            raise ValueError("translator_enabled: false has no meaning in dualstack mode (no translation)")
-        return self
+        """Dualstack mode has no translator and one release, which takes the ipv4 settings:
+        ``translator_enabled: false`` and any ``ipv6`` settings are refused, not ignored."""
+        if self.mode != "dualstack":
+            return self
+        translator = "translator_enabled: false has no meaning in dualstack mode (no translation)"
+        if "ipv6" not in self.model_fields_set:
+            if not self.translator_enabled:
+                raise ValueError(translator)
+            return self
+        problems = [("", translator)] if not self.translator_enabled else []
+        problems.append(
+            (
+                "ipv6",
+                "has no meaning in dualstack mode: its one release (ingress-dual) serves both "
+                "families with the ingress.ipv4 settings; move these settings to ingress.ipv4 "
+                "and remove ingress.ipv6",
+            )
+        )
+        raise FieldProblems(problems)
 
 
 # --- tls -------------------------------------------------------------------------
@@ -690,6 +791,7 @@ _EMAIL = re.compile(
 
 
 def _email(value: str) -> str:
+    """an ASCII e-mail address with a lowercase domain, at most 254 characters"""
     _ascii_only(value)
     if len(value) > 254 or not _EMAIL.fullmatch(value) or value.split("@", 1)[1].split(".")[-1].isdigit():
         raise ValueError(
@@ -698,14 +800,14 @@ def _email(value: str) -> str:
     return value
 
 
-Email = Annotated[StrictStr, AfterValidator(_email)]
+Email = Annotated[StrictStr, AfterValidator(_email), Shown("e-mail address")]
 
 
 class Hsts(Model):
     enabled: StrictBool = False
-    """Send Strict-Transport-Security on every HTTPS response. Off by default: once a browser
-    has seen it, the name is HTTPS-only for ``max_age_seconds``, which a staging certificate
-    (untrusted) would make unreachable."""
+    """Send Strict-Transport-Security on every HTTPS response; needs an ``issuer`` other
+    than none. Off by default: once a browser has seen it, the name is HTTPS-only for
+    ``max_age_seconds``, which a staging certificate (untrusted) would make unreachable."""
     max_age_seconds: Annotated[StrictInt, Field(ge=300, le=63072000)] = 31536000
     """How long browsers remember it; one year by default, two years at most."""
     include_subdomains: StrictBool = False
@@ -713,6 +815,9 @@ class Hsts(Model):
 
 
 class Tls(Model):
+    """HTTPS certificates for the ingresses: cert-manager with ACME DNS-01 on
+    ``dns.zone_name`` (README, "HTTPS")."""
+
     issuer: Literal["letsencrypt", "letsencrypt-staging", "none"] = "letsencrypt-staging"
     """letsencrypt: trusted certificates from Let's Encrypt's production ACME server;
     letsencrypt-staging: the same flow against the staging server (untrusted certificates,
@@ -753,6 +858,7 @@ _VNET_ID = re.compile(
 
 
 def _vnet_id(value: str) -> str:
+    """`/subscriptions/<lowercase GUID>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<name>`; ASCII"""
     _ascii_only(value)
     if not _VNET_ID.fullmatch(value):
         raise ValueError(
@@ -762,10 +868,12 @@ def _vnet_id(value: str) -> str:
     return value
 
 
-VirtualNetworkId = Annotated[StrictStr, AfterValidator(_vnet_id)]
+VirtualNetworkId = Annotated[StrictStr, AfterValidator(_vnet_id), Shown("VNet resource ID")]
 
 
 class HubAddressSpace(Model):
+    """None may overlap any region's ``address_space``, ``pod_cidrs`` or ``service_cidrs``."""
+
     ipv4: Annotated[tuple[IPv4Cidr, ...], Field(min_length=1)]
     """Every IPv4 range of the hub VNet (at least one: Azure requires IPv4 on every VNet)."""
     ipv6: tuple[IPv6Cidr, ...] = ()
@@ -773,11 +881,12 @@ class HubAddressSpace(Model):
 
 
 class Hub(Model):
-    """An existing hub VNet that every region VNet is peered with, both directions."""
+    """Every region VNet is peered with it, in both directions."""
 
     virtual_network_id: VirtualNetworkId
     """Resource ID of the hub VNet. The hub-side peerings are created in its resource group
-    (and its subscription, which may differ from the deployment's)."""
+    and its subscription (which may differ from the deployment's; a provider aliased to it
+    creates them)."""
     address_space: HubAddressSpace
     """The hub's address ranges, checked against every region's VNet and overlay ranges."""
 
@@ -808,6 +917,8 @@ class Hub(Model):
 
 
 class Network(Model):
+    """Connectivity beyond the region VNets."""
+
     hub: Hub | None = None
     """An existing hub VNet to peer every region with (for example where a self-hosted
     deploy runner lives, so it reaches every private API server); default: no peering."""
@@ -817,11 +928,15 @@ class Network(Model):
 
 
 class HealthProbe(Model):
-    """How Traffic Manager checks each region's ingress (every 30 s; 3 failures drain it)."""
+    """Every 30 s with a 10 s timeout; Traffic Manager tolerates 3 failures, then takes the
+    region out of the app's names."""
 
     protocol: Literal["HTTP", "HTTPS"] = "HTTP"
-    """HTTPS probes skip certificate checks (Traffic Manager's behaviour)."""
+    """HTTPS probes skip certificate checks (Traffic Manager's behaviour). HTTPS is required
+    when ``host`` is set and ``tls.issuer`` is not none: plain HTTP to the app's host is
+    redirected, so the probe would see 301 and drain every region."""
     port: Annotated[StrictInt, Field(ge=1, le=65535)] = 80
+    """Port of the probe."""
     path: Annotated[StrictStr, Field(pattern=r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,999}$")] = "/nginx-health"
     """Default: the controller's own health location (answered by the default server)."""
     host: DnsZoneName | None = None
@@ -834,13 +949,20 @@ class HealthProbe(Model):
 
 
 class Dns(Model):
+    """The application's public and private names."""
+
     zone_name: DnsZoneName
-    """Public Azure DNS zone that holds the application's names (delegate it to Azure)."""
+    """Public Azure DNS zone, created in the global stack, that holds the application's
+    names. Delegate it to Azure from the parent zone yourself."""
     app_name: DnsLabel = "app"
-    """The application's name in the zone: ``<app_name>.<zone_name>`` globally and
-    ``<region>.<app_name>.<zone_name>`` per region."""
+    """The application's name in the zone: ``<app_name>.<zone_name>`` globally (A/AAAA
+    aliases to Traffic Manager) and ``<region>.<app_name>.<zone_name>`` per region (A/AAAA
+    aliases to the region's public IPs). Also part of the Traffic Manager profiles
+    ``tm-<project>-<app_name>-<family>`` and their names
+    ``<project>-<app_name>-<family>.trafficmanager.net``, which must be globally unique."""
     private_zone_name: DnsZoneName
-    """Private DNS zone linked to every region's VNet; default ``internal.<zone_name>``."""
+    """Private DNS zone linked to every region's VNet (auto-registration off); each region
+    adds ``<region>.<app_name>`` A and AAAA records. Default ``internal.<zone_name>``."""
     health_probe: HealthProbe = HealthProbe()
     """Traffic Manager's probe of every region's ingress addresses."""
 
@@ -873,7 +995,9 @@ class WafExclusion(Model):
     """Request parts a rule group does not inspect (a known false positive)."""
 
     match_variable: WafMatchVariable
+    """Which part of the request: argument, cookie or header names."""
     operator: Literal["Equals", "Contains", "StartsWith", "EndsWith", "EqualsAny"]
+    """How ``selector`` matches the names."""
     selector: Annotated[StrictStr, Field(min_length=1, max_length=256)]
     """The name of the header, cookie or argument (``EqualsAny``: ignored, write ``*``)."""
 
@@ -883,7 +1007,9 @@ class RateLimit(Model):
     ``duration_minutes`` is blocked for the rest of that window (both families)."""
 
     threshold: Annotated[StrictInt, Field(ge=10, le=5000000)] = 1000
+    """Requests one client address may send per window."""
     duration_minutes: Literal[1, 5] = 1
+    """The window, in minutes."""
 
 
 class Waf(Model):
@@ -908,6 +1034,7 @@ class TrafficManagerEdge(Model):
     closest healthy region) and connect straight to a region's ingress addresses."""
 
     kind: Literal["traffic_manager"]
+    """The default edge; it takes no other key."""
 
 
 class FrontDoorEdge(Model):
@@ -916,6 +1043,8 @@ class FrontDoorEdge(Model):
     admit Front Door only."""
 
     kind: Literal["front_door"]
+    """Front Door Premium in front of every region: global profile, endpoint, origin group,
+    custom domain with a managed certificate, WAF; the route in the ``edge`` stack."""
     waf: Waf = Field(default_factory=Waf)
     """The web application firewall; defaults: Prevention, the pinned rule set versions, 1000
     requests per client address per minute, no exclusions."""
@@ -928,10 +1057,16 @@ Edge = Annotated[TrafficManagerEdge | FrontDoorEdge, Field(discriminator="kind")
 
 
 class Global(Model):
+    """The shared services of the global stack: resource group ``rg-<project>-global``,
+    container registry, Key Vault and Log Analytics workspace. Any valid ``project`` gives
+    valid derived names, so a length error is always about a name set in the file."""
+
     location: StrictStr
-    """Region of the global resource group, registry home, Key Vault and workspace.
-    Required: changing it replaces all of them, so it is never derived from the order of
-    ``regions``."""
+    """Region of ``rg-<project>-global``, the registry's home, the Key Vault and the Log
+    Analytics workspace; one of the allowed regions (the registry and vault are
+    zone-redundant), not necessarily one of ``regions``. The registry gets a replica in
+    every entry of ``regions`` except this one. Required: changing it replaces all of them,
+    so it is never derived from the order of ``regions``."""
     registry_name: RegistryName
     """Container registry name, globally unique in Azure; default ``<project>dualstackacr``."""
     key_vault_name: KeyVaultName
@@ -941,15 +1076,24 @@ class Global(Model):
 
 
 class LocalBackend(Model):
+    """Terraform state in local files; takes no other key."""
+
     type: Literal["local"]
     """State in ``terraform.<stack>.tfstate`` next to the output folder (not in git)."""
 
 
 class AzurermBackend(Model):
+    """Terraform state in an Azure Storage blob per stack, with Entra ID auth (README,
+    "State backends")."""
+
     type: Literal["azurerm"]
+    """State in an Azure Storage container."""
     resource_group_name: Annotated[StrictStr, Field(pattern=r"^[-\w.()]{1,90}$")]
+    """Resource group of the state storage account."""
     storage_account_name: Annotated[StrictStr, Field(pattern=r"^[a-z0-9]{3,24}$")]
+    """The state storage account."""
     container_name: Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")]
+    """The blob container."""
     key_prefix: Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9/_.-]{0,100}$")] | None = None
     """State key of a stack: ``<key_prefix><stack>.tfstate``; default ``<project>/``, so two
     projects never share a state blob. Entra ID auth, no keys."""
@@ -997,10 +1141,54 @@ def surge_nodes(max_count: int) -> int:
 
 
 class Config(Model):
+    """A config is one YAML file holding exactly one mapping, validated as a whole before
+    anything is built; every problem is reported on its own line (README, "Errors").
+
+    - Unknown keys are errors at every level; the message lists the allowed keys and
+      suggests the closest one.
+    - Types are strict, nothing is coerced: ``"3"`` is not an integer, ``42`` is not a
+      string and ``"no"`` is not a boolean.
+    - Quote what YAML would turn into a number: ``kubernetes_version: 1.35`` is a float (and
+      ``1.30`` becomes ``1.3``), ``start_time: 12:30`` and ``utc_offset: +10:00`` are YAML 1.1
+      base-60 integers (750 and 600), a tag value ``4711`` is an integer. Write ``"1.35"``,
+      ``"12:30"``, ``"+10:00"``, ``"4711"``; for the version and clock keys the error shows
+      the quoted form.
+    - CIDRs are written as the network address (``10.10.1.0/16`` is refused with "use the
+      network address 10.10.0.0/16"); IPv6 values are stored in compressed lowercase form.
+    - The loaded config is immutable.
+
+    Required: ``project``, ``regions`` (each with ``address_space``), ``ingress.mode``,
+    ``dns.zone_name`` and ``global.location``; everything else has a default.
+    ``config/default.yaml`` shows a minimal file.
+
+    Rules across sections, each problem on its own line:
+
+    - Two regions' VNets must not overlap in either family (the later region in the file is
+      reported), and a region's pod and service ranges must not overlap another region's
+      VNet. Equal overlay ranges in several regions are allowed.
+    - ``global.location`` is one of the allowed regions.
+    - Capacity: every region's ``cluster_subnet.ipv4`` holds every node the pools may
+      reach, ``cluster.system_pool.max_count`` + ``cluster.user_pool.max_count`` plus each
+      pool's upgrade surge (33% of its ``max_count``, rounded up as AKS does). A subnet
+      holds 2^(32 - prefix) - 5 nodes (Azure keeps 5 addresses in every subnet); with CNI
+      Overlay each node takes one IPv4 address and pods take none. The default pools need
+      5 + 2 + 12 + 4 = 23 (a /27); the error names both numbers, each pool's count and
+      surge, and the smallest prefix that fits.
+    - ``network.hub`` ranges overlap no region's VNet, pod or service ranges. Nothing checks
+      overlap with other networks (on-premises, other peered VNets).
+    - Not every region has ``drain: true``.
+    - With ``tls.issuer`` other than none, a ``dns.health_probe`` with a ``host`` uses HTTPS.
+    - ``edge.kind: front_door`` needs ``tls.issuer: letsencrypt`` (Front Door connects to the
+      ingresses over HTTPS and accepts only a publicly trusted certificate) and no
+      ``dns.health_probe`` (Front Door probes the origins itself); ``regions.<name>.origin``
+      is set only with ``edge.kind: front_door``.
+    """
+
     project: ProjectName
-    """Short prefix of every resource name (2-10 lowercase letters and digits)."""
+    """Prefix of every derived resource name, and the value of the ``project`` tag."""
     regions: FrozenMapping[str, Region]
-    """Regions keyed by Azure region name; one stack each."""
+    """Regions keyed by Azure region name, at least one, each one of the allowed regions:
+    two stacks per entry (``<region>`` and ``<region>-workloads``), in file order."""
     ingress: Ingress
     dns: Dns
     global_: Global = Field(alias="global")
@@ -1013,7 +1201,8 @@ class Config(Model):
     """How clients reach the regions: ``traffic_manager`` (default) or ``front_door``."""
     backend: LocalBackend | AzurermBackend = Field(default=LocalBackend(type="local"), discriminator="type")
     tags: FrozenMapping[TagKey, TagValue] = Field(default_factory=lambda: MappingProxyType({}))
-    """Extra tags on every resource (the product adds ``project`` and ``managed-by``)."""
+    """Extra tags on every taggable resource. ``project`` and ``managed-by`` are always set by
+    the product and override keys of the same name."""
     acknowledge_destroy: tuple[
         Annotated[StrictStr, Field(pattern=r"^[a-z0-9-]+ ([A-Za-z0-9_.\[\]-]+|\*)$")], ...
     ] = ()
@@ -1022,9 +1211,12 @@ class Config(Model):
     every one in that stack, for a retired region); the pull-request gate (``python -m
     dualstack.review diff --fail-on-destroy``) fails on any other."""
     prevent_destroy: StrictBool = True
-    """true: Terraform refuses any plan that destroys a resource whose loss loses data or
-    breaks clients (DNS zones, ingress public IPs, Traffic Manager profiles, Key Vault,
-    registry, Log Analytics workspace). false only for throwaway environments."""
+    """true: the resources whose loss loses data or breaks clients (DNS zones, public,
+    private and privatelink; ingress public IPs; Traffic Manager profiles; Key Vault;
+    registry; Log Analytics workspace) get ``lifecycle.prevent_destroy``, so Terraform
+    refuses a plan that destroys or replaces one *while its block is in the configuration*
+    (README, "Safety gate", for what it does not do). false only for throwaway
+    environments (``config/dualstack.yaml`` is one, as a demo)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
 

@@ -173,6 +173,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for command in import_commands(config):
             print(" ".join(command))
         return 0
+    return _import_all(config)
+
+
+def _import_all(config: Config) -> int:
+    """Import every image the registry lacks, then check each digest against the list's pin."""
     if shutil.which("az") is None:
         print("error: the Azure CLI (az) is not on PATH; install it and run az login", file=sys.stderr)
         return 1

@@ -227,7 +227,7 @@ def _path(loc: tuple[int | str, ...]) -> str:
 
 
 def _join(loc: str, rel: str) -> str:
-    return f"{loc}.{rel}" if loc else rel
+    return f"{loc}.{rel}" if loc and rel else loc or rel
 
 
 def _show(value: Any) -> str:

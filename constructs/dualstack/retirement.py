@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 
 from dualstack.config import Config
-from dualstack.naming import workloads_stack
+from dualstack.naming import GLOBAL_STACK, workloads_stack
 
 ENV = "DUALSTACK_DESTROY_STACKS"
 
@@ -31,7 +31,7 @@ def unprotected_regions(config: Config, requested: str | None = None) -> tuple[f
     by_stack = {s: r for r in config.regions for s in (r, workloads_stack(r))}
     for name in names:
         region = by_stack.get(name)
-        if name in ("*", "global"):
+        if name in ("*", GLOBAL_STACK):
             problems.append(
                 f"{ENV}: {name!r}: the global stack's protection is lifted only by prevent_destroy: false "
                 "in the config (a whole-environment destroy)"

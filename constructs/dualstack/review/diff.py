@@ -14,19 +14,24 @@ Three rules follow:
   destroy-and-create. Reported as a replacement with the attribute that forces it.
 - Anything else only in base is destroyed, only in head created, changed otherwise updated.
 
-Removing, renaming or replacing a resource of a type in :data:`PROTECTED_TYPES` (it holds
-data, or clients depend on its name or address) raises a loud warning. That list is wider
-than the types synthesis guards with ``lifecycle.prevent_destroy`` (``dualstack.protection``):
-it adds the cluster and the VNet. The summary also says whether ``prevent_destroy`` makes
-Terraform refuse a replacement, or no longer applies because the resource block is gone.
-Loud warnings are what ``--fail-on-destroy`` gates on, unless the config's
-``acknowledge_destroy`` names them (:meth:`Report.acknowledged`).
+Removing, renaming or replacing a resource of a type in
+:data:`dualstack.protection.DESTROY_CONSEQUENCES` (it holds data, or clients depend on its
+name or address) raises a loud warning. That list is wider than the types synthesis guards
+with ``lifecycle.prevent_destroy`` (``PROTECTED_TYPES`` there): it adds the cluster and
+the VNet. The summary also says whether ``prevent_destroy`` makes Terraform refuse a
+replacement, or no longer applies because the resource block is gone. Loud warnings are
+what ``--fail-on-destroy`` gates on, unless the config's ``acknowledge_destroy`` names them
+(:meth:`Report.acknowledged`).
 
 Kubernetes objects and Helm releases get a second class of warning: removing or replacing
 one of :data:`DISRUPTIVE_TYPES` disrupts running workloads (:attr:`Change.impact` says how),
 shown prominently but not gated. A resource whose ``lifecycle.replace_triggered_by`` names an
 item that is updated or replaced in the same stack is replaced too ("triggered by").
 ``depends_on`` and cdktf's ``//`` metadata are not compared: they change no resource.
+
+The results are the data classes of :mod:`dualstack.review.model`;
+:func:`dualstack.review.markdown.render` turns a :class:`~dualstack.review.model.Report`
+into Markdown (this module does not import the renderer).
 
 Retiring a region is recognised: a region stack whose Traffic Manager endpoints and A/AAAA
 records all go while its public IPs stay is *drained* (:attr:`StackDiff.drained`); a removed
@@ -38,47 +43,18 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from dualstack.naming import EDGE_STACK, GLOBAL_STACK, WORKLOADS_SUFFIX
-from dualstack.review import redact
-from dualstack.review.markdown import render
+from dualstack.protection import DESTROY_CONSEQUENCES
+from dualstack.review.model import Action, AttrChange, AttrPath, Change, Item, Report, StackDiff, region_of
 from dualstack.review.redact import ABSENT, SENSITIVE
-
-AttrPath = redact.Path
-Effect = Literal["update", "replace", "rotate"]
-Action = Literal["add", "remove", "update", "replace", "rename"]
-Kind = Literal["resource", "data", "output"]
 
 IGNORED_KEYS = frozenset({"//", "depends_on"})
 """Top-level keys of an item that are not compared: cdktf's metadata, and ``depends_on``
 (it orders operations within one apply and changes nothing by itself)."""
-
-PROTECTED_TYPES: dict[str, str] = {
-    "azurerm_dns_zone": "the zone and every record in it are deleted; its name servers change, "
-    "so the delegation from the parent zone breaks",
-    "azurerm_private_dns_zone": "the zone and its records are deleted; names inside the VNets stop "
-    "resolving until it is re-created",
-    "azurerm_public_ip": "the ingress address changes; clients, DNS caches and allow-lists keep the old one",
-    "azurerm_key_vault": "the vault and its secrets are deleted; with purge protection the name "
-    "stays taken for the soft-delete period (90 days)",
-    "azurerm_container_registry": "the registry and all its images are deleted",
-    "azurerm_log_analytics_workspace": "the workspace and the logs it collected are deleted",
-    "azurerm_kubernetes_cluster": "the cluster and every workload, volume and in-cluster object are "
-    "deleted; its API server and OIDC issuer change",
-    "azurerm_virtual_network": "the VNet is deleted, and with it everything attached to it",
-    "azurerm_traffic_manager_profile": "the profile's DNS name stops answering, so the app name does "
-    "not resolve until it is re-created",
-    "azurerm_cdn_frontdoor_profile": "the app name stops answering until Front Door is re-created; the "
-    "new profile has a new ID, which every ingress refuses until its workloads stack re-applies",
-    "azurerm_cdn_frontdoor_endpoint": "the endpoint's azurefd.net name changes and the app's alias "
-    "records lose their target until re-applied",
-    "azurerm_cdn_frontdoor_custom_domain": "the app name is not served until Front Door re-validates "
-    "the domain and issues a new managed certificate (minutes to hours)",
-}
-"""Resource types that hold data or that clients depend on, with what losing one means."""
 
 INGRESS_RELEASES: dict[str, str] = {
     "ingress-ipv4": "IPv4",
@@ -322,233 +298,6 @@ def rule_for(rtype: str, path: AttrPath) -> Rule | None:
     return None
 
 
-# --- the data model ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Item:
-    """One resource, data source or output of a stack."""
-
-    kind: Kind
-    address: str
-    rtype: str
-    body: dict[str, Any]
-
-    @property
-    def construct_path(self) -> str | None:
-        meta = self.body.get("//", {}).get("metadata", {})
-        path = meta.get("path") if isinstance(meta, dict) else None
-        return path if isinstance(path, str) else None
-
-    @property
-    def display_name(self) -> str | None:
-        """The Azure/Kubernetes name, when it is a printable literal."""
-        name = self.body.get("name")
-        if name is None and isinstance(self.body.get("metadata"), dict):
-            name = self.body["metadata"].get("name")
-        if not isinstance(name, str) or redact.redact(("name",), name) is not name:
-            return None
-        return name
-
-
-@dataclass(frozen=True)
-class AttrChange:
-    path: AttrPath
-    before: Any
-    after: Any
-    effect: Effect
-    confirmed: bool = True
-
-    @property
-    def dotted(self) -> str:
-        return "".join(s if s.startswith("[") else f".{s}" for s in self.path).lstrip(".")
-
-
-@dataclass(frozen=True)
-class Change:
-    kind: Kind
-    action: Action
-    item: Item
-    """The head item (the base item for a removal)."""
-    old_address: str | None = None
-    """The base address of a renamed resource."""
-    attrs: tuple[AttrChange, ...] = ()
-    note: str = ""
-    """Why it matters, for removals and replacements of protected resources."""
-    old_path: str | None = None
-    """The base construct path of a renamed resource."""
-    guard: Literal["", "refused", "unguarded"] = ""
-    """``lifecycle.prevent_destroy``: "refused" when it makes Terraform refuse this replacement;
-    "unguarded" when the base had it but the resource block is gone (removed or renamed), so
-    it no longer protects anything."""
-    triggered_by: tuple[str, ...] = ()
-    """Addresses named in ``lifecycle.replace_triggered_by`` that are updated or replaced in
-    the same stack: each one makes Terraform replace this resource."""
-    impact: str = ""
-    """What removing or replacing this Kubernetes object or Helm release does to running
-    workloads (:func:`impact`); empty for everything else."""
-
-    @property
-    def address(self) -> str:
-        return self.item.address
-
-    @property
-    def destroyed_address(self) -> str:
-        """The address Terraform destroys: the base address of a renamed resource."""
-        return self.old_address or self.item.address
-
-    @property
-    def protected(self) -> bool:
-        return self.kind == "resource" and self.item.rtype in PROTECTED_TYPES
-
-    @property
-    def loud(self) -> bool:
-        """Destroys or replaces something that holds data or that clients depend on."""
-        return self.protected and self.action in ("remove", "replace", "rename")
-
-    @property
-    def disruptive(self) -> bool:
-        """Removes or replaces a Kubernetes object or Helm release that workloads depend on."""
-        return bool(self.impact) and not self.loud
-
-    @property
-    def forcing(self) -> tuple[AttrChange, ...]:
-        """The attribute changes that force a replacement."""
-        return tuple(a for a in self.attrs if a.effect == "replace")
-
-    @property
-    def rotations(self) -> tuple[AttrChange, ...]:
-        return tuple(a for a in self.attrs if a.effect == "rotate")
-
-    @property
-    def rotation_ready(self) -> bool:
-        """Whether the pool to cycle names ``temporary_name_for_rotation`` (else the apply fails)."""
-        body = self.item.body
-        if self.item.rtype == "azurerm_kubernetes_cluster":
-            pool = body.get("default_node_pool")
-            pool = pool[0] if isinstance(pool, list) and pool else pool
-            return isinstance(pool, dict) and bool(pool.get("temporary_name_for_rotation"))
-        return bool(body.get("temporary_name_for_rotation"))
-
-    def why(self) -> str:
-        """One plain-text clause: why this is destroyed or replaced."""
-        if self.action == "remove":
-            return "its resource block is removed"
-        if self.action == "rename":
-            return f"its address changes to {self.address}"
-        reasons = [f"{a.dotted} changes, which forces a new resource" for a in self.forcing]
-        reasons += [f"replace_triggered_by {t} changes" for t in self.triggered_by]
-        return "; ".join(reasons) or "it is replaced"
-
-
-@dataclass(frozen=True)
-class StackDiff:
-    name: str
-    status: Literal["added", "removed", "changed", "unchanged"]
-    changes: tuple[Change, ...] = ()
-    settings: tuple[AttrChange, ...] = ()
-    """Changes to the stack's ``terraform`` (backend, providers) and ``provider`` blocks."""
-    drained: bool = False
-    """A region stack whose Traffic Manager endpoints and A/AAAA records (or Front Door origins)
-    all go while the stack and its public IPs stay: ``drain: true``, the first step of retiring
-    a region."""
-
-    def count(self, kind: Kind, *actions: Action) -> int:
-        return sum(1 for c in self.changes if c.kind == kind and c.action in actions)
-
-    @property
-    def loud(self) -> tuple[Change, ...]:
-        return tuple(c for c in self.changes if c.loud)
-
-    @property
-    def disruptive(self) -> tuple[Change, ...]:
-        return tuple(c for c in self.changes if c.disruptive)
-
-    @property
-    def region(self) -> str | None:
-        """The region of a ``<region>`` or ``<region>-workloads`` stack (None for ``global`` and
-        ``edge``)."""
-        return None if self.name in (GLOBAL_STACK, EDGE_STACK) else region_of(self.name)
-
-
-@dataclass(frozen=True)
-class Report:
-    base_label: str
-    head_label: str
-    stacks: tuple[StackDiff, ...] = field(default_factory=tuple)
-    acknowledge: tuple[str, ...] = ()
-    """The config's ``acknowledge_destroy`` entries: ``"<stack> <address>"`` or ``"<stack> *"``."""
-    config_label: str | None = None
-    """The config those entries come from; None when no config was given."""
-
-    @property
-    def loud(self) -> tuple[tuple[str, Change], ...]:
-        return tuple((s.name, c) for s in self.stacks for c in s.loud)
-
-    @property
-    def disruptive(self) -> tuple[tuple[str, Change], ...]:
-        return tuple((s.name, c) for s in self.stacks for c in s.disruptive)
-
-    @property
-    def changed(self) -> bool:
-        return any(s.status != "unchanged" for s in self.stacks)
-
-    @property
-    def removed_stacks(self) -> tuple[StackDiff, ...]:
-        return tuple(s for s in self.stacks if s.status == "removed")
-
-    @property
-    def drained(self) -> tuple[str, ...]:
-        """Regions whose stack is drained in this change."""
-        return tuple(s.name for s in self.stacks if s.drained)
-
-    def acknowledged(self, stack: str, change: Change) -> bool:
-        """Whether ``acknowledge_destroy`` names this loud change (or every one of its stack)."""
-        return any(_acknowledges(entry, stack, change) for entry in self.acknowledge)
-
-    @property
-    def unacknowledged(self) -> tuple[tuple[str, Change], ...]:
-        """The loud changes that ``--fail-on-destroy`` fails on."""
-        return tuple((s, c) for s, c in self.loud if not self.acknowledged(s, c))
-
-    @property
-    def stale(self) -> tuple[str, ...]:
-        """``acknowledge_destroy`` entries that match no loud change of this comparison."""
-        loud = self.loud
-        return tuple(
-            entry for entry in self.acknowledge if not any(_acknowledges(entry, s, c) for s, c in loud)
-        )
-
-    def gate_errors(self) -> list[str]:
-        """One line per unacknowledged loud change, saying how to acknowledge it."""
-        where = self.config_label or "the config (none given: pass --config FILE or set DUALSTACK_CONFIG)"
-        removed = {s.name for s in self.removed_stacks}
-        lines = []
-        for stack, change in self.unacknowledged:
-            why = (
-                f'stack {stack} is no longer synthesized; "{stack} *" acknowledges all of its resources'
-                if stack in removed
-                else change.why()
-            )
-            entry = f"{stack} {change.destroyed_address}"
-            lines.append(
-                f"{entry} would be destroyed or replaced ({why}); if that is intended, "
-                f'add "{entry}" to acknowledge_destroy in {where}'
-            )
-        return lines
-
-
-def _acknowledges(entry: str, stack: str, change: Change) -> bool:
-    entry_stack, _, address = entry.strip().partition(" ")
-    address = address.strip()
-    return entry_stack == stack and address in ("*", change.address, change.destroyed_address)
-
-
-def region_of(stack: str) -> str:
-    """``eastus2`` for the stacks ``eastus2`` and ``eastus2-workloads``."""
-    return stack.removesuffix(WORKLOADS_SUFFIX)
-
-
 class ReviewError(Exception):
     """An output folder that cannot be read; the message names the file that is wrong."""
 
@@ -727,16 +476,16 @@ def diff_stack(name: str, base: dict[str, Any] | None, head: dict[str, Any] | No
     for old_address, new_address in _renames(only_old, only_new).items():
         before, after = only_old.pop(old_address), only_new.pop(new_address)
         attrs = compare(after.rtype, before.body, after.body)
-        note, guard = _consequence(after), _unguarded(before)
+        note, guard = _consequence(after), _guard_lost(before)
         changes.append(
             Change("resource", "rename", after, old_address, attrs, note, before.construct_path, guard)
         )
     for item in only_new.values():
         changes.append(Change(item.kind, "add", item))
     for item in only_old.values():
-        changes.append(Change(item.kind, "remove", item, note=_consequence(item), guard=_unguarded(item)))
+        changes.append(Change(item.kind, "remove", item, note=_consequence(item), guard=_guard_lost(item)))
     for address in sorted(set(old) & set(new)):
-        change = _same_address(old[address], new[address])
+        change = _change_at_same_address(old[address], new[address])
         if change is not None:
             changes.append(change)
     changes = _with_triggers(old, new, changes)
@@ -883,7 +632,7 @@ def _drained(stack: str, old: dict[str, Item], new: dict[str, Item], changes: li
     return all(a in new and a not in destroyed for a in public_ips)
 
 
-def _same_address(before: Item, after: Item) -> Change | None:
+def _change_at_same_address(before: Item, after: Item) -> Change | None:
     """An item at the same address on both sides: updated, replaced, or unchanged (None)."""
     if after.kind == "output":
         attrs = _output_changes(before.body, after.body)
@@ -931,12 +680,13 @@ def _prevents_destroy(item: Item) -> bool:
     return isinstance(lifecycle, dict) and lifecycle.get("prevent_destroy") is True
 
 
-def _unguarded(before: Item) -> Literal["", "unguarded"]:
+def _guard_lost(before: Item) -> Literal["", "unguarded"]:
+    """``"unguarded"`` when ``before`` had ``prevent_destroy``, which a removed block no longer gives."""
     return "unguarded" if _prevents_destroy(before) else ""
 
 
 def _consequence(item: Item) -> str:
-    return PROTECTED_TYPES.get(item.rtype, "") if item.kind == "resource" else ""
+    return DESTROY_CONSEQUENCES.get(item.rtype, "") if item.kind == "resource" else ""
 
 
 def _settings(doc: dict[str, Any] | None) -> dict[str, Any]:
@@ -964,25 +714,3 @@ def diff_outdirs(
     old, new = load_stacks(base), load_stacks(head)
     stacks = tuple(diff_stack(n, old.get(n), new.get(n)) for n in stack_order(set(old) | set(new)))
     return Report(base_label or str(base), head_label or str(head), stacks, tuple(acknowledge), config_label)
-
-
-def diff_markdown(
-    base: Path,
-    head: Path,
-    *,
-    base_label: str | None = None,
-    head_label: str | None = None,
-    max_chars: int | None = None,
-    acknowledge: Sequence[str] = (),
-    config_label: str | None = None,
-) -> str:
-    """The Markdown change summary of two output folders."""
-    report = diff_outdirs(
-        base,
-        head,
-        base_label=base_label,
-        head_label=head_label,
-        acknowledge=acknowledge,
-        config_label=config_label,
-    )
-    return render(report, max_chars=max_chars)

@@ -1,4 +1,4 @@
-"""Render a :class:`~dualstack.review.diff.Report` as Markdown for a pull request comment.
+"""Render a :class:`~dualstack.review.model.Report` as Markdown for a pull request comment.
 
 Order is fixed (stacks: ``global`` first, then by name; items by address; attributes by
 path), values are shortened, and every value passes :func:`~dualstack.review.redact.redact`.
@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import difflib
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from dualstack.naming import workloads_stack
 from dualstack.review import redact
+from dualstack.review.model import AttrChange, Change, Report, StackDiff
 from dualstack.review.redact import Marker
-
-if TYPE_CHECKING:
-    from dualstack.review.diff import AttrChange, Change, Report, StackDiff
 
 MAX_VALUE_CHARS = 120
 """Longer values are cut and end with an ellipsis."""
@@ -106,7 +105,7 @@ def _header(report: Report, *, max_items: int | None = None) -> str:
             *_capped([f"> - {_disruptive_line(stack, change)}" for stack, change in disruptive], max_items),
             "",
         ]
-    heads_up = [(s.name, c) for s in report.stacks for c in s.changes if _heads_up(c)]
+    heads_up = [(s.name, c) for s in report.stacks for c in s.changes if _is_heads_up(c)]
     if heads_up:
         lines += [
             "> [!WARNING]",
@@ -182,7 +181,7 @@ def _bold_nonzero(n: int) -> str:
     return f"**{n}**" if n else "0"
 
 
-def _heads_up(change: Change) -> bool:
+def _is_heads_up(change: Change) -> bool:
     return (
         not change.loud
         and not change.disruptive
@@ -206,7 +205,7 @@ def _removed_stack_line(report: Report, stack: StackDiff) -> str:
         command = f'make destroy STACKS="{stack.name}"'
         retire = "ran first"
     else:
-        command = f'make destroy STACKS="{stack.region}-workloads {stack.region}"'
+        command = f'make destroy STACKS="{workloads_stack(stack.region)} {stack.region}"'
         retire = f"ran first (with `drain: true` set on `{stack.region}` and deployed before)"
     if stack.loud:
         names = ", ".join(f"`{c.item.display_name or c.address}`" for c in stack.loud)

@@ -44,7 +44,8 @@ class Release:
     kind: str
     """``ipv4``, ``ipv6`` or ``dual``: the family its LoadBalancer Service listens on."""
     primary: bool
-    """Creates the IngressClass and reports Ingress status."""
+    """Reports Ingress status (one release per region: the native family's, or the dual one).
+    No release creates the IngressClass: Terraform owns it (``IngressClassV1`` in ingress.py)."""
 
     @property
     def name(self) -> str:
