@@ -647,7 +647,7 @@ class Ingress(Model):
     translator_enabled: StrictBool = True
     """The plug-in switch: false removes the translating ingress (IPv6 in nat64, IPv4
     in nat46) and everything that exists only for it. Must stay true in dualstack."""
-    chart_version: Annotated[StrictStr, Field(pattern=r"^[0-9]+\.[0-9]+\.[0-9]+$")] = "2.7.2"
+    chart_version: Annotated[StrictStr, Field(pattern=r"^[0-9]+\.[0-9]+\.[0-9]+$")] = "2.6.4"
     """Version of the F5 NGINX Ingress Controller chart (nginx-ingress)."""
     ipv4: IngressFamily = IngressFamily()
     """Scaling and resources of the IPv4 ingress."""
@@ -659,7 +659,7 @@ class Ingress(Model):
     @field_validator("chart_version", mode="before")
     @classmethod
     def _quoted_chart_version(cls, value: Any) -> Any:
-        return _unquoted(value, "2.7.2")
+        return _unquoted(value, "2.6.4")
 
     @model_validator(mode="after")
     def _translator(self) -> Ingress:
@@ -706,7 +706,7 @@ class Tls(Model):
     HTTP only (port 443 serves nothing)."""
     email: Email | None = None
     """Contact of the ACME account (Let's Encrypt's notices about the account); optional."""
-    chart_version: Annotated[StrictStr, Field(pattern=r"^v[0-9]+\.[0-9]+\.[0-9]+$")] = "v1.21.2"
+    chart_version: Annotated[StrictStr, Field(pattern=r"^v[0-9]+\.[0-9]+\.[0-9]+$")] = "v1.21.1"
     """Version of the cert-manager chart (and of its images)."""
     hsts: Hsts = Hsts()
     """HTTP Strict Transport Security from the ingress controllers."""
@@ -714,7 +714,7 @@ class Tls(Model):
     @field_validator("chart_version", mode="before")
     @classmethod
     def _quoted_chart_version(cls, value: Any) -> Any:
-        return _unquoted(value, "v1.21.2")
+        return _unquoted(value, "v1.21.1")
 
     @model_validator(mode="after")
     def _hsts_needs_certificates(self) -> Tls:
