@@ -1482,9 +1482,9 @@ def test_number_where_a_cluster_string_belongs(
 @pytest.mark.parametrize(
     ("changes", "field", "example", "got"),
     [
-        ({"ingress.chart_version": 2.7}, "ingress.chart_version", "2.7.2", 2.7),
-        ({"ingress.chart_version": 3}, "ingress.chart_version", "2.7.2", 3),
-        ({"tls.chart_version": 1.21}, "tls.chart_version", "v1.21.2", 1.21),
+        ({"ingress.chart_version": 2.7}, "ingress.chart_version", "2.6.4", 2.7),
+        ({"ingress.chart_version": 3}, "ingress.chart_version", "2.6.4", 3),
+        ({"tls.chart_version": 1.21}, "tls.chart_version", "v1.21.1", 1.21),
     ],
 )
 def test_number_where_a_chart_version_belongs(
@@ -1523,8 +1523,8 @@ def test_quoted_versions_load(tmp_path: Path) -> None:
         {
             "cluster.kubernetes_version": "1.30",
             "cluster.maintenance": {"start_time": "12:30", "utc_offset": "+10:00"},
-            "ingress.chart_version": "2.7.2",
-            "tls.chart_version": "v1.21.2",
+            "ingress.chart_version": "2.6.4",
+            "tls.chart_version": "v1.21.1",
         },
     )
     assert config.cluster.kubernetes_version == "1.30"

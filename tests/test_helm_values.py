@@ -14,7 +14,7 @@ from dualstack.ingress import release_specs
 PIPS = {"ipv4": "pip-v4", "ipv6": "pip-v6"}
 CONTROLLER = helm_values.Controller(
     image_repository="myacr.azurecr.io/nginx/nginx-ingress",
-    image_tag="5.6.2",
+    image_tag="5.5.4",
     image_digest=None,
     hsts=Hsts(),
 )

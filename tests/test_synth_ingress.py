@@ -137,7 +137,8 @@ def test_namespaces_carry_pod_security_labels(wcase: tuple[Config, str, Stack]) 
     )
     assert namespaces["echo"]["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
     assert (
-        namespaces["ingress-nginx"]["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "baseline"
+        namespaces["ingress-nginx"]["metadata"]["labels"]["pod-security.kubernetes.io/enforce"]
+        == "restricted"
     )
     for ns in namespaces.values():
         assert ns["metadata"]["labels"]["pod-security.kubernetes.io/warn"] == "restricted"

@@ -743,8 +743,10 @@ class Ingress(Model):
     ``global`` that family's Traffic Manager profile and alias record. Nothing else in the
     plan changes and the cluster stays dual-stack; turning it back on creates a new
     address. Must stay true in dualstack mode."""
-    chart_version: Annotated[StrictStr, Field(pattern=r"^[0-9]+\.[0-9]+\.[0-9]+$")] = "2.7.2"
-    """Version of the F5 NGINX Ingress Controller chart (``nginx-ingress``)."""
+    chart_version: Annotated[StrictStr, Field(pattern=r"^[0-9]+\.[0-9]+\.[0-9]+$")] = "2.6.4"
+    """Version of the F5 NGINX Ingress Controller chart (``nginx-ingress``). 2.6.4 is the
+    newest whose source the tests can render offline (docs/kubernetes-baseline.md, "Chart
+    versions")."""
     ipv4: IngressFamily = IngressFamily()
     """Scaling and resources of the IPv4 ingress; in dualstack mode, of the one release
     (``ingress-dual``), which serves both families."""
@@ -758,7 +760,7 @@ class Ingress(Model):
     @field_validator("chart_version", mode="before")
     @classmethod
     def _quoted_chart_version(cls, value: Any) -> Any:
-        return _unquoted(value, "2.7.2")
+        return _unquoted(value, "2.6.4")
 
     @model_validator(mode="after")
     def _translator(self) -> Ingress:
@@ -825,15 +827,16 @@ class Tls(Model):
     HTTP only (port 443 serves nothing)."""
     email: Email | None = None
     """Contact of the ACME account (Let's Encrypt's notices about the account); optional."""
-    chart_version: Annotated[StrictStr, Field(pattern=r"^v[0-9]+\.[0-9]+\.[0-9]+$")] = "v1.21.2"
-    """Version of the cert-manager chart (and of its images)."""
+    chart_version: Annotated[StrictStr, Field(pattern=r"^v[0-9]+\.[0-9]+\.[0-9]+$")] = "v1.21.1"
+    """Version of the cert-manager chart (and of its images). v1.21.1 is the newest whose
+    source the tests can render offline (docs/kubernetes-baseline.md, "Chart versions")."""
     hsts: Hsts = Hsts()
     """HTTP Strict Transport Security from the ingress controllers."""
 
     @field_validator("chart_version", mode="before")
     @classmethod
     def _quoted_chart_version(cls, value: Any) -> Any:
-        return _unquoted(value, "v1.21.2")
+        return _unquoted(value, "v1.21.1")
 
     @model_validator(mode="after")
     def _hsts_needs_certificates(self) -> Tls:

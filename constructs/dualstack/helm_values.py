@@ -27,6 +27,10 @@ HEALTH_PATH = "/nginx-health"
 ZONE_KEY = "topology.kubernetes.io/zone"
 USER_POOL_SELECTOR = {"kubernetes.azure.com/mode": "user"}
 """Controllers run on the user pool; the system pool is reserved for critical add-ons."""
+CONTROLLER_POD_LABELS = {"app.kubernetes.io/name": CHART_NAME}
+"""The label the chart gives every controller pod of every release (network policies select it)."""
+INIT_CONTAINER_RESOURCES = {"requests": {"cpu": "10m", "memory": "32Mi"}, "limits": {"memory": "64Mi"}}
+"""The chart's init container copies the nginx configuration into an emptyDir, nothing more."""
 
 PIP_NAME = "service.beta.kubernetes.io/azure-pip-name"
 PIP_NAME_IPV6 = "service.beta.kubernetes.io/azure-pip-name-ipv6"
@@ -158,6 +162,7 @@ def controller_values(spec: ReleaseSpec) -> dict[str, Any]:
             "runAsNonRoot": True,
             "capabilities": {"drop": ["ALL"], "add": ["NET_BIND_SERVICE"]},
         },
+        "initContainerResources": INIT_CONTAINER_RESOURCES,
         "initContainerSecurityContext": {
             "allowPrivilegeEscalation": False,
             "readOnlyRootFilesystem": True,
@@ -182,7 +187,12 @@ def controller_values(spec: ReleaseSpec) -> dict[str, Any]:
 
 def image_values(controller: Controller) -> dict[str, Any]:
     """The controller image (and the chart's init container, which uses the same one)."""
-    values: dict[str, Any] = {"repository": controller.image_repository, "tag": controller.image_tag}
+    # Always: a restarted pod never runs a stale copy of a tag (the registry is in-region).
+    values: dict[str, Any] = {
+        "repository": controller.image_repository,
+        "tag": controller.image_tag,
+        "pullPolicy": "Always",
+    }
     if controller.image_digest:
         values["digest"] = controller.image_digest
     return values

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from dualstack.config import Config
 
-NGINX_INGRESS_VERSION = "5.6.2"
-"""The F5 NGINX Ingress Controller release that chart 2.7.2 ships (its ``appVersion``)."""
+NGINX_INGRESS_VERSION = "5.5.4"
+"""The F5 NGINX Ingress Controller release that chart 2.6.4 ships (its ``appVersion``)."""
 
 ECHO_DIGEST = "sha256:f55000d9196bd3c853d384af7315f509d21ffb85de315c26e9874033b9f83e15"
 

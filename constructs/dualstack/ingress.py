@@ -16,7 +16,7 @@ from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1
 from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
 from constructs import Construct
 
-from dualstack import helm_values, images, modes
+from dualstack import helm_values, images, modes, network_policy
 from dualstack.config import Config, Ingress
 from dualstack.helm_values import Controller, ReleaseKind, ReleaseSpec
 from dualstack.naming import IpFamily
@@ -75,19 +75,23 @@ class RegionIngress(Construct):
         controller: Controller,
         pip_names: dict[IpFamily, str],
         pip_resource_group: str,
+        cluster_ranges: list[str],
         kubernetes_provider: KubernetesProvider,
         helm_provider: HelmProvider,
     ) -> None:
         super().__init__(scope, id_)
-        namespace = NamespaceV1(
+        self.namespace = namespace = NamespaceV1(
             self,
             "namespace",
             provider=kubernetes_provider,
             metadata={
                 "name": helm_values.NAMESPACE,
-                # The chart's init container and NET_BIND_SERVICE fit baseline; restricted
-                # violations are reported (warn, audit) so they are visible before tightening.
-                "labels": pod_security_labels("baseline"),
+                # restricted, the strictest level: the controller and its init container run
+                # as a non-root user (101, the image's nginx user), without privilege
+                # escalation, with RuntimeDefault seccomp, dropping every capability; the one
+                # they add back, NET_BIND_SERVICE (to listen on 80 and 443), is the one
+                # capability restricted allows (tests/test_rendered_charts.py checks the pods).
+                "labels": pod_security_labels("restricted"),
             },
         )
         self.ingress_class = IngressClassV1(
@@ -99,6 +103,14 @@ class RegionIngress(Construct):
                 "annotations": {"ingressclass.kubernetes.io/is-default-class": "true"},
             },
             spec={"controller": helm_values.INGRESS_CONTROLLER},
+        )
+        # The policies exist before any controller starts (deny by default from the first pod).
+        self.network_policies = network_policy.create(
+            self,
+            namespace=helm_values.NAMESPACE,
+            policies=network_policy.controller_policies(helm_values.CONTROLLER_POD_LABELS, cluster_ranges),
+            depends_on=[namespace],
+            provider=kubernetes_provider,
         )
         self.releases: dict[ReleaseKind, Release] = {}
         previous: list[ITerraformDependable] = []
@@ -122,7 +134,7 @@ class RegionIngress(Construct):
                 skip_crds=True,
                 values=[helm_values.to_yaml(helm_values.release_values(spec))],
                 # Both releases serve the Terraform-owned IngressClass; the translator installs after the primary.
-                depends_on=[namespace, self.ingress_class, *previous],
+                depends_on=[namespace, *self.network_policies, self.ingress_class, *previous],
             )
             self.releases[spec.kind] = release
             previous = [release]

@@ -260,6 +260,9 @@ class RegionWorkloads(Construct):
     ) -> None:
         super().__init__(scope, id_)
         project = config.project
+        region = config.regions[region_name]
+        # The cluster's own pod and service ranges: "outside the cluster" in egress policies.
+        cluster_ranges = [*region.pod_cidrs, *region.service_cidrs]
         self.ingress = RegionIngress(
             self,
             "ingress",
@@ -270,6 +273,7 @@ class RegionWorkloads(Construct):
                 for family in modes.public_families(config.ingress)
             },
             pip_resource_group=naming.ingress_resource_group(project, region_name),
+            cluster_ranges=cluster_ranges,
             kubernetes_provider=kubernetes_provider,
             helm_provider=helm_provider,
         )
@@ -312,6 +316,7 @@ class RegionWorkloads(Construct):
                 region_name=region_name,
                 certificates=certificates,
                 depends_on=[self.sample_app.namespace] if self.sample_app is not None else [],
+                cluster_ranges=cluster_ranges,
                 kubernetes_provider=kubernetes_provider,
                 helm_provider=helm_provider,
             )

@@ -39,7 +39,7 @@ from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
 from cdktf_cdktf_provider_kubernetes.service_v1 import ServiceV1, ServiceV1SpecPort
 from constructs import Construct
 
-from dualstack import helm_values, images
+from dualstack import helm_values, images, network_policy
 from dualstack.config import Config
 from dualstack.ingress import pod_security_labels
 from dualstack.naming import IP_VERSION, IpFamily
@@ -49,6 +49,8 @@ IMAGE_KEY = "echo"
 """Small public echo server (``mendhak/http-https-echo``, from the project's registry: see
 ``images.py``); answers with the request's headers and client address."""
 PORT = 8080
+RUN_AS = 10001
+"""A high UID of no user in the image (its files are world-readable, its HTTPS key too)."""
 LABELS = {"app.kubernetes.io/name": "echo", "app.kubernetes.io/part-of": "dualstack-sample"}
 
 
@@ -79,7 +81,8 @@ def _container(image: str) -> DeploymentV1SpecTemplateSpecContainer:
             "allow_privilege_escalation": False,
             "read_only_root_filesystem": True,
             "run_as_non_root": True,
-            "run_as_user": "1000",
+            "run_as_user": str(RUN_AS),
+            "run_as_group": str(RUN_AS),
             "capabilities": {"drop": ["ALL"]},
             "seccomp_profile": {"type": "RuntimeDefault"},
         },
@@ -127,8 +130,21 @@ class SampleApp(Construct):
             self,
             "namespace",
             provider=provider,
-            metadata={"name": NAMESPACE, "labels": pod_security_labels("restricted")},
+            metadata={
+                "name": NAMESPACE,
+                # The controllers' egress policy admits this namespace's pods as backends.
+                "labels": {**pod_security_labels("restricted"), network_policy.BACKENDS_LABEL: "true"},
+            },
             depends_on=depends_on,
+        )
+        self.network_policies = network_policy.create(
+            self,
+            namespace=NAMESPACE,
+            policies=network_policy.backend_policies(
+                LABELS, PORT, helm_values.NAMESPACE, helm_values.CONTROLLER_POD_LABELS
+            ),
+            depends_on=[namespace],
+            provider=provider,
         )
         spread = DeploymentV1SpecTemplateSpecTopologySpreadConstraint(
             max_skew=1,
@@ -164,7 +180,7 @@ class SampleApp(Construct):
                     },
                 },
             },
-            depends_on=depends_on,
+            depends_on=[*depends_on, *self.network_policies],
         )
         policy, families = service_ip_families(family)
         # Kubernetes refuses to change a Service's primary IP family (spec.ipFamilies[0]) and

@@ -31,13 +31,43 @@ from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1
 from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
 from constructs import Construct
 
-from dualstack import helm_values, images, naming, roles
+from dualstack import helm_values, images, naming, network_policy, roles
 from dualstack.config import Config
 from dualstack.ingress import pod_security_labels
 
 NAMESPACE = "cert-manager"
 SERVICE_ACCOUNT = "cert-manager"
 """The controller's service account: the chart names it after the release."""
+RUN_AS = 10001
+"""A high UID for every cert-manager component (static binaries: no file in the image needs
+a particular owner)."""
+WEBHOOK_PORT = 10250
+"""The webhook's HTTPS port (the chart's ``webhook.securePort``, its default, set explicitly
+because the network policy names it)."""
+RESOURCES = {
+    "controller": {
+        "requests": {"cpu": "50m", "memory": "128Mi"},
+        "limits": {"cpu": "500m", "memory": "512Mi"},
+    },
+    "webhook": {"requests": {"cpu": "20m", "memory": "32Mi"}, "limits": {"cpu": "200m", "memory": "128Mi"}},
+    "cainjector": {
+        "requests": {"cpu": "20m", "memory": "64Mi"},
+        "limits": {"cpu": "200m", "memory": "256Mi"},
+    },
+    "startupapicheck": {
+        "requests": {"cpu": "10m", "memory": "32Mi"},
+        "limits": {"cpu": "100m", "memory": "64Mi"},
+    },
+}
+"""Requests and limits per component; the controller's memory grows with the number of
+certificates and secrets it watches."""
+
+
+def pod_labels(component: str) -> dict[str, str]:
+    """Labels the chart gives a component's pods (network policies select them)."""
+    return {"app.kubernetes.io/instance": "cert-manager", "app.kubernetes.io/component": component}
+
+
 SUBJECT = f"system:serviceaccount:{NAMESPACE}:{SERVICE_ACCOUNT}"
 AUDIENCE = "api://AzureADTokenExchange"
 CHART_REPOSITORY = "oci://quay.io/jetstack/charts"
@@ -118,11 +148,22 @@ def cert_manager_values(config: Config, client_id: str) -> dict[str, Any]:
     workload identity for the controller, restricted-level security contexts (the chart's)."""
     registry = images.login_server(config)
 
-    def component(key: str, *, replicas: int | None = None) -> dict[str, Any]:
+    def image_values(key: str) -> dict[str, Any]:
         image = images.image(config, f"cert-manager-{key}")
+        return {"repository": f"{registry}/{image.repository}", "tag": image.tag, "pullPolicy": "Always"}
+
+    def component(key: str, *, replicas: int | None = None) -> dict[str, Any]:
         values: dict[str, Any] = {
-            "image": {"repository": f"{registry}/{image.repository}", "tag": image.tag},
+            "image": image_values(key),
             "nodeSelector": dict(helm_values.USER_POOL_SELECTOR),
+            "resources": RESOURCES[key],
+            # The chart's own restricted-level context, with a high UID and GID added.
+            "securityContext": {
+                "runAsNonRoot": True,
+                "runAsUser": RUN_AS,
+                "runAsGroup": RUN_AS,
+                "seccompProfile": {"type": "RuntimeDefault"},
+            },
         }
         if replicas is not None:
             selector = {"app.kubernetes.io/instance": "cert-manager", "app.kubernetes.io/component": key}
@@ -150,11 +191,11 @@ def cert_manager_values(config: Config, client_id: str) -> dict[str, Any]:
             "name": SERVICE_ACCOUNT,
             "annotations": {"azure.workload.identity/client-id": client_id},
         },
-        "webhook": component("webhook", replicas=2),
+        "webhook": component("webhook", replicas=2) | {"securePort": WEBHOOK_PORT},
         "cainjector": component("cainjector", replicas=2),
         "startupapicheck": component("startupapicheck"),
         # Used only for HTTP-01 challenges (this issuer solves DNS-01), pinned all the same.
-        "acmesolver": {"image": component("acmesolver")["image"]},
+        "acmesolver": {"image": image_values("acmesolver")},
         "prometheus": {"enabled": True},
     }
     return values
@@ -172,6 +213,7 @@ class CertManager(Construct):
         region_name: str,
         certificates: list[dict[str, Any]],
         depends_on: list[ITerraformDependable],
+        cluster_ranges: list[str],
         kubernetes_provider: KubernetesProvider,
         helm_provider: HelmProvider,
     ) -> None:
@@ -190,6 +232,15 @@ class CertManager(Construct):
             provider=kubernetes_provider,
             metadata={"name": NAMESPACE, "labels": pod_security_labels("restricted")},
         )
+        self.network_policies = network_policy.create(
+            self,
+            namespace=NAMESPACE,
+            policies=network_policy.cert_manager_policies(
+                pod_labels("controller"), pod_labels("webhook"), WEBHOOK_PORT, cluster_ranges
+            ),
+            depends_on=[namespace],
+            provider=kubernetes_provider,
+        )
         self.release = Release(
             self,
             "release",
@@ -202,7 +253,7 @@ class CertManager(Construct):
             **helm_values.RELEASE_POLICY,
             timeout=900,
             values=[helm_values.to_yaml(cert_manager_values(config, identity.client_id))],
-            depends_on=[namespace],
+            depends_on=[namespace, *self.network_policies],
         )
         chart = TerraformAsset(self, "chart", path=str(LOCAL_CHART), type=AssetType.DIRECTORY)
         issuer_values = {

@@ -1,0 +1,402 @@
+"""What a workloads stack puts into its cluster, as Kubernetes objects, for the tests.
+
+* ``rendered(stack)``: every ``helm_release`` rendered offline (helm-python-sdk, the Helm SDK
+  without a helm binary) from the chart source kept in tests/data/charts (or the project's own
+  local chart), with the values the stack passes, as ``helm install`` renders it.
+* ``terraform_objects(stack)``: every ``kubernetes_*`` resource mapped back to the object the
+  Kubernetes provider sends: block names snake_case to camelCase, the provider's singular
+  block names to the API's plural fields, one-element blocks to objects, numbers the provider
+  takes as strings to numbers, and namespace references to the namespace's name. The mapping
+  is this module's model of the provider; the strict schema validation is what keeps it
+  honest (a wrong name is an unknown field and fails).
+* ``validate(obj, version)``: strict validation against the Kubernetes API schema of the
+  cluster's minor version (kubernetes-validate's ``-strict`` schemas: unknown fields fail), or
+  for custom resources against the CRD rendered in the same stack, with unknown fields refused.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import helm_python
+import jsonschema
+import kubernetes_validate
+import yaml
+from synthhelp import REPO, Stack
+
+from dualstack import tls
+
+CHARTS = REPO / "tests" / "data" / "charts"
+VENDORED = {"nginx-ingress": CHARTS / "nginx-ingress", "cert-manager": CHARTS / "cert-manager"}
+SCHEMAS = Path(kubernetes_validate.__file__).parent / "kubernetes-json-schema"
+NGINX_SCHEMA_REF = (
+    "https://raw.githubusercontent.com/nginxinc/kubernetes-json-schema/master/v1.36.1/_definitions.json"
+)
+"""The nginx-ingress chart's values.schema.json refers to this file for its Kubernetes types;
+Helm would fetch it. Offline it is replaced by the same minor's definitions from
+kubernetes-validate (v1.36.0: the newest it has of that minor)."""
+
+CLUSTER_SCOPED = {
+    "Namespace",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "IngressClass",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+    "ClusterIssuer",
+    "PriorityClass",
+}
+
+
+@dataclass(frozen=True)
+class Release:
+    name: str
+    namespace: str
+    chart: str
+    version: str
+    objects: list[dict[str, Any]]
+
+
+@functools.cache
+def _chart_dir(chart: str) -> Path:
+    """The chart to load: the vendored source, with the nginx chart's remote schema reference
+    pointed at a local copy (in a temporary folder; the vendored files stay untouched)."""
+    if chart != "nginx-ingress":
+        return VENDORED[chart]
+    tmp = Path(tempfile.mkdtemp(prefix="chart-nginx-ingress-"))
+    definitions = json.loads(
+        (SCHEMAS / "v1.36.0-local" / "_definitions.json").read_text().replace("#/$defs/", "#/definitions/")
+    )
+    local = tmp / "_definitions.json"
+    local.write_text(json.dumps({"definitions": definitions["$defs"]}))
+    target = tmp / "nginx-ingress"
+    target.mkdir()
+    for path in VENDORED[chart].rglob("*"):
+        if path.is_file():
+            out = target / path.relative_to(VENDORED[chart])
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(path.read_bytes())
+    schema = target / "values.schema.json"
+    text = schema.read_text()
+    assert NGINX_SCHEMA_REF in text, "the chart's schema no longer refers to the file this replaces"
+    schema.write_text(text.replace(NGINX_SCHEMA_REF, local.as_uri()))
+    return target
+
+
+@functools.cache
+def _load(chart: str) -> helm_python.Chart:
+    path = tls.LOCAL_CHART if chart == "dualstack-tls" else _chart_dir(chart)
+    return helm_python.Chart.load(str(path))
+
+
+def chart_version(chart: str) -> str:
+    version: str = _load(chart).metadata["version"]
+    return version
+
+
+_SEPARATOR = re.compile(r"(?:^|\s*\n)---\s*")
+"""How Helm splits a template's output into documents (releaseutil.SplitManifests): a ``---``
+directly followed by a comment still separates, as cert-manager's rbac.yaml relies on."""
+
+
+def render(chart: str, values: dict[str, Any], *, name: str, namespace: str) -> list[dict[str, Any]]:
+    """The objects ``helm install`` would apply (namespaced ones in the release's namespace)."""
+    manifests = _load(chart).render(values, name=name, namespace=namespace, is_install=True)
+    objects = []
+    for path in sorted(manifests):
+        if not path.endswith((".yaml", ".yml")):
+            continue
+        for text in _SEPARATOR.split(manifests[path]):
+            doc = yaml.safe_load(text)
+            if not doc:
+                continue
+            if doc["kind"] not in CLUSTER_SCOPED:
+                doc.setdefault("metadata", {}).setdefault("namespace", namespace)
+            objects.append(doc)
+    return objects
+
+
+def _chart_of(body: dict[str, Any]) -> str:
+    chart = str(body["chart"])
+    if chart in VENDORED:
+        return chart
+    assert chart.startswith("assets/") and body["name"] == "dualstack-tls", chart
+    return "dualstack-tls"
+
+
+def releases(stack: Stack) -> list[Release]:
+    """Every release of the stack, rendered (a fresh copy each call; rendering is cached)."""
+    return copy.deepcopy(_releases(stack))
+
+
+@functools.cache
+def _releases(stack: Stack) -> list[Release]:
+    out = []
+    for body in stack.resources("helm_release").values():
+        chart = _chart_of(body)
+        values: dict[str, Any] = {}
+        for text in body.get("values", []):
+            values |= yaml.safe_load(text)
+        objects = render(chart, values, name=body["name"], namespace=body["namespace"])
+        out.append(Release(body["name"], body["namespace"], chart, str(body.get("version", "")), objects))
+    return sorted(out, key=lambda r: r.name)
+
+
+# --- kubernetes_* resources -> objects --------------------------------------------------------
+
+KINDS = {
+    "kubernetes_namespace_v1": ("v1", "Namespace"),
+    "kubernetes_ingress_class_v1": ("networking.k8s.io/v1", "IngressClass"),
+    "kubernetes_deployment_v1": ("apps/v1", "Deployment"),
+    "kubernetes_service_v1": ("v1", "Service"),
+    "kubernetes_ingress_v1": ("networking.k8s.io/v1", "Ingress"),
+    "kubernetes_network_policy_v1": ("networking.k8s.io/v1", "NetworkPolicy"),
+}
+PLURAL = {
+    "container": "containers",
+    "init_container": "initContainers",
+    "volume": "volumes",
+    "volume_mount": "volumeMounts",
+    "topology_spread_constraint": "topologySpreadConstraints",
+    "toleration": "tolerations",
+    "rule": "rules",
+}
+"""Block names the provider keeps singular where the API's field is plural."""
+MAPS = {"labels", "annotations", "node_selector", "match_labels", "limits", "requests", "data"}
+"""Fields whose keys are data (label keys, resource names), not field names."""
+INTEGERS = {"replicas", "run_as_user", "run_as_group", "fs_group"}
+"""Integer fields the provider takes as strings."""
+INT_OR_STRING = {"port", "target_port"}
+"""IntOrString fields the provider takes as strings: a number when it reads as one."""
+PLURAL_WHEN_A_LIST = {"port", "path"}
+"""Singular when the field is one object or a scalar (an Ingress backend's ``port``, a probe's
+``path``), plural when it is a list of blocks (a Service's or container's ``ports``, an Ingress
+rule's ``paths``)."""
+LISTS = {"ports", "tls", "env", "ingress", "egress", "from", "to", "hosts", "except", "match_expressions"}
+"""List blocks that stay lists even with one element."""
+_REFERENCE = re.compile(r"^\$\{(kubernetes_[a-z0-9_]+)\.([A-Za-z0-9_-]+)\.metadata\[0\]\.name\}$")
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(word[:1].upper() + word[1:] for word in rest)
+
+
+def _field(key: str, value: Any) -> str:
+    if key in PLURAL:
+        return PLURAL[key]
+    if key in PLURAL_WHEN_A_LIST and isinstance(value, list):
+        return f"{key}s"
+    return _camel(key)
+
+
+def _convert(key: str, value: Any, names: dict[str, str]) -> Any:
+    if key in MAPS and isinstance(value, dict):
+        return dict(value)
+    if isinstance(value, list):
+        items = [_convert(key, v, names) for v in value]
+        keep = key in PLURAL or key in PLURAL_WHEN_A_LIST or key in LISTS
+        if len(items) == 1 and isinstance(items[0], dict) and not keep:
+            return items[0]
+        return items
+    if isinstance(value, dict):
+        return {_field(k, v): _convert(k, v, names) for k, v in value.items()}
+    if isinstance(value, str):
+        match = _REFERENCE.match(value)
+        if match:
+            return names[f"{match.group(1)}.{match.group(2)}"]
+        if key in INTEGERS:
+            return int(value)
+        if key in INT_OR_STRING and value.isdigit():
+            return int(value)
+    return value
+
+
+def terraform_objects(stack: Stack) -> list[dict[str, Any]]:
+    """Every ``kubernetes_*`` resource of the stack as the object the provider would send."""
+    doc = stack.json.get("resource", {})
+    names = {
+        f"{rtype}.{name}": body["metadata"]["name"]
+        for rtype, items in doc.items()
+        if rtype.startswith("kubernetes_")
+        for name, body in items.items()
+    }
+    out = []
+    for rtype, items in sorted(doc.items()):
+        if not rtype.startswith("kubernetes_"):
+            continue
+        assert rtype in KINDS, f"{rtype}: no mapping to a Kubernetes kind in tests/k8shelp.py"
+        api_version, kind = KINDS[rtype]
+        for name, body in sorted(items.items()):
+            obj: dict[str, Any] = {"apiVersion": api_version, "kind": kind}
+            for field in ("metadata", "spec"):
+                if field in body:
+                    obj[field] = _convert(field, body[field], names)
+            obj["metadata"]["annotations"] = {
+                **obj["metadata"].get("annotations", {}),
+                "terraform-address": f"{rtype}.{name}",
+            }
+            out.append(obj)
+    return out
+
+
+def strip_address(obj: dict[str, Any]) -> dict[str, Any]:
+    """The object without the bookkeeping annotation ``terraform_objects`` adds."""
+    out = copy.deepcopy(obj)
+    annotations = out["metadata"].get("annotations", {})
+    annotations.pop("terraform-address", None)
+    if not annotations:
+        out["metadata"].pop("annotations", None)
+    return out
+
+
+def stack_objects(stack: Stack) -> list[dict[str, Any]]:
+    """Everything the stack applies: the releases' objects, then the Terraform ones."""
+    return [o for r in releases(stack) for o in r.objects] + terraform_objects(stack)
+
+
+# --- validation -------------------------------------------------------------------------------
+
+
+def _strict(schema: Any) -> Any:
+    """A CRD's schema with unknown fields refused (the API server would prune them silently)."""
+    if isinstance(schema, dict):
+        out = {k: _strict(v) for k, v in schema.items()}
+        if (
+            out.get("type") == "object"
+            and "properties" in out
+            and "additionalProperties" not in out
+            and not out.get("x-kubernetes-preserve-unknown-fields")
+        ):
+            out["additionalProperties"] = False
+        return out
+    if isinstance(schema, list):
+        return [_strict(v) for v in schema]
+    return schema
+
+
+def crd_schemas(objects: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """``{(apiVersion, kind): strict schema}`` of every served version of the CRDs among ``objects``."""
+    out = {}
+    for crd in objects:
+        if crd["kind"] != "CustomResourceDefinition":
+            continue
+        group, kind = crd["spec"]["group"], crd["spec"]["names"]["kind"]
+        for version in crd["spec"]["versions"]:
+            if version.get("served"):
+                schema = _strict(version["schema"]["openAPIV3Schema"])
+                schema["properties"]["metadata"] = {"type": "object"}
+                out[(f"{group}/{version['name']}", kind)] = schema
+    return out
+
+
+def validate(obj: dict[str, Any], version: str, crds: dict[tuple[str, str], dict[str, Any]]) -> None:
+    """Raise if ``obj`` is not a valid object of the API at Kubernetes ``version`` (strict)."""
+    key = (obj["apiVersion"], obj["kind"])
+    if key in crds:
+        jsonschema.validate(obj, crds[key])
+        return
+    group = obj["apiVersion"].split("/")[0] if "/" in obj["apiVersion"] else ""
+    assert "." not in group or group.endswith(".k8s.io"), f"{key}: a custom resource without its CRD here"
+    kubernetes_validate.validate(strip_address(obj), version, strict=True)
+
+
+# --- Pod Security Standards -------------------------------------------------------------------
+
+RESTRICTED_VOLUMES = {
+    "configMap",
+    "csi",
+    "downwardAPI",
+    "emptyDir",
+    "ephemeral",
+    "persistentVolumeClaim",
+    "projected",
+    "secret",
+}
+BASELINE_CAPABILITIES = {
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
+}
+
+
+def pod_template(obj: dict[str, Any]) -> dict[str, Any] | None:
+    """The pod spec of a workload object (Deployment, Job, ...), or None."""
+    spec = obj.get("spec", {})
+    if obj["kind"] == "Pod":
+        return spec  # type: ignore[no-any-return]
+    template = spec.get("template") or spec.get("jobTemplate", {}).get("spec", {}).get("template")
+    return template.get("spec") if template else None
+
+
+def pod_security_violations(pod: dict[str, Any], level: str) -> list[str]:
+    """What keeps ``pod`` out of Pod Security level ``level`` (baseline or restricted), after
+    the Pod Security Standards' controls (the subset that these objects can touch)."""
+    ctx = pod.get("securityContext", {})
+    problems = [flag for flag in ("hostNetwork", "hostPID", "hostIPC") if pod.get(flag)]
+    problems += _volume_violations(pod, level)
+    pod_seccomp = ctx.get("seccompProfile", {}).get("type")
+    for c in [*pod.get("initContainers", []), *pod.get("containers", [])]:
+        problems += _baseline_container_violations(c, pod_seccomp)
+        if level == "restricted":
+            problems += _restricted_container_violations(c, ctx, pod_seccomp)
+    return problems
+
+
+def _volume_violations(pod: dict[str, Any], level: str) -> list[str]:
+    problems = []
+    for volume in pod.get("volumes", []):
+        kinds = set(volume) - {"name"}
+        if "hostPath" in kinds:
+            problems.append(f"volume {volume['name']}: hostPath")
+        if level == "restricted" and not kinds <= RESTRICTED_VOLUMES:
+            problems.append(f"volume {volume['name']}: {sorted(kinds)}")
+    return problems
+
+
+def _baseline_container_violations(c: dict[str, Any], pod_seccomp: str | None) -> list[str]:
+    name, sc = c["name"], c.get("securityContext", {})
+    added = set(sc.get("capabilities", {}).get("add", []))
+    checks = {
+        "privileged": bool(sc.get("privileged")),
+        "hostPort": any(p.get("hostPort") for p in c.get("ports", [])),
+        "seccomp Unconfined": sc.get("seccompProfile", {}).get("type", pod_seccomp) == "Unconfined",
+        f"capabilities {sorted(added - BASELINE_CAPABILITIES)}": not added <= BASELINE_CAPABILITIES,
+    }
+    return [f"{name}: {what}" for what, failed in checks.items() if failed]
+
+
+def _restricted_container_violations(
+    c: dict[str, Any], ctx: dict[str, Any], pod_seccomp: str | None
+) -> list[str]:
+    name, sc = c["name"], c.get("securityContext", {})
+    caps = sc.get("capabilities", {})
+    added = set(caps.get("add", []))
+    seccomp = sc.get("seccompProfile", {}).get("type", pod_seccomp)
+    checks = {
+        "allowPrivilegeEscalation not false": sc.get("allowPrivilegeEscalation") is not False,
+        "runAsNonRoot not true": not sc.get("runAsNonRoot", ctx.get("runAsNonRoot")),
+        "runAsUser 0": sc.get("runAsUser", ctx.get("runAsUser")) == 0,
+        f"seccomp {seccomp}": seccomp not in ("RuntimeDefault", "Localhost"),
+        "does not drop ALL capabilities": "ALL" not in caps.get("drop", []),
+        f"adds {sorted(added - {'NET_BIND_SERVICE'})}": not added <= {"NET_BIND_SERVICE"},
+    }
+    return [f"{name}: {what}" for what, failed in checks.items() if failed]
