@@ -41,7 +41,8 @@ from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIden
 from constructs import Construct
 
 from dualstack import naming, roles
-from dualstack.config import Cluster, Region
+from dualstack.config import Cluster, NodePool, Region
+from dualstack.context import RegionContext
 from dualstack.global_services import GlobalRefs
 from dualstack.network import RegionNetwork
 
@@ -61,125 +62,42 @@ MAX_PODS = 250
 
 
 class RegionCluster(Construct):
-    """AKS cluster, its user pool, identities and role assignments."""
+    """AKS cluster, its user pool, identities and role assignments.
 
-    def __init__(
-        self,
-        scope: Construct,
-        id_: str,
-        *,
-        project: str,
-        region_name: str,
-        region: Region,
-        settings: Cluster,
-        network: RegionNetwork,
-        global_refs: GlobalRefs,
-        tags: dict[str, str],
-    ) -> None:
+    Built in parts, each a method, all on this one construct (the resources' construct
+    paths, and so their Terraform addresses, stay ``region/cluster/<id>``): the control
+    plane's identity and its network roles, the cluster with its system pool, the user pool,
+    and the roles of the cluster's own identities and of the people who administer it.
+    """
+
+    def __init__(self, scope: Construct, id_: str, *, ctx: RegionContext, network: RegionNetwork) -> None:
         super().__init__(scope, id_)
         self.client = DataAzurermClientConfig(self, "client")
-        rg = network.resource_group
-        self.identity = UserAssignedIdentity(
-            self,
-            "control_plane_identity",
-            name=naming.control_plane_identity(project, region_name),
-            resource_group_name=rg.name,
-            location=region_name,
-            tags=tags,
-        )
-        network_role = RoleAssignment(
-            self,
-            "control_plane_network_contributor",
-            scope=network.ingress_resource_group.id,
-            role_definition_name=roles.NETWORK_CONTRIBUTOR,
-            principal_id=self.identity.principal_id,
-            principal_type="ServicePrincipal",
-            description="AKS control plane: attach the ingress public IPs to the cluster load balancer",
-        )
-        subnet_role = RoleAssignment(
-            self,
-            "control_plane_subnet_network_contributor",
-            scope=network.cluster_subnet.id,
-            role_definition_name=roles.NETWORK_CONTRIBUTOR,
-            principal_id=self.identity.principal_id,
-            principal_type="ServicePrincipal",
-            description="AKS control plane: join nodes and load balancers to the cluster subnet",
-        )
-        self.network_role = network_role
-        zones = [str(z) for z in region.zones]
+        network_roles = self._control_plane_identity(ctx, network)
         self.cluster = KubernetesCluster(
             self,
             "Resource",
-            name=naming.cluster(project, region_name),
-            location=region_name,
-            resource_group_name=rg.name,
-            dns_prefix=naming.cluster(project, region_name),
-            node_resource_group=naming.node_resource_group(project, region_name),
-            kubernetes_version=settings.kubernetes_version,
-            sku_tier=settings.sku_tier,
-            automatic_upgrade_channel="patch",
-            node_os_upgrade_channel="NodeImage",
-            maintenance_window_auto_upgrade=KubernetesClusterMaintenanceWindowAutoUpgrade(
-                **_window(settings)
-            ),
-            maintenance_window_node_os=KubernetesClusterMaintenanceWindowNodeOs(**_window(settings)),
+            **_cluster_settings(ctx),
+            **_access(ctx.config.cluster, self.client.tenant_id),
+            resource_group_name=network.resource_group.name,
             identity=KubernetesClusterIdentity(type="UserAssigned", identity_ids=[self.identity.id]),
-            local_account_disabled=True,
-            role_based_access_control_enabled=True,
-            azure_active_directory_role_based_access_control=(
-                KubernetesClusterAzureActiveDirectoryRoleBasedAccessControl(
-                    azure_rbac_enabled=True, tenant_id=self.client.tenant_id
-                )
-            ),
-            oidc_issuer_enabled=True,
-            workload_identity_enabled=True,
-            azure_policy_enabled=True,
-            image_cleaner_enabled=True,
-            image_cleaner_interval_hours=48,
-            run_command_enabled=False,
-            key_vault_secrets_provider=KubernetesClusterKeyVaultSecretsProvider(
-                secret_rotation_enabled=True, secret_rotation_interval=SECRET_ROTATION_INTERVAL
-            ),
             oms_agent=KubernetesClusterOmsAgent(
-                log_analytics_workspace_id=global_refs.log_analytics_id,
+                log_analytics_workspace_id=ctx.global_refs.log_analytics_id,
                 msi_auth_for_monitoring_enabled=True,
             ),
-            private_cluster_enabled=settings.api_server.private,
-            # A public name that resolves (anywhere) to the private API address, so the
-            # workloads stack's providers reach it from a peered network such as the hub.
-            private_cluster_public_fqdn_enabled=True if settings.api_server.private else None,
-            api_server_access_profile=(
-                None
-                if settings.api_server.private
-                else KubernetesClusterApiServerAccessProfile(
-                    authorized_ip_ranges=list(settings.api_server.authorized_ip_ranges)
-                )
-            ),
-            network_profile=_network_profile(region, settings),
+            network_profile=_network_profile(ctx.region, ctx.config.cluster),
             default_node_pool=KubernetesClusterDefaultNodePool(
                 name="system",
                 temporary_name_for_rotation="systemtmp",
-                vm_size=settings.system_pool.vm_size,
-                auto_scaling_enabled=True,
-                min_count=settings.system_pool.min_count,
-                max_count=settings.system_pool.max_count,
-                zones=zones,
-                vnet_subnet_id=network.cluster_subnet.id,
                 only_critical_addons_enabled=True,
-                os_sku="AzureLinux",
-                os_disk_type="Ephemeral",
-                os_disk_size_gb=settings.system_pool.os_disk_size_gb,
-                host_encryption_enabled=True,
-                max_pods=MAX_PODS,
-                node_public_ip_enabled=False,
                 upgrade_settings=KubernetesClusterDefaultNodePoolUpgradeSettings(
                     max_surge=MAX_SURGE, drain_timeout_in_minutes=DRAIN_TIMEOUT_MINUTES
                 ),
-                tags=tags,
+                **_pool_settings(ctx, ctx.config.cluster.system_pool, network),
             ),
-            tags=tags,
+            tags=ctx.tags,
             # The subnet must be finished (its NSG attached) before AKS puts nodes into it.
-            depends_on=[network_role, subnet_role, network.nsg_association],
+            depends_on=[*network_roles, network.nsg_association],
         )
         self.user_pool = KubernetesClusterNodePool(
             self,
@@ -188,35 +106,59 @@ class RegionCluster(Construct):
             temporary_name_for_rotation="usertmp",
             kubernetes_cluster_id=self.cluster.id,
             mode="User",
-            vm_size=settings.user_pool.vm_size,
-            auto_scaling_enabled=True,
-            min_count=settings.user_pool.min_count,
-            max_count=settings.user_pool.max_count,
-            zones=zones,
-            vnet_subnet_id=network.cluster_subnet.id,
-            os_sku="AzureLinux",
-            os_disk_type="Ephemeral",
-            os_disk_size_gb=settings.user_pool.os_disk_size_gb,
-            host_encryption_enabled=True,
-            max_pods=MAX_PODS,
-            node_public_ip_enabled=False,
             upgrade_settings=KubernetesClusterNodePoolUpgradeSettings(
                 max_surge=MAX_SURGE, drain_timeout_in_minutes=DRAIN_TIMEOUT_MINUTES
             ),
-            tags=tags,
+            **_pool_settings(ctx, ctx.config.cluster.user_pool, network),
         )
-        self._role_assignments(global_refs)
-        for group in settings.admin_group_object_ids:
-            # Keyed by the group's object ID: adding or removing a group leaves the others alone.
+        self._role_assignments(ctx.global_refs)
+        self._admin_groups(ctx.config.cluster)
+
+    @property
+    def name(self) -> str:
+        return self.cluster.name
+
+    @property
+    def oidc_issuer_url(self) -> str:
+        """The issuer workload identity federations trust (cert-manager's, for one)."""
+        return self.cluster.oidc_issuer_url
+
+    def _control_plane_identity(self, ctx: RegionContext, network: RegionNetwork) -> list[RoleAssignment]:
+        """The control plane's identity, with Network Contributor on the ingress resource group
+        and on the cluster subnet (assigned before the cluster exists: its ``depends_on``)."""
+        self.identity = UserAssignedIdentity(
+            self,
+            "control_plane_identity",
+            name=naming.control_plane_identity(ctx.project, ctx.region_name),
+            resource_group_name=network.resource_group.name,
+            location=ctx.region_name,
+            tags=ctx.tags,
+        )
+        grants = (
+            (
+                "control_plane_network_contributor",
+                network.ingress_resource_group.id,
+                "AKS control plane: attach the ingress public IPs to the cluster load balancer",
+            ),
+            (
+                "control_plane_subnet_network_contributor",
+                network.cluster_subnet.id,
+                "AKS control plane: join nodes and load balancers to the cluster subnet",
+            ),
+        )
+        assignments = [
             RoleAssignment(
                 self,
-                f"admin_group_{group}",
-                scope=self.cluster.id,
-                role_definition_name=roles.AKS_RBAC_CLUSTER_ADMIN,
-                principal_id=group,
-                principal_type="Group",
-                description="Cluster administrators (cluster.admin_group_object_ids)",
+                id_,
+                scope=scope,
+                role_definition_name=roles.NETWORK_CONTRIBUTOR,
+                principal_id=self.identity.principal_id,
+                principal_type="ServicePrincipal",
+                description=description,
             )
+            for id_, scope, description in grants
+        ]
+        return assignments
 
     def _role_assignments(self, global_refs: GlobalRefs) -> None:
         RoleAssignment(
@@ -245,6 +187,91 @@ class RegionCluster(Construct):
             principal_id=self.client.object_id,
             description="The identity running cdktf deploy: install the ingresses (workloads stack)",
         )
+
+    def _admin_groups(self, settings: Cluster) -> None:
+        for group in settings.admin_group_object_ids:
+            # Keyed by the group's object ID: adding or removing a group leaves the others alone.
+            RoleAssignment(
+                self,
+                f"admin_group_{group}",
+                scope=self.cluster.id,
+                role_definition_name=roles.AKS_RBAC_CLUSTER_ADMIN,
+                principal_id=group,
+                principal_type="Group",
+                description="Cluster administrators (cluster.admin_group_object_ids)",
+            )
+
+
+def _cluster_settings(ctx: RegionContext) -> dict[str, Any]:
+    """Name, version, upgrades and add-ons of the cluster resource."""
+    settings, name = ctx.config.cluster, naming.cluster(ctx.project, ctx.region_name)
+    return {
+        "name": name,
+        "location": ctx.region_name,
+        "dns_prefix": name,
+        "node_resource_group": naming.node_resource_group(ctx.project, ctx.region_name),
+        "kubernetes_version": settings.kubernetes_version,
+        "sku_tier": settings.sku_tier,
+        "automatic_upgrade_channel": "patch",
+        "node_os_upgrade_channel": "NodeImage",
+        "maintenance_window_auto_upgrade": KubernetesClusterMaintenanceWindowAutoUpgrade(**_window(settings)),
+        "maintenance_window_node_os": KubernetesClusterMaintenanceWindowNodeOs(**_window(settings)),
+        "oidc_issuer_enabled": True,
+        "workload_identity_enabled": True,
+        "azure_policy_enabled": True,
+        "image_cleaner_enabled": True,
+        "image_cleaner_interval_hours": 48,
+        "run_command_enabled": False,
+        "key_vault_secrets_provider": KubernetesClusterKeyVaultSecretsProvider(
+            secret_rotation_enabled=True, secret_rotation_interval=SECRET_ROTATION_INTERVAL
+        ),
+    }
+
+
+def _access(settings: Cluster, tenant_id: str) -> dict[str, Any]:
+    """Who reaches the API server and how: Entra ID with Azure RBAC, no local accounts, and
+    a private endpoint (with a public FQDN) or a public one limited to authorized ranges."""
+    private = settings.api_server.private
+    return {
+        "local_account_disabled": True,
+        "role_based_access_control_enabled": True,
+        "azure_active_directory_role_based_access_control": (
+            KubernetesClusterAzureActiveDirectoryRoleBasedAccessControl(
+                azure_rbac_enabled=True, tenant_id=tenant_id
+            )
+        ),
+        "private_cluster_enabled": private,
+        # A public name that resolves (anywhere) to the private API address, so the
+        # workloads stack's providers reach it from a peered network such as the hub.
+        "private_cluster_public_fqdn_enabled": True if private else None,
+        "api_server_access_profile": (
+            None
+            if private
+            else KubernetesClusterApiServerAccessProfile(
+                authorized_ip_ranges=list(settings.api_server.authorized_ip_ranges)
+            )
+        ),
+    }
+
+
+def _pool_settings(ctx: RegionContext, pool: NodePool, network: RegionNetwork) -> dict[str, Any]:
+    """What the system and the user pool share: size and scaling from the config, the zones,
+    the subnet, Azure Linux on ephemeral, host-encrypted disks, no public node addresses."""
+    return {
+        "vm_size": pool.vm_size,
+        "auto_scaling_enabled": True,
+        "min_count": pool.min_count,
+        "max_count": pool.max_count,
+        "zones": [str(z) for z in ctx.region.zones],
+        "vnet_subnet_id": network.cluster_subnet.id,
+        "os_sku": "AzureLinux",
+        "os_disk_type": "Ephemeral",
+        "os_disk_size_gb": pool.os_disk_size_gb,
+        "host_encryption_enabled": True,
+        "max_pods": MAX_PODS,
+        "node_public_ip_enabled": False,
+        "tags": ctx.tags,
+    }
 
 
 def _window(settings: Cluster) -> dict[str, Any]:

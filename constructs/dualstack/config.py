@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import ipaddress
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -469,19 +470,27 @@ class Region(Model):
 
     def _check_ranges(self) -> None:
         """Raise FieldProblems for every cross-field rule of the region that is broken."""
-        problems: list[tuple[str, str]] = []
         spaces: dict[IpFamily, cidr.Network] = {
             family: cidr.parse_cidr(getattr(self.address_space, family), version)
             for family, version in IP_VERSION.items()
         }
+        nets = self.overlay_ranges()
+        problems = [
+            *self._subnet_problems(spaces),
+            *self._overlay_problems(spaces, nets),
+            *self._dns_service_ip_problems(nets[2][1]),
+        ]
+        if problems:
+            raise FieldProblems(problems)
+
+    def _subnet_problems(self, spaces: dict[IpFamily, cidr.Network]) -> list[tuple[str, str]]:
+        """The cluster subnet inside the VNet; the endpoint subnet inside it and beside the cluster's."""
+        problems: list[tuple[str, str]] = []
         for family, space in spaces.items():
             subnet = cidr.parse_cidr(getattr(self.cluster_subnet, family), IP_VERSION[family])
             if not cidr.contains(space, subnet):
                 problems.append(
-                    (
-                        f"cluster_subnet.{family}",
-                        f"{subnet} lies outside address_space.{family} {space}",
-                    )
+                    (f"cluster_subnet.{family}", f"{subnet} lies outside address_space.{family} {space}")
                 )
         endpoints = cidr.parse_cidr(self.endpoint_subnet, "IPv4")
         if not cidr.contains(spaces["ipv4"], endpoints):
@@ -501,11 +510,18 @@ class Region(Model):
                     "cluster_subnet"
                 )
             problems.append(("endpoint_subnet", message))
-        nets = self.overlay_ranges()
-        for name, net, other_name, other in cidr.overlapping_pairs(
-            nets, [(f"address_space.{f}", n) for f, n in spaces.items()]
-        ):
-            problems.append((name, f"{net} overlaps the VNet's {other_name} {other}" + self.hints(name)))
+        return problems
+
+    def _overlay_problems(
+        self, spaces: dict[IpFamily, cidr.Network], nets: list[tuple[str, cidr.Network]]
+    ) -> list[tuple[str, str]]:
+        """Pod and service ranges clear of the VNet, of each other and of AKS's reserved ranges."""
+        problems = [
+            (name, f"{net} overlaps the VNet's {other_name} {other}" + self.hints(name))
+            for name, net, other_name, other in cidr.overlapping_pairs(
+                nets, [(f"address_space.{f}", n) for f, n in spaces.items()]
+            )
+        ]
         for i, (name, net) in enumerate(nets):
             for other_name, other in nets[i + 1 :]:
                 if cidr.overlaps(net, other):
@@ -513,12 +529,12 @@ class Region(Model):
                         (name, f"{net} overlaps {other_name} {other}" + self.hints(name, other_name))
                     )
         for name, net in nets:
-            for reserved in AKS_RESERVED_RANGES:
-                if cidr.overlaps(net, reserved):
-                    problems.append((name, f"{net} overlaps {reserved}, which AKS reserves"))
-        problems.extend(self._dns_service_ip_problems(nets[2][1]))
-        if problems:
-            raise FieldProblems(problems)
+            problems += [
+                (name, f"{net} overlaps {reserved}, which AKS reserves")
+                for reserved in AKS_RESERVED_RANGES
+                if cidr.overlaps(net, reserved)
+            ]
+        return problems
 
     def overlay_ranges(self) -> list[tuple[str, cidr.Network]]:
         """Pod and service ranges with their field names, IPv4 before IPv6."""
@@ -1266,15 +1282,33 @@ class Config(Model):
 
     @model_validator(mode="after")
     def _cross_region(self) -> Config:
-        problems: list[tuple[str, str]] = []
-        if self.global_.location not in ZONAL_REGIONS:
-            problems.append(
-                (
-                    "global.location",
-                    f"{self.global_.location!r} is not an Azure region with availability zones "
-                    "(the registry and vault are zone-redundant)" + _region_suggestion(self.global_.location),
-                )
+        problems = [
+            *self._location_problems(),
+            *self._vnet_overlap_problems(),
+            *self._overlay_overlap_problems(),
+            *self._capacity_problems(),
+            *self._hub_problems(),
+            *self._drain_and_probe_problems(),
+            *self._edge_problems(),
+        ]
+        if problems:
+            raise FieldProblems(problems)
+        return self
+
+    def _location_problems(self) -> list[tuple[str, str]]:
+        if self.global_.location in ZONAL_REGIONS:
+            return []
+        return [
+            (
+                "global.location",
+                f"{self.global_.location!r} is not an Azure region with availability zones "
+                "(the registry and vault are zone-redundant)" + _region_suggestion(self.global_.location),
             )
+        ]
+
+    def _vnet_overlap_problems(self) -> list[tuple[str, str]]:
+        """Two regions' VNets overlap (reported on the later region in the file)."""
+        problems: list[tuple[str, str]] = []
         names = list(self.regions)
         for i, a in enumerate(names):
             for b in names[i + 1 :]:
@@ -1289,23 +1323,28 @@ class Config(Model):
                                 "VNets of different regions must not overlap",
                             )
                         )
+        return problems
+
+    def _overlay_overlap_problems(self) -> list[tuple[str, str]]:
+        """A region's pod or service range overlaps another region's VNet."""
+        problems: list[tuple[str, str]] = []
         for name, region in self.regions.items():
+            others = [(o, r) for o, r in self.regions.items() if o != name]
             for field, net in region.overlay_ranges():
-                for other_name, other in self.regions.items():
-                    if other_name == name:
-                        continue
-                    for family, fam in IP_VERSION.items():
-                        space = cidr.parse_cidr(getattr(other.address_space, family), fam)
-                        if cidr.overlaps(net, space):
-                            problems.append(
-                                (
-                                    f"regions.{name}.{field}",
-                                    f"{net} overlaps regions.{other_name}.address_space.{family} {space}"
-                                    + region.hints(field),
-                                )
+                for (other_name, other), (family, fam) in itertools.product(others, IP_VERSION.items()):
+                    space = cidr.parse_cidr(getattr(other.address_space, family), fam)
+                    if cidr.overlaps(net, space):
+                        problems.append(
+                            (
+                                f"regions.{name}.{field}",
+                                f"{net} overlaps regions.{other_name}.address_space.{family} {space}"
+                                + region.hints(field),
                             )
-        problems.extend(self._capacity_problems())
-        problems.extend(self._hub_problems())
+                        )
+        return problems
+
+    def _drain_and_probe_problems(self) -> list[tuple[str, str]]:
+        problems: list[tuple[str, str]] = []
         if all(region.drain for region in self.regions.values()):
             problems.append(
                 (
@@ -1324,12 +1363,7 @@ class Config(Model):
                     "use HTTPS (port 443)",
                 )
             )
-
-        problems.extend(self._edge_problems())
-
-        if problems:
-            raise FieldProblems(problems)
-        return self
+        return problems
 
     def _edge_problems(self) -> list[tuple[str, str]]:
         """Settings that belong to the other edge, and what Front Door needs of the origins."""

@@ -15,7 +15,7 @@ from cdktf_cdktf_provider_azurerm.public_ip import PublicIp
 from cdktf_cdktf_provider_azurerm.traffic_manager_external_endpoint import TrafficManagerExternalEndpoint
 from constructs import Construct
 
-from dualstack.global_services import GlobalRefs
+from dualstack.context import RegionContext
 from dualstack.naming import IpFamily
 from dualstack.traffic import DNS_TTL
 
@@ -26,22 +26,14 @@ def region_record_name(region: str, app_name: str) -> str:
 
 class RegionDns(Construct):
     def __init__(
-        self,
-        scope: Construct,
-        id_: str,
-        *,
-        region_name: str,
-        app_name: str,
-        public_ips: dict[IpFamily, PublicIp],
-        global_refs: GlobalRefs,
-        tags: dict[str, str],
-        drained: bool,
+        self, scope: Construct, id_: str, *, ctx: RegionContext, public_ips: dict[IpFamily, PublicIp]
     ) -> None:
         super().__init__(scope, id_)
-        record = region_record_name(region_name, app_name)
+        record = region_record_name(ctx.region_name, ctx.config.dns.app_name)
+        region_name, global_refs, tags = ctx.region_name, ctx.global_refs, ctx.tags
         # A drained region (regions.<name>.drain) leaves the app's names: no endpoint in the
         # global profiles, no records of its own. Its addresses and cluster stay.
-        for family, ip in ({} if drained else public_ips).items():
+        for family, ip in ({} if ctx.region.drain else public_ips).items():
             TrafficManagerExternalEndpoint(
                 self,
                 f"{family}_endpoint",

@@ -22,7 +22,9 @@ request whose ``X-Azure-FDID`` is not this profile's ID (``helm_values.front_doo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_azurerm.cdn_frontdoor_custom_domain import (
     CdnFrontdoorCustomDomain,
     CdnFrontdoorCustomDomainTls,
@@ -61,9 +63,12 @@ from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
 from constructs import Construct
 
 from dualstack import naming, protection
-from dualstack.config import FrontDoorEdge, Origin, Waf
+from dualstack.config import FrontDoorEdge, Waf
 from dualstack.helm_values import EDGE_HEALTH_PATH
 from dualstack.naming import IpFamily
+
+if TYPE_CHECKING:
+    from dualstack.context import RegionContext
 
 SKU = "Premium_AzureFrontDoor"
 """Premium: the managed rule sets (default and bot manager) need it."""
@@ -124,6 +129,29 @@ def rate_limit_rule(waf: Waf) -> CdnFrontdoorFirewallPolicyCustomRule:
     )
 
 
+def origin_group(scope: Construct, profile_id: str, settings: FrontDoorEdge) -> CdnFrontdoorOriginGroup:
+    """The one origin group: latency-based, HTTPS health probes of the controllers' path."""
+    return CdnFrontdoorOriginGroup(
+        scope,
+        "origin_group",
+        name=ORIGIN_GROUP,
+        cdn_frontdoor_profile_id=profile_id,
+        session_affinity_enabled=False,
+        restore_traffic_time_to_healed_or_new_endpoint_in_minutes=10,
+        load_balancing=CdnFrontdoorOriginGroupLoadBalancing(
+            additional_latency_in_milliseconds=settings.latency_sensitivity_ms,
+            sample_size=4,
+            successful_samples_required=3,
+        ),
+        # HTTPS with the app's host name (the origins' host header): the probe checks the
+        # address, the controller and the certificate Front Door will use. The
+        # controllers answer the path themselves (helm_values.EDGE_HEALTH_PATH).
+        health_probe=CdnFrontdoorOriginGroupHealthProbe(
+            protocol="Https", path=EDGE_HEALTH_PATH, request_type="HEAD", interval_in_seconds=30
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class FrontDoorRefs:
     """What the region and edge stacks use of the global Front Door resources."""
@@ -174,25 +202,25 @@ class FrontDoor(Construct):
             tags=tags,
             lifecycle=protect,
         )
-        self.origin_group = CdnFrontdoorOriginGroup(
-            self,
-            "origin_group",
-            name=ORIGIN_GROUP,
-            cdn_frontdoor_profile_id=self.profile.id,
-            session_affinity_enabled=False,
-            restore_traffic_time_to_healed_or_new_endpoint_in_minutes=10,
-            load_balancing=CdnFrontdoorOriginGroupLoadBalancing(
-                additional_latency_in_milliseconds=settings.latency_sensitivity_ms,
-                sample_size=4,
-                successful_samples_required=3,
-            ),
-            # HTTPS with the app's host name (the origins' host header): the probe checks the
-            # address, the controller and the certificate Front Door will use. The
-            # controllers answer the path themselves (helm_values.EDGE_HEALTH_PATH).
-            health_probe=CdnFrontdoorOriginGroupHealthProbe(
-                protocol="Https", path=EDGE_HEALTH_PATH, request_type="HEAD", interval_in_seconds=30
-            ),
+        self.origin_group = origin_group(self, self.profile.id, settings)
+        self._custom_domain(app_name, app_host, zone, group, tags, protect)
+        self._waf(project, settings.waf, group, tags)
+        self.refs = FrontDoorRefs(
+            origin_group_id=self.origin_group.id,
+            endpoint_id=self.endpoint.id,
+            custom_domain_id=self.custom_domain.id,
         )
+
+    def _custom_domain(
+        self,
+        app_name: str,
+        app_host: str,
+        zone: DnsZone,
+        group: ResourceGroup,
+        tags: dict[str, str],
+        protect: TerraformResourceLifecycle | None,
+    ) -> None:
+        """The app's name on Front Door, with its managed certificate and its validation record."""
         self.custom_domain = CdnFrontdoorCustomDomain(
             self,
             "custom_domain",
@@ -216,6 +244,9 @@ class FrontDoor(Construct):
             record=[DnsTxtRecordRecord(value=self.custom_domain.validation_token)],
             tags=tags,
         )
+
+    def _waf(self, project: str, waf: Waf, group: ResourceGroup, tags: dict[str, str]) -> None:
+        """The WAF policy, and the security policy that binds it to the domain and the endpoint."""
         self.waf_policy = CdnFrontdoorFirewallPolicy(
             self,
             "waf_policy",
@@ -223,10 +254,10 @@ class FrontDoor(Construct):
             resource_group_name=group.name,
             sku_name=SKU,
             enabled=True,
-            mode=settings.waf.mode,
+            mode=waf.mode,
             request_body_check_enabled=True,
-            custom_rule=[rate_limit_rule(settings.waf)],
-            managed_rule=waf_managed_rules(settings.waf),
+            custom_rule=[rate_limit_rule(waf)],
+            managed_rule=waf_managed_rules(waf),
             tags=tags,
         )
         CdnFrontdoorSecurityPolicy(
@@ -251,11 +282,6 @@ class FrontDoor(Construct):
                 )
             ),
         )
-        self.refs = FrontDoorRefs(
-            origin_group_id=self.origin_group.id,
-            endpoint_id=self.endpoint.id,
-            custom_domain_id=self.custom_domain.id,
-        )
 
 
 class RegionOrigins(Construct):
@@ -266,14 +292,13 @@ class RegionOrigins(Construct):
         scope: Construct,
         id_: str,
         *,
-        region_name: str,
-        app_host: str,
+        ctx: RegionContext,
         origin_group_id: str,
         public_ips: dict[IpFamily, PublicIp],
-        settings: Origin,
     ) -> None:
         super().__init__(scope, id_)
         self.origins: dict[IpFamily, CdnFrontdoorOrigin] = {}
+        region_name, app_host, settings = ctx.region_name, ctx.app_host, ctx.origin
         for family, ip in public_ips.items():
             self.origins[family] = CdnFrontdoorOrigin(
                 self,

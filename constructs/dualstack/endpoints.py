@@ -22,7 +22,7 @@ from cdktf_cdktf_provider_azurerm.private_endpoint import (
 from constructs import Construct
 
 from dualstack import naming, protection
-from dualstack.global_services import GlobalRefs
+from dualstack.context import RegionContext
 from dualstack.network import RegionNetwork
 
 PRIVATE_LINK_ZONES = {"registry": "privatelink.azurecr.io", "vault": "privatelink.vaultcore.azure.net"}
@@ -32,28 +32,18 @@ PRIVATE_LINK_ZONES = {"registry": "privatelink.azurecr.io", "vault": "privatelin
 class RegionEndpoints(Construct):
     """Per kind (registry, vault): a privatelink zone linked to this VNet, and the endpoint."""
 
-    def __init__(
-        self,
-        scope: Construct,
-        id_: str,
-        *,
-        project: str,
-        region_name: str,
-        network: RegionNetwork,
-        global_refs: GlobalRefs,
-        tags: dict[str, str],
-        prevent_destroy: bool,
-    ) -> None:
+    def __init__(self, scope: Construct, id_: str, *, ctx: RegionContext, network: RegionNetwork) -> None:
         super().__init__(scope, id_)
         self.endpoints: dict[str, PrivateEndpoint] = {}
-        for kind, target in sorted(global_refs.private_link_targets.items()):
+        project, region_name, tags = ctx.project, ctx.region_name, ctx.tags
+        for kind, target in sorted(ctx.global_refs.private_link_targets.items()):
             zone = PrivateDnsZone(
                 self,
                 f"{kind}_zone",
                 name=PRIVATE_LINK_ZONES[kind],
                 resource_group_name=network.resource_group.name,
                 tags=tags,
-                lifecycle=protection.lifecycle(prevent_destroy),
+                lifecycle=protection.lifecycle(ctx.prevent_destroy),
             )
             PrivateDnsZoneVirtualNetworkLink(
                 self,

@@ -50,41 +50,80 @@ class GlobalRefs:
 
 
 class GlobalServices(Construct):
-    """Shared services; ``refs`` is what region stacks receive."""
+    """Shared services; ``refs`` is what region stacks receive.
+
+    Built in parts, each a method on this one construct (the construct paths, and so the
+    Terraform addresses, stay ``services/<id>``): names (resource group and zones), the
+    registry, the vault, the workspace, and the edge (Front Door, then the app's records).
+    """
 
     def __init__(self, scope: Construct, id_: str, *, config: Config, tags: dict[str, str]) -> None:
         super().__init__(scope, id_)
-        glob = config.global_
-        protect = protection.lifecycle(config.prevent_destroy)
+        self._config, self._tags = config, tags
+        self._protect = protection.lifecycle(config.prevent_destroy)
         client = DataAzurermClientConfig(self, "client")
-        group = ResourceGroup(
+        self._zones()
+        registry = self._registry()
+        vault = self._vault(client.tenant_id)
+        workspace = LogAnalyticsWorkspace(
+            self,
+            "log_analytics",
+            name=naming.log_analytics(config.project),
+            resource_group_name=self.group.name,
+            location=config.global_.location,
+            sku="PerGB2018",
+            retention_in_days=config.global_.log_retention_days,
+            tags=tags,
+            lifecycle=self._protect,
+        )
+        front_door, traffic = self._edge()
+        self.refs = GlobalRefs(
+            resource_group_name=self.group.name,
+            dns_zone_name=self.zone.name,
+            private_dns_zone_name=self.private_zone.name,
+            registry_id=registry.id,
+            key_vault_id=vault.id,
+            log_analytics_id=workspace.id,
+            traffic_manager_profile_ids={f: p.id for f, p in traffic.profiles.items()},
+            private_link_targets={"registry": registry.id, "vault": vault.id},
+            dns_zone_id=self.zone.id,
+            front_door=front_door.refs if front_door is not None else None,
+        )
+
+    def _zones(self) -> None:
+        """The global resource group, the public zone and the private zone."""
+        config, tags = self._config, self._tags
+        self.group = ResourceGroup(
             self,
             "resource_group",
             name=naming.global_resource_group(config.project),
-            location=glob.location,
+            location=config.global_.location,
             tags=tags,
         )
-        zone = DnsZone(
+        self.zone = DnsZone(
             self,
             "dns_zone",
             name=config.dns.zone_name,
-            resource_group_name=group.name,
+            resource_group_name=self.group.name,
             tags=tags,
-            lifecycle=protect,
+            lifecycle=self._protect,
         )
-        private_zone = PrivateDnsZone(
+        self.private_zone = PrivateDnsZone(
             self,
             "private_dns_zone",
             name=config.dns.private_zone_name,
-            resource_group_name=group.name,
+            resource_group_name=self.group.name,
             tags=tags,
-            lifecycle=protect,
+            lifecycle=self._protect,
         )
-        registry = ContainerRegistry(
+
+    def _registry(self) -> ContainerRegistry:
+        config, tags, glob = self._config, self._tags, self._config.global_
+        return ContainerRegistry(
             self,
             "registry",
             name=glob.registry_name,
-            resource_group_name=group.name,
+            resource_group_name=self.group.name,
             location=glob.location,
             sku="Premium",
             admin_enabled=False,
@@ -102,15 +141,18 @@ class GlobalServices(Construct):
                 if region != glob.location
             ],
             tags=tags,
-            lifecycle=protect,
+            lifecycle=self._protect,
         )
-        vault = KeyVault(
+
+    def _vault(self, tenant_id: str) -> KeyVault:
+        glob = self._config.global_
+        return KeyVault(
             self,
             "key_vault",
             name=glob.key_vault_name,
-            resource_group_name=group.name,
+            resource_group_name=self.group.name,
             location=glob.location,
-            tenant_id=client.tenant_id,
+            tenant_id=tenant_id,
             sku_name="standard",
             rbac_authorization_enabled=True,
             purge_protection_enabled=True,
@@ -118,20 +160,14 @@ class GlobalServices(Construct):
             # Reached through a private endpoint in every region (RegionEndpoints) only.
             public_network_access_enabled=False,
             network_acls=KeyVaultNetworkAcls(default_action="Deny", bypass="AzureServices"),
-            tags=tags,
-            lifecycle=protect,
+            tags=self._tags,
+            lifecycle=self._protect,
         )
-        workspace = LogAnalyticsWorkspace(
-            self,
-            "log_analytics",
-            name=naming.log_analytics(config.project),
-            resource_group_name=group.name,
-            location=glob.location,
-            sku="PerGB2018",
-            retention_in_days=glob.log_retention_days,
-            tags=tags,
-            lifecycle=protect,
-        )
+
+    def _edge(self) -> tuple[FrontDoor | None, GlobalTraffic]:
+        """Front Door (``edge.kind: front_door``), then the app's records and, with the Traffic
+        Manager edge, its profiles."""
+        config, tags = self._config, self._tags
         front_door = None
         if isinstance(config.edge, FrontDoorEdge):
             front_door = FrontDoor(
@@ -141,8 +177,8 @@ class GlobalServices(Construct):
                 app_name=config.dns.app_name,
                 app_host=f"{config.dns.app_name}.{config.dns.zone_name}",
                 settings=config.edge,
-                group=group,
-                zone=zone,
+                group=self.group,
+                zone=self.zone,
                 tags=tags,
                 prevent_destroy=config.prevent_destroy,
             )
@@ -153,22 +189,10 @@ class GlobalServices(Construct):
             app_name=config.dns.app_name,
             served=modes.public_families(config.ingress),
             probe=config.dns.health_probe,
-            group=group,
-            zone=zone,
+            group=self.group,
+            zone=self.zone,
             tags=tags,
             prevent_destroy=config.prevent_destroy,
             front_door_endpoint_id=front_door.endpoint.id if front_door is not None else None,
         )
-        targets = {"registry": registry.id, "vault": vault.id}
-        self.refs = GlobalRefs(
-            resource_group_name=group.name,
-            dns_zone_name=zone.name,
-            private_dns_zone_name=private_zone.name,
-            registry_id=registry.id,
-            key_vault_id=vault.id,
-            log_analytics_id=workspace.id,
-            traffic_manager_profile_ids={f: p.id for f, p in traffic.profiles.items()},
-            private_link_targets=targets,
-            dns_zone_id=zone.id,
-            front_door=front_door.refs if front_door is not None else None,
-        )
+        return front_door, traffic

@@ -26,8 +26,7 @@ from cdktf_cdktf_provider_azurerm.virtual_network import VirtualNetwork
 from constructs import Construct
 
 from dualstack import naming, protection
-from dualstack.config import Region
-from dualstack.global_services import GlobalRefs
+from dualstack.context import RegionContext
 from dualstack.naming import ALL_FAMILIES, IP_VERSION, IpFamily
 
 PUBLIC_IP_ZONES = ("1", "2", "3")
@@ -45,38 +44,54 @@ FRONT_DOOR_SOURCE = "AzureFrontDoor.Backend"
 class RegionNetwork(Construct):
     """Resource groups, dual-stack VNet and subnets, NSG, ingress public IPs, private DNS link."""
 
-    def __init__(
-        self,
-        scope: Construct,
-        id_: str,
-        *,
-        project: str,
-        region_name: str,
-        region: Region,
-        families: tuple[IpFamily, ...],
-        global_refs: GlobalRefs,
-        tags: dict[str, str],
-        prevent_destroy: bool,
-        front_door: bool = False,
-    ) -> None:
+    def __init__(self, scope: Construct, id_: str, *, ctx: RegionContext) -> None:
         super().__init__(scope, id_)
-        self.front_door = front_door
+        self.front_door = ctx.front_door is not None
         self.resource_group = ResourceGroup(
             self,
             "resource_group",
-            name=naming.region_resource_group(project, region_name),
-            location=region_name,
-            tags=tags,
+            name=naming.region_resource_group(ctx.project, ctx.region_name),
+            location=ctx.region_name,
+            tags=ctx.tags,
         )
-        rg = self.resource_group.name
+        self._vnet_and_subnets(ctx)
+        # The ingress public IPs get a resource group of their own: the cluster's identity
+        # needs Network Contributor where they live, and nowhere near the VNet and NSG.
+        self.ingress_resource_group = ResourceGroup(
+            self,
+            "ingress_resource_group",
+            name=naming.ingress_resource_group(ctx.project, ctx.region_name),
+            location=ctx.region_name,
+            tags=ctx.tags,
+        )
+        # Both families always: a public IP is protected (clients, DNS caches and
+        # allow-lists hold it), so switching the translator off keeps its address reserved
+        # and only closes it; switching back on reuses the same address.
+        self.public_ips: dict[IpFamily, PublicIp] = {
+            family: self._public_ip(ctx, family) for family in ALL_FAMILIES
+        }
+        self._nsg(ctx)
+        PrivateDnsZoneVirtualNetworkLink(
+            self,
+            "private_dns_link",
+            name=naming.private_dns_link(ctx.project, ctx.region_name),
+            resource_group_name=ctx.global_refs.resource_group_name,
+            private_dns_zone_name=ctx.global_refs.private_dns_zone_name,
+            virtual_network_id=self.vnet.id,
+            registration_enabled=False,
+            tags=ctx.tags,
+        )
+
+    def _vnet_and_subnets(self, ctx: RegionContext) -> None:
+        region, rg = ctx.region, self.resource_group.name
         self.vnet = VirtualNetwork(
             self,
             "vnet",
-            name=naming.vnet(project, region_name),
+            name=naming.vnet(ctx.project, ctx.region_name),
             resource_group_name=rg,
-            location=region_name,
+            location=ctx.region_name,
             address_space=[region.address_space.ipv4, region.address_space.ipv6],
-            tags=tags,
+            tags=ctx.tags,
         )
         self.cluster_subnet = Subnet(
             self,
@@ -97,46 +112,36 @@ class RegionNetwork(Construct):
             default_outbound_access_enabled=False,
             private_endpoint_network_policies="Enabled",
         )
-        # The ingress public IPs get a resource group of their own: the cluster's identity
-        # needs Network Contributor where they live, and nowhere near the VNet and NSG.
-        self.ingress_resource_group = ResourceGroup(
+
+    def _public_ip(self, ctx: RegionContext, family: IpFamily) -> PublicIp:
+        return PublicIp(
             self,
-            "ingress_resource_group",
-            name=naming.ingress_resource_group(project, region_name),
-            location=region_name,
-            tags=tags,
+            f"ingress_{family}_public_ip",
+            name=naming.ingress_public_ip(ctx.project, ctx.region_name, family),
+            resource_group_name=self.ingress_resource_group.name,
+            location=ctx.region_name,
+            sku="Standard",
+            allocation_method="Static",
+            ip_version=IP_VERSION[family],
+            # Zone-redundant over all three zones, whatever the node pools use: Azure makes
+            # a Standard IP given two zones zone-redundant anyway and reports all three,
+            # which Terraform would then read as a change that forces a new address.
+            zones=list(PUBLIC_IP_ZONES),
+            tags=ctx.tags,
+            lifecycle=protection.lifecycle(ctx.prevent_destroy),
         )
-        self.public_ips: dict[IpFamily, PublicIp] = {
-            family: PublicIp(
-                self,
-                f"ingress_{family}_public_ip",
-                name=naming.ingress_public_ip(project, region_name, family),
-                resource_group_name=self.ingress_resource_group.name,
-                location=region_name,
-                sku="Standard",
-                allocation_method="Static",
-                ip_version=IP_VERSION[family],
-                # Zone-redundant over all three zones, whatever the node pools use: Azure makes
-                # a Standard IP given two zones zone-redundant anyway and reports all three,
-                # which Terraform would then read as a change that forces a new address.
-                zones=list(PUBLIC_IP_ZONES),
-                tags=tags,
-                lifecycle=protection.lifecycle(prevent_destroy),
-            )
-            # Both families always: a public IP is protected (clients, DNS caches and
-            # allow-lists hold it), so switching the translator off keeps its address reserved
-            # and only closes it; switching back on reuses the same address.
-            for family in ALL_FAMILIES
-        }
+
+    def _nsg(self, ctx: RegionContext) -> None:
+        """The NSG, its rules, and its association with both subnets."""
         self.nsg = NetworkSecurityGroup(
             self,
             "nsg",
-            name=naming.cluster_nsg(project, region_name),
-            resource_group_name=rg,
-            location=region_name,
-            tags=tags,
+            name=naming.cluster_nsg(ctx.project, ctx.region_name),
+            resource_group_name=self.resource_group.name,
+            location=ctx.region_name,
+            tags=ctx.tags,
         )
-        self._rules(families)
+        self._rules(ctx.public_families)
         self.nsg_association = SubnetNetworkSecurityGroupAssociation(
             self,
             "nsg_association",
@@ -148,16 +153,6 @@ class RegionNetwork(Construct):
             "endpoint_nsg_association",
             subnet_id=self.endpoint_subnet.id,
             network_security_group_id=self.nsg.id,
-        )
-        PrivateDnsZoneVirtualNetworkLink(
-            self,
-            "private_dns_link",
-            name=naming.private_dns_link(project, region_name),
-            resource_group_name=global_refs.resource_group_name,
-            private_dns_zone_name=global_refs.private_dns_zone_name,
-            virtual_network_id=self.vnet.id,
-            registration_enabled=False,
-            tags=tags,
         )
 
     def _rules(self, families: tuple[IpFamily, ...]) -> None:

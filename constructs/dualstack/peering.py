@@ -20,6 +20,7 @@ from constructs import Construct
 
 from dualstack import naming
 from dualstack.config import Hub
+from dualstack.context import RegionContext
 
 HUB_PROVIDER_ALIAS = "hub"
 
@@ -49,13 +50,13 @@ class HubPeering(Construct):
         scope: Construct,
         id_: str,
         *,
-        project: str,
-        region_name: str,
+        ctx: RegionContext,
         hub: Hub,
         vnet: VirtualNetwork,
         hub_provider: AzurermProvider,
     ) -> None:
         super().__init__(scope, id_)
+        project, region_name = ctx.project, ctx.region_name
         self.to_hub = VirtualNetworkPeering(
             self,
             "to_hub",

@@ -20,6 +20,8 @@ Construct ids are part of every Terraform address (renaming one replaces resourc
 
 from __future__ import annotations
 
+from typing import Any
+
 from cdktf import App, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_azurerm.data_azurerm_cdn_frontdoor_profile import DataAzurermCdnFrontdoorProfile
 from cdktf_cdktf_provider_azurerm.data_azurerm_kubernetes_cluster import DataAzurermKubernetesCluster
@@ -29,13 +31,15 @@ from constructs import Construct
 
 from dualstack import modes, naming
 from dualstack.cluster import RegionCluster
-from dualstack.config import Config, FrontDoorEdge, Origin
+from dualstack.config import Config, FrontDoorEdge
+from dualstack.context import RegionContext
 from dualstack.dns import RegionDns
 from dualstack.edge import RegionOrigins
 from dualstack.endpoints import RegionEndpoints
 from dualstack.global_services import GlobalRefs
 from dualstack.ingress import RegionIngress, controller_settings
 from dualstack.monitoring import ContainerInsights
+from dualstack.naming import IpFamily
 from dualstack.network import RegionNetwork
 from dualstack.peering import HubPeering, hub_provider
 from dualstack.providers import cluster_providers
@@ -72,138 +76,88 @@ class RegionStack(TerraformStack):
         super().__init__(scope, id_)
         configure_backend(self, config, id_)
         azurerm_provider(self)
-        hub = config.network.hub
-        self.region = RegionInfrastructure(
-            self,
-            "region",
-            config=config,
-            region_name=id_,
-            global_refs=global_refs,
-            tags=base_tags(config),
-        )
-        if hub is not None:
-            HubPeering(
-                self.region,
-                "hub_peering",
-                project=config.project,
-                region_name=id_,
-                hub=hub,
-                vnet=self.region.network.vnet,
-                hub_provider=hub_provider(self, hub),
-            )
-        cluster = self.region.cluster.cluster
-        if config.tls.enabled:
-            DnsIdentity(
-                self.region,
-                "cert_manager_dns",
-                project=config.project,
-                region_name=id_,
-                resource_group_name=self.region.network.resource_group.name,
-                zone_id=global_refs.dns_zone_id,
-                oidc_issuer_url=cluster.oidc_issuer_url,
-                tags=base_tags(config),
-            )
-        TerraformOutput(self, "cluster_name", value=cluster.name, description="AKS cluster name")
+        ctx = RegionContext(config=config, region_name=id_, global_refs=global_refs, tags=base_tags(config))
+        self.region = RegionInfrastructure(self, "region", ctx=ctx)
+        TerraformOutput(self, "cluster_name", value=self.region.cluster_name, description="AKS cluster name")
         TerraformOutput(
             self,
             "oidc_issuer_url",
-            value=cluster.oidc_issuer_url,
+            value=self.region.oidc_issuer_url,
             description="OIDC issuer for workload identity federation",
         )
-        for family, ip in self.region.network.public_ips.items():
+        for family, address in self.region.ingress_addresses.items():
             TerraformOutput(
-                self,
-                f"ingress_{family}_address",
-                value=ip.ip_address,
-                description=f"{family} ingress address",
+                self, f"ingress_{family}_address", value=address, description=f"{family} ingress address"
             )
 
 
 class RegionInfrastructure(Construct):
-    """Network, private endpoints, cluster, monitoring and DNS of one region."""
+    """Network, private endpoints, cluster, monitoring, the region's part of the app's name
+    (DNS records or Front Door origins), hub peering and cert-manager's identity."""
 
-    def __init__(
-        self,
-        scope: Construct,
-        id_: str,
-        *,
-        config: Config,
-        region_name: str,
-        global_refs: GlobalRefs,
-        tags: dict[str, str],
-    ) -> None:
+    def __init__(self, scope: Construct, id_: str, *, ctx: RegionContext) -> None:
         super().__init__(scope, id_)
-        region = config.regions[region_name]
-        self.network = RegionNetwork(
-            self,
-            "network",
-            project=config.project,
-            region_name=region_name,
-            region=region,
-            families=modes.public_families(config.ingress),
-            global_refs=global_refs,
-            tags=tags,
-            prevent_destroy=config.prevent_destroy,
-            front_door=global_refs.front_door is not None,
-        )
-        self.endpoints = RegionEndpoints(
-            self,
-            "endpoints",
-            project=config.project,
-            region_name=region_name,
-            network=self.network,
-            global_refs=global_refs,
-            tags=tags,
-            prevent_destroy=config.prevent_destroy,
-        )
-        self.cluster = RegionCluster(
-            self,
-            "cluster",
-            project=config.project,
-            region_name=region_name,
-            region=region,
-            settings=config.cluster,
-            network=self.network,
-            global_refs=global_refs,
-            tags=tags,
-        )
+        config = ctx.config
+        self.network = RegionNetwork(self, "network", ctx=ctx)
+        self.endpoints = RegionEndpoints(self, "endpoints", ctx=ctx, network=self.network)
+        self.cluster = RegionCluster(self, "cluster", ctx=ctx, network=self.network)
         self.monitoring = ContainerInsights(
             self,
             "monitoring",
-            name=naming.container_insights_rule(config.project, region_name),
+            name=naming.container_insights_rule(ctx.project, ctx.region_name),
             resource_group_name=self.network.resource_group.name,
-            workspace_id=global_refs.log_analytics_id,
+            workspace_id=ctx.global_refs.log_analytics_id,
             workspace_location=config.global_.location,
             cluster=self.cluster.cluster,
-            tags=tags,
+            tags=ctx.tags,
         )
-        public_ips = {f: self.network.public_ips[f] for f in modes.public_families(config.ingress)}
         self.dns: RegionDns | None = None
         self.origins: RegionOrigins | None = None
-        front_door = global_refs.front_door
+        self._names(ctx)
+        hub = config.network.hub
+        if hub is not None:
+            HubPeering(
+                self,
+                "hub_peering",
+                ctx=ctx,
+                hub=hub,
+                vnet=self.network.vnet,
+                hub_provider=hub_provider(TerraformStack.of(self), hub),
+            )
+        if config.tls.enabled:
+            DnsIdentity(
+                self,
+                "cert_manager_dns",
+                ctx=ctx,
+                resource_group_name=self.network.resource_group.name,
+                oidc_issuer_url=self.cluster.oidc_issuer_url,
+            )
+
+    def _names(self, ctx: RegionContext) -> None:
+        """The region's part of the app's name: its Traffic Manager endpoints and records, or
+        behind Front Door its origins (its addresses admit Front Door only, so it has no names
+        of its own). A drained region has neither."""
+        public_ips = {f: self.network.public_ips[f] for f in ctx.public_families}
+        front_door = ctx.front_door
         if front_door is None:
-            self.dns = RegionDns(
-                self,
-                "dns",
-                region_name=region_name,
-                app_name=config.dns.app_name,
-                public_ips=public_ips,
-                global_refs=global_refs,
-                tags=tags,
-                drained=region.drain,
-            )
-        elif not region.drain:
-            # Behind Front Door the region has no names of its own (its addresses admit Front
-            # Door only): its origins are its part of the app's name. Drained: none.
+            self.dns = RegionDns(self, "dns", ctx=ctx, public_ips=public_ips)
+        elif not ctx.region.drain:
             self.origins = RegionOrigins(
-                self,
-                "origins",
-                region_name=region_name,
-                app_host=f"{config.dns.app_name}.{config.dns.zone_name}",
-                origin_group_id=front_door.origin_group_id,
-                public_ips=public_ips,
-                settings=region.origin or Origin(),
+                self, "origins", ctx=ctx, origin_group_id=front_door.origin_group_id, public_ips=public_ips
             )
+
+    @property
+    def cluster_name(self) -> str:
+        return self.cluster.name
+
+    @property
+    def oidc_issuer_url(self) -> str:
+        return self.cluster.oidc_issuer_url
+
+    @property
+    def ingress_addresses(self) -> dict[IpFamily, str]:
+        """Both ingress public IPs' addresses (both always exist), by family."""
+        return {family: ip.ip_address for family, ip in self.network.public_ips.items()}
 
 
 class WorkloadsStack(TerraformStack):
@@ -242,6 +196,13 @@ class WorkloadsStack(TerraformStack):
             helm_provider=self.helm_provider,
             front_door_id=front_door_id,
         )
+
+
+def sample_certificates(hosts: list[str]) -> list[dict[str, Any]]:
+    """The region's own certificate for the sample app: the app name and the region's name,
+    so the name set (and Let's Encrypt's duplicate-certificate limit) differs per region."""
+    secret = secret_name(SAMPLE_NAMESPACE)
+    return [{"name": secret, "namespace": SAMPLE_NAMESPACE, "secretName": secret, "dnsNames": hosts}]
 
 
 class RegionWorkloads(Construct):
@@ -295,26 +256,12 @@ class RegionWorkloads(Construct):
             )
         self.cert_manager: CertManager | None = None
         if config.tls.enabled:
-            # The region's own certificate: the app name and the region's name, so the name
-            # set (and Let's Encrypt's duplicate-certificate limit) differs per region.
-            certificates = (
-                [
-                    {
-                        "name": tls_secret,
-                        "namespace": SAMPLE_NAMESPACE,
-                        "secretName": tls_secret,
-                        "dnsNames": hosts,
-                    }
-                ]
-                if self.sample_app is not None
-                else []
-            )
             self.cert_manager = CertManager(
                 self,
                 "cert_manager",
                 config=config,
                 region_name=region_name,
-                certificates=certificates,
+                certificates=sample_certificates(hosts) if self.sample_app is not None else [],
                 depends_on=[self.sample_app.namespace] if self.sample_app is not None else [],
                 cluster_ranges=cluster_ranges,
                 kubernetes_provider=kubernetes_provider,

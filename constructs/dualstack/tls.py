@@ -33,6 +33,7 @@ from constructs import Construct
 
 from dualstack import helm_values, images, naming, network_policy, roles
 from dualstack.config import Config
+from dualstack.context import RegionContext
 from dualstack.ingress import pod_security_labels
 
 NAMESPACE = "cert-manager"
@@ -103,14 +104,17 @@ class DnsIdentity(Construct):
         scope: Construct,
         id_: str,
         *,
-        project: str,
-        region_name: str,
+        ctx: RegionContext,
         resource_group_name: str,
-        zone_id: str,
         oidc_issuer_url: str,
-        tags: dict[str, str],
     ) -> None:
         super().__init__(scope, id_)
+        project, region_name, tags, zone_id = (
+            ctx.project,
+            ctx.region_name,
+            ctx.tags,
+            ctx.global_refs.dns_zone_id,
+        )
         self.identity = UserAssignedIdentity(
             self,
             "identity",
@@ -201,6 +205,29 @@ def cert_manager_values(config: Config, client_id: str) -> dict[str, Any]:
     return values
 
 
+def issuer_chart_values(
+    config: Config, subscription_id: str, client_id: str, certificates: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Values of the local chart: the ACME ClusterIssuer (DNS-01 on the public zone, with
+    cert-manager's identity) and the region's certificates."""
+    tls = config.tls
+    return {
+        "issuer": {
+            "name": CLUSTER_ISSUER,
+            "server": ACME_SERVERS[tls.issuer],
+            "email": tls.email or "",
+            "accountKeySecret": f"{CLUSTER_ISSUER}-{tls.issuer}-account-key",
+            "azureDNS": {
+                "subscriptionID": subscription_id,
+                "resourceGroupName": naming.global_resource_group(config.project),
+                "hostedZoneName": config.dns.zone_name,
+                "clientID": client_id,
+            },
+        },
+        "certificates": certificates,
+    }
+
+
 class CertManager(Construct):
     """cert-manager and the issuer and certificates of one region's cluster."""
 
@@ -256,21 +283,7 @@ class CertManager(Construct):
             depends_on=[namespace, *self.network_policies],
         )
         chart = TerraformAsset(self, "chart", path=str(LOCAL_CHART), type=AssetType.DIRECTORY)
-        issuer_values = {
-            "issuer": {
-                "name": CLUSTER_ISSUER,
-                "server": ACME_SERVERS[tls.issuer],
-                "email": tls.email or "",
-                "accountKeySecret": f"{CLUSTER_ISSUER}-{tls.issuer}-account-key",
-                "azureDNS": {
-                    "subscriptionID": client.subscription_id,
-                    "resourceGroupName": naming.global_resource_group(config.project),
-                    "hostedZoneName": config.dns.zone_name,
-                    "clientID": identity.client_id,
-                },
-            },
-            "certificates": certificates,
-        }
+        issuer_values = issuer_chart_values(config, client.subscription_id, identity.client_id, certificates)
         self.issuer_release = Release(
             self,
             "issuer",
