@@ -87,11 +87,11 @@ docs: install
 images: install
 	$(BIN)/python -m dualstack.images import $(IMAGES_FLAGS)
 
-# Needs Azure credentials; see README "Deploy". STACKS defaults to every stack, global first.
+# Needs Azure credentials; see docs/deploy.md. STACKS defaults to every stack, global first.
 deploy: install
 	cdktf deploy $(if $(STACKS),$(STACKS),'*') $(DEPLOY_FLAGS)
 
-# Destroys on purpose. With STACKS (both stacks of a drained region, see README "Retiring a
+# Destroys on purpose. With STACKS (both stacks of a drained region, see docs/deploy.md "Retiring a
 # region"), the app lifts prevent_destroy for those stacks for this run only; without STACKS,
 # every stack, and Terraform refuses to destroy protected resources unless the config says
 # prevent_destroy: false. The app refuses STACKS that are not both stacks of drained regions;

@@ -692,7 +692,9 @@ def run(configs: Sequence[Path], workdir: Path, mirror: Path | None, jobs: int) 
         for line in result.lines():
             print(line)
     if tf.mirror is None and any(p.startswith("terraform init failed") for r in results for p in r.problems):
-        print(f"validate: hint: with no access to the Terraform registry, set {MIRROR_ENV} (README: Tests)")
+        print(
+            f"validate: hint: with no access to the Terraform registry, set {MIRROR_ENV} (docs/development.md: Validation by the real provider)"
+        )
     print(summary(results, time.monotonic() - started))
     return 0 if passed(results) else 1
 

@@ -367,7 +367,7 @@ class Region(Model):
     """true: take the region out of the app's names (its Traffic Manager endpoints and its
     ``<region>.<app_name>`` records go, or with ``edge.kind: front_door`` its Front Door
     origins; traffic moves to the other regions) and destroy nothing: the first step of
-    retiring it (README, "Retiring a region"). Not on every region."""
+    retiring it (docs/deploy.md, "Retiring a region"). Not on every region."""
     origin: Origin | None = None
     """Front Door only (``edge.kind: front_door``): this region's priority and weight in the
     origin group; default priority 1, weight 1000."""
@@ -682,7 +682,7 @@ class MaintenanceWindow(Model):
 
 
 class Cluster(Model):
-    """AKS settings: every region's cluster is built from them (README, "Cluster")."""
+    """AKS settings: every region's cluster is built from them (docs/cluster.md)."""
 
     kubernetes_version: Annotated[
         StrictStr, Field(pattern=r"^1\.[0-9]{2}$"), AfterValidator(_supported_minor)
@@ -746,7 +746,7 @@ class IngressFamily(Model):
 
 class Ingress(Model):
     """The ingress mode and the F5 NGINX Ingress Controller releases of every region
-    (README, "Ingress")."""
+    (docs/ingress-modes.md)."""
 
     mode: Literal["nat64", "nat46", "dualstack"]
     """nat64: application Services run on IPv4 and the IPv6 ingress translates; nat46:
@@ -834,7 +834,7 @@ class Hsts(Model):
 
 class Tls(Model):
     """HTTPS certificates for the ingresses: cert-manager with ACME DNS-01 on
-    ``dns.zone_name`` (README, "HTTPS")."""
+    ``dns.zone_name`` (docs/ingress-modes.md, "HTTPS")."""
 
     issuer: Literal["letsencrypt", "letsencrypt-staging", "none"] = "letsencrypt-staging"
     """letsencrypt: trusted certificates from Let's Encrypt's production ACME server;
@@ -1102,7 +1102,7 @@ class LocalBackend(Model):
 
 
 class AzurermBackend(Model):
-    """Terraform state in an Azure Storage blob per stack, with Entra ID auth (README,
+    """Terraform state in an Azure Storage blob per stack, with Entra ID auth (docs/architecture.md,
     "State backends")."""
 
     type: Literal["azurerm"]
@@ -1161,7 +1161,7 @@ def surge_nodes(max_count: int) -> int:
 
 class Config(Model):
     """A config is one YAML file holding exactly one mapping, validated as a whole before
-    anything is built; every problem is reported on its own line (README, "Errors").
+    anything is built; every problem is reported on its own line (docs/config.md, "Errors").
 
     - Unknown keys are errors at every level; the message lists the allowed keys and
       suggests the closest one.
@@ -1231,10 +1231,10 @@ class Config(Model):
     dualstack.review diff --fail-on-destroy``) fails on any other."""
     prevent_destroy: StrictBool = True
     """true: the resources whose loss loses data or breaks clients (DNS zones, public,
-    private and privatelink; ingress public IPs; Traffic Manager profiles; Key Vault;
-    registry; Log Analytics workspace) get ``lifecycle.prevent_destroy``, so Terraform
+    private and privatelink; ingress public IPs; Traffic Manager profiles; the Front Door
+    profile, endpoint and custom domain; Key Vault; registry; Log Analytics workspace) get ``lifecycle.prevent_destroy``, so Terraform
     refuses a plan that destroys or replaces one *while its block is in the configuration*
-    (README, "Safety gate", for what it does not do). false only for throwaway
+    (docs/safety-gate.md, for what it does not do). false only for throwaway
     environments (``config/dualstack.yaml`` is one, as a demo)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)

@@ -280,7 +280,7 @@ def _region(config: Config, name: str, region: Region) -> str:
                     if front_door
                     else "no Traffic Manager endpoints and no records of its own"
                 )
-                + "; nothing destroyed. Next step: `make destroy` of its two stacks (README, retiring a region)"
+                + "; nothing destroyed. Next step: `make destroy` of its two stacks (docs/deploy.md, retiring a region)"
             ]
             if region.drain
             else []
