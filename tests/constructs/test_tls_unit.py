@@ -1,0 +1,184 @@
+"""The region side of HTTPS alone: ``DnsIdentity`` (cert-manager's identity, its one grant and
+its federation), and the pure values functions of the two charts. ``CertManager`` itself is
+left to the whole-app tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from constructhelp import REFS, Synth, bare_stack, config, region_context, synth
+
+from dualstack import images, roles
+from dualstack.config import Config
+from dualstack.tls import (
+    ACME_SERVERS,
+    AUDIENCE,
+    CLUSTER_ISSUER,
+    RESOURCES,
+    RUN_AS,
+    SERVICE_ACCOUNT,
+    SUBJECT,
+    WEBHOOK_PORT,
+    DnsIdentity,
+    cert_manager_values,
+    issuer_chart_values,
+)
+
+ISSUER_URL = "https://oidc.given.test/issuer/"
+CLIENT_ID = "3f2e1d0c-9b8a-4766-8544-332211009988"
+SUBSCRIPTION = "00000000-1111-2222-3333-444444444444"
+IDENTITY = "azurerm_user_assigned_identity"
+
+
+# --- DnsIdentity -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=["default", "nat46-southeastasia"])
+def identity(request: pytest.FixtureRequest) -> tuple[str, str, Synth]:
+    stem, _, region = request.param.partition("-")
+    ctx = region_context(config(stem), region or None)
+    stack = bare_stack()
+    DnsIdentity(
+        stack, "cert_manager_dns", ctx=ctx, resource_group_name="rg-given", oidc_issuer_url=ISSUER_URL
+    )
+    return ctx.project, ctx.region_name, synth(stack)
+
+
+def test_identity_is_named_for_the_region_in_the_given_group(identity: tuple[str, str, Synth]) -> None:
+    project, region, out = identity
+    body = out.resource(IDENTITY, "cert_manager_dns/identity")
+    assert body["name"] == f"id-{project}-{region}-cert-manager"
+    assert (body["resource_group_name"], body["location"]) == ("rg-given", region)
+
+
+def test_identity_may_write_the_public_zone_only(identity: tuple[str, str, Synth]) -> None:
+    _, _, out = identity
+    (grant,) = out.resources("azurerm_role_assignment").values()
+    assert grant["scope"] == REFS.dns_zone_id
+    assert grant["role_definition_name"] == roles.DNS_ZONE_CONTRIBUTOR
+    assert grant["principal_id"] == out.ref(IDENTITY, "cert_manager_dns/identity", "principal_id")
+
+
+def test_federation_trusts_cert_managers_service_account_on_this_cluster(
+    identity: tuple[str, str, Synth],
+) -> None:
+    project, region, out = identity
+    credential = out.resource(
+        "azurerm_federated_identity_credential", "cert_manager_dns/federated_credential"
+    )
+    assert credential["name"] == f"fic-{project}-{region}-cert-manager"
+    assert credential["parent_id"] == out.ref(IDENTITY, "cert_manager_dns/identity", "id")
+    assert credential["issuer"] == ISSUER_URL
+    assert credential["subject"] == SUBJECT == f"system:serviceaccount:cert-manager:{SERVICE_ACCOUNT}"
+    assert credential["audience"] == [AUDIENCE]
+
+
+# --- issuer_chart_values ---------------------------------------------------------------
+
+CERTIFICATES = [{"name": "given", "namespace": "ns", "secretName": "given-tls", "dnsNames": ["a.example"]}]
+
+
+@pytest.mark.parametrize("stem", ["default", "frontdoor"])
+def test_issuer_uses_the_configured_acme_server_and_the_global_zone(stem: str) -> None:
+    cfg = config(stem)
+    values = issuer_chart_values(cfg, SUBSCRIPTION, CLIENT_ID, CERTIFICATES)
+    issuer = values["issuer"]
+    assert issuer["name"] == CLUSTER_ISSUER
+    assert issuer["server"] == ACME_SERVERS[cfg.tls.issuer]
+    assert issuer["email"] == cfg.tls.email
+    assert issuer["accountKeySecret"] == f"{CLUSTER_ISSUER}-{cfg.tls.issuer}-account-key"
+    assert issuer["azureDNS"] == {
+        "subscriptionID": SUBSCRIPTION,
+        "resourceGroupName": f"rg-{cfg.project}-global",
+        "hostedZoneName": cfg.dns.zone_name,
+        "clientID": CLIENT_ID,
+    }
+    assert values["certificates"] == CERTIFICATES
+
+
+def test_staging_and_production_servers_differ() -> None:
+    servers = {
+        config(s).tls.issuer: issuer_chart_values(config(s), "", "", [])["issuer"]["server"]
+        for s in ("default", "frontdoor")
+    }
+    assert servers == {
+        "letsencrypt-staging": ACME_SERVERS["letsencrypt-staging"],
+        "letsencrypt": ACME_SERVERS["letsencrypt"],
+    }
+    assert "staging" in servers["letsencrypt-staging"] and "staging" not in servers["letsencrypt"]
+
+
+# --- cert_manager_values ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=["default", "nat46"])
+def values(request: pytest.FixtureRequest) -> tuple[Config, dict[str, Any]]:
+    cfg = config(request.param)
+    return cfg, cert_manager_values(cfg, CLIENT_ID)
+
+
+COMPONENTS = {
+    "controller": None,
+    "webhook": "webhook",
+    "cainjector": "cainjector",
+    "startupapicheck": "startupapicheck",
+}
+"""Each component and where its values sit (the controller's at the top level)."""
+
+
+def component(values: dict[str, Any], name: str) -> dict[str, Any]:
+    key = COMPONENTS[name]
+    return values if key is None else values[key]
+
+
+def test_controller_acts_as_the_dns_identity(values: tuple[Config, dict[str, Any]]) -> None:
+    _, got = values
+    assert got["serviceAccount"]["name"] == SERVICE_ACCOUNT
+    assert got["serviceAccount"]["annotations"] == {"azure.workload.identity/client-id": CLIENT_ID}
+    assert got["podLabels"] == {"azure.workload.identity/use": "true"}
+    assert got["crds"] == {"enabled": True, "keep": True}
+
+
+@pytest.mark.parametrize("name", sorted(COMPONENTS))
+def test_each_component_pulls_its_pinned_image_from_the_projects_registry(
+    values: tuple[Config, dict[str, Any]], name: str
+) -> None:
+    cfg, got = values
+    image = component(got, name)["image"]
+    expected = images.image(cfg, f"cert-manager-{name}")
+    assert image["repository"] == f"{images.login_server(cfg)}/{expected.repository}"
+    assert image["tag"] == expected.tag == cfg.tls.chart_version
+
+
+def test_acmesolver_image_is_pinned_too(values: tuple[Config, dict[str, Any]]) -> None:
+    cfg, got = values
+    assert got["acmesolver"]["image"]["repository"].startswith(images.login_server(cfg) + "/")
+
+
+@pytest.mark.parametrize("name", sorted(COMPONENTS))
+def test_each_component_runs_restricted_on_the_user_pool(
+    values: tuple[Config, dict[str, Any]], name: str
+) -> None:
+    values_of = component(values[1], name)
+    assert values_of["resources"] == RESOURCES[name]
+    assert values_of["nodeSelector"] == {"kubernetes.azure.com/mode": "user"}
+    context = values_of["securityContext"]
+    assert context["runAsNonRoot"] is True
+    assert context["runAsUser"] == context["runAsGroup"] == RUN_AS
+
+
+@pytest.mark.parametrize("name", ["controller", "webhook", "cainjector"])
+def test_long_running_components_are_redundant_over_zones(
+    values: tuple[Config, dict[str, Any]], name: str
+) -> None:
+    values_of = component(values[1], name)
+    assert values_of["replicaCount"] == 2
+    assert values_of["podDisruptionBudget"] == {"enabled": True, "maxUnavailable": 1}
+    (spread,) = values_of["topologySpreadConstraints"]
+    assert spread["topologyKey"] == "topology.kubernetes.io/zone"
+    assert spread["labelSelector"]["matchLabels"]["app.kubernetes.io/component"] == name
+
+
+def test_webhook_listens_where_the_network_policy_says(values: tuple[Config, dict[str, Any]]) -> None:
+    assert values[1]["webhook"]["securePort"] == WEBHOOK_PORT

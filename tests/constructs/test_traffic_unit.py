@@ -1,0 +1,160 @@
+"""``GlobalTraffic`` alone: both Traffic Manager profiles always, alias records for the served
+families; with ``front_door_endpoint_id`` no profile and both records aimed at the endpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from cdktf_cdktf_provider_azurerm.dns_zone import DnsZone
+from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
+from constructhelp import FRONT_DOOR, Synth, bare_stack, synth
+
+from dualstack.config import HealthProbe
+from dualstack.naming import ALL_FAMILIES, IpFamily
+from dualstack.traffic import DNS_TTL, GlobalTraffic
+
+PROFILE = "azurerm_traffic_manager_profile"
+ALIAS = {"ipv4": "azurerm_dns_a_record", "ipv6": "azurerm_dns_aaaa_record"}
+TAGS = {"given": "tags"}
+
+
+DEFAULT_PROBE = HealthProbe()
+
+
+@dataclass(frozen=True)
+class Built:
+    served: tuple[IpFamily, ...]
+    probe: HealthProbe
+    protected: bool
+    front_door: bool
+    out: Synth
+    profiles: set[str]
+
+    def alias(self, family: str) -> dict[str, Any]:
+        return self.out.resource(ALIAS[family], f"traffic/{family}_alias")
+
+
+def build(
+    served: tuple[IpFamily, ...],
+    probe: HealthProbe = DEFAULT_PROBE,
+    *,
+    protected: bool = True,
+    front_door_endpoint_id: str | None = None,
+) -> Built:
+    stack = bare_stack()
+    group = ResourceGroup(stack, "group", name="rg-given", location="eastus2")
+    zone = DnsZone(stack, "zone", name="zone.given.test", resource_group_name=group.name)
+    traffic = GlobalTraffic(
+        stack,
+        "traffic",
+        project="proj",
+        app_name="web",
+        served=served,
+        probe=probe,
+        group=group,
+        zone=zone,
+        tags=TAGS,
+        prevent_destroy=protected,
+        front_door_endpoint_id=front_door_endpoint_id,
+    )
+    out = synth(stack)
+    return Built(served, probe, protected, front_door_endpoint_id is not None, out, set(traffic.profiles))
+
+
+CUSTOM_PROBE = HealthProbe.model_validate(
+    {
+        "protocol": "HTTPS",
+        "port": 443,
+        "path": "/healthz",
+        "host": "web.zone.given.test",
+        "expected_status": "200-299",
+    }
+)
+
+CASES: dict[str, Callable[[], Built]] = {
+    "both": lambda: build(("ipv4", "ipv6")),
+    "ipv4-only-custom-probe-unprotected": lambda: build(("ipv4",), CUSTOM_PROBE, protected=False),
+    "ipv6-only": lambda: build(("ipv6",)),
+}
+
+
+@pytest.fixture(scope="module")
+def built() -> dict[str, Built]:
+    return {name: make() for name, make in CASES.items()}
+
+
+@pytest.fixture(params=sorted(CASES))
+def each(request: pytest.FixtureRequest, built: dict[str, Built]) -> Built:
+    return built[request.param]
+
+
+@pytest.fixture(scope="module")
+def front_door() -> Built:
+    return build(("ipv4",), front_door_endpoint_id=FRONT_DOOR.endpoint_id)
+
+
+def test_both_profiles_exist_whatever_is_served(each: Built) -> None:
+    assert each.profiles == set(ALL_FAMILIES)
+    assert set(each.out.resources(PROFILE)) == {f"traffic/{f}_profile" for f in ALL_FAMILIES}
+
+
+def test_profiles_route_by_performance_with_a_short_ttl(each: Built) -> None:
+    for family in ALL_FAMILIES:
+        profile = each.out.resource(PROFILE, f"traffic/{family}_profile")
+        assert profile["name"] == f"tm-proj-web-{family}"
+        assert profile["traffic_routing_method"] == "Performance"
+        assert profile["dns_config"] == {"relative_name": f"proj-web-{family}", "ttl": DNS_TTL}
+        assert profile["resource_group_name"] == each.out.ref("azurerm_resource_group", "group", "name")
+        assert profile["tags"] == TAGS
+
+
+def test_profiles_are_protected_as_asked(each: Built) -> None:
+    expected = {"prevent_destroy": True} if each.protected else None
+    for profile in each.out.resources(PROFILE).values():
+        assert profile.get("lifecycle") == expected
+
+
+def test_monitor_follows_the_probe(each: Built) -> None:
+    probe = each.probe
+    for profile in each.out.resources(PROFILE).values():
+        monitor = profile["monitor_config"]
+        assert (monitor["protocol"], monitor["port"], monitor["path"]) == (
+            probe.protocol,
+            probe.port,
+            probe.path,
+        )
+        assert monitor["expected_status_code_ranges"] == [probe.expected_status]
+        headers = monitor.get("custom_header")
+        assert headers == ([{"name": "Host", "value": probe.host}] if probe.host else None)
+
+
+def test_alias_records_only_for_served_families_aimed_at_their_profile(each: Built) -> None:
+    for family in ALL_FAMILIES:
+        records = each.out.resources(ALIAS[family])
+        if family not in each.served:
+            assert records == {}
+            continue
+        alias = each.alias(family)
+        assert alias["name"] == "web"
+        assert alias["zone_name"] == each.out.ref("azurerm_dns_zone", "zone", "name")
+        assert alias["target_resource_id"] == each.out.ref(PROFILE, f"traffic/{family}_profile", "id")
+        assert alias["ttl"] == DNS_TTL
+
+
+def test_front_door_has_no_profile_and_both_records_aim_at_the_endpoint(front_door: Built) -> None:
+    assert front_door.profiles == set()
+    assert front_door.out.resources(PROFILE) == {}
+    for family in ALL_FAMILIES:  # both, though only IPv4 is served
+        assert front_door.alias(family)["target_resource_id"] == FRONT_DOOR.endpoint_id
+
+
+def test_record_addresses_are_the_same_for_both_edges(built: dict[str, Built], front_door: Built) -> None:
+    """Switching the edge retargets the records in place: same construct paths."""
+    both = built["both"]
+    for family in ALL_FAMILIES:
+        assert both.out.address(ALIAS[family], f"traffic/{family}_alias") == front_door.out.address(
+            ALIAS[family], f"traffic/{family}_alias"
+        )
