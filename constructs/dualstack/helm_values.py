@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import yaml
-
+from dualstack import kube
 from dualstack.config import Hsts, IngressFamily
-from dualstack.naming import IP_VERSION
+from dualstack.naming import ALL_FAMILIES, IpFamily
 
 CHART_REPOSITORY = "oci://ghcr.io/nginx/charts"
 CHART_NAME = "nginx-ingress"
@@ -24,29 +23,12 @@ INGRESS_CONTROLLER = "nginx.org/ingress-controller"
 NAMESPACE = "ingress-nginx"
 HEALTH_PATH = "/nginx-health"
 """Answered with 200 on port 80 by the controller's default server: the Traffic Manager probe."""
-ZONE_KEY = "topology.kubernetes.io/zone"
-USER_POOL_SELECTOR = {"kubernetes.azure.com/mode": "user"}
-"""Controllers run on the user pool; the system pool is reserved for critical add-ons."""
 CONTROLLER_POD_LABELS = {"app.kubernetes.io/name": CHART_NAME}
 """The label the chart gives every controller pod of every release (network policies select it)."""
 INIT_CONTAINER_RESOURCES = {"requests": {"cpu": "10m", "memory": "32Mi"}, "limits": {"memory": "64Mi"}}
 """The chart's init container copies the nginx configuration into an emptyDir, nothing more."""
 
-PIP_NAME = "service.beta.kubernetes.io/azure-pip-name"
-PIP_NAME_IPV6 = "service.beta.kubernetes.io/azure-pip-name-ipv6"
-PIP_RESOURCE_GROUP = "service.beta.kubernetes.io/azure-load-balancer-resource-group"
-
 ReleaseKind = Literal["ipv4", "ipv6", "dual"]
-
-RELEASE_POLICY: dict[str, Any] = {
-    "create_namespace": False,
-    "atomic": True,
-    "cleanup_on_fail": True,
-    "wait": True,
-    "max_history": 10,
-}
-"""How every Helm release of the topology is installed: into a namespace Terraform owns,
-rolled back and cleaned up on failure, waited for, with a bounded history."""
 
 TLS_PROTOCOLS = "TLSv1.2 TLSv1.3"
 """The only protocols the controllers speak (ConfigMap ``ssl-protocols``; unset, nginx's
@@ -88,18 +70,11 @@ class ReleaseSpec:
 
 def service_values(spec: ReleaseSpec) -> dict[str, Any]:
     """The controller's LoadBalancer Service: family, traffic policy, pinned public IPs."""
-    if spec.kind == "dual":
-        families, policy = ["IPv4", "IPv6"], "RequireDualStack"
-        annotations = {PIP_NAME: spec.pip_names["ipv4"], PIP_NAME_IPV6: spec.pip_names["ipv6"]}
-    else:
-        families, policy = [IP_VERSION[spec.kind]], "SingleStack"
-        # A single-stack Service names its only public IP with azure-pip-name. The cloud
-        # provider prefers azure-pip-name-ipv6 for an IPv6 Service and falls back to
-        # azure-pip-name (getServicePIPName); its docs name the former, so IPv6 sets both.
-        annotations = {PIP_NAME: spec.pip_names[spec.kind]}
-        if spec.kind == "ipv6":
-            annotations[PIP_NAME_IPV6] = spec.pip_names["ipv6"]
-    annotations[PIP_RESOURCE_GROUP] = spec.pip_resource_group
+    families: tuple[IpFamily, ...] = ALL_FAMILIES if spec.kind == "dual" else (spec.kind,)
+    policy, ip_families = kube.ip_families(families)
+    annotations = kube.public_ip_annotations(
+        {f: spec.pip_names[f] for f in families}, spec.pip_resource_group
+    )
     return {
         "create": True,
         "type": "LoadBalancer",
@@ -107,7 +82,7 @@ def service_values(spec: ReleaseSpec) -> dict[str, Any]:
         # healthCheckNodePort (/healthz, answered where a controller pod runs).
         "externalTrafficPolicy": "Local",
         "ipFamilyPolicy": policy,
-        "ipFamilies": families,
+        "ipFamilies": ip_families,
         "annotations": annotations,
     }
 
@@ -141,18 +116,18 @@ def controller_values(spec: ReleaseSpec) -> dict[str, Any]:
         "topologySpreadConstraints": [
             {
                 "maxSkew": 1,
-                "topologyKey": ZONE_KEY,
+                "topologyKey": kube.ZONE_KEY,
                 "whenUnsatisfiable": "DoNotSchedule",
                 "labelSelector": {"matchLabels": selector},
             },
             {
                 "maxSkew": 1,
-                "topologyKey": "kubernetes.io/hostname",
+                "topologyKey": kube.HOSTNAME_KEY,
                 "whenUnsatisfiable": "ScheduleAnyway",
                 "labelSelector": {"matchLabels": selector},
             },
         ],
-        "nodeSelector": USER_POOL_SELECTOR,
+        "nodeSelector": kube.USER_POOL_SELECTOR,
         "podSecurityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
         "readOnlyRootFilesystem": True,
         "securityContext": {
@@ -272,15 +247,3 @@ def config_entries(controller: Controller) -> dict[str, str]:
 
 def release_values(spec: ReleaseSpec) -> dict[str, Any]:
     return {"controller": controller_values(spec), "prometheus": {"create": True}}
-
-
-class _NoAliasDumper(yaml.SafeDumper):
-    """Writes repeated values out in full: no ``&id001`` anchors in a reviewed diff."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-def to_yaml(values: dict[str, Any]) -> str:
-    """Deterministic YAML (sorted keys, no anchors) for the release's ``values``."""
-    return yaml.dump(values, Dumper=_NoAliasDumper, sort_keys=True, default_flow_style=False)

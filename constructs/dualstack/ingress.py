@@ -16,20 +16,10 @@ from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1
 from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
 from constructs import Construct
 
-from dualstack import helm_values, images, modes, network_policy
+from dualstack import helm_values, images, kube, modes, network_policy
 from dualstack.config import Config, Ingress
 from dualstack.helm_values import Controller, ReleaseKind, ReleaseSpec
 from dualstack.naming import IpFamily
-
-
-def pod_security_labels(enforce: str) -> dict[str, str]:
-    """Pod Security admission labels: enforce the given level, warn and audit on restricted."""
-    return {
-        "pod-security.kubernetes.io/enforce": enforce,
-        "pod-security.kubernetes.io/enforce-version": "latest",
-        "pod-security.kubernetes.io/warn": "restricted",
-        "pod-security.kubernetes.io/audit": "restricted",
-    }
 
 
 def release_specs(
@@ -91,7 +81,7 @@ class RegionIngress(Construct):
                 # escalation, with RuntimeDefault seccomp, dropping every capability; the one
                 # they add back, NET_BIND_SERVICE (to listen on 80 and 443), is the one
                 # capability restricted allows (tests/test_rendered_charts.py checks the pods).
-                "labels": pod_security_labels("restricted"),
+                "labels": kube.pod_security_labels("restricted"),
             },
         )
         self.ingress_class = IngressClassV1(
@@ -127,12 +117,12 @@ class RegionIngress(Construct):
                 chart=helm_values.CHART_NAME,
                 version=ingress.chart_version,
                 namespace=helm_values.NAMESPACE,
-                **helm_values.RELEASE_POLICY,
+                **kube.RELEASE_POLICY,
                 timeout=900,
                 # The chart ships twelve CRDs for its custom resources, which are off
                 # (enableCustomResources: false); installing them would only add objects.
                 skip_crds=True,
-                values=[helm_values.to_yaml(helm_values.release_values(spec))],
+                values=[kube.to_yaml(helm_values.release_values(spec))],
                 # Both releases serve the Terraform-owned IngressClass; the translator installs after the primary.
                 depends_on=[namespace, *self.network_policies, self.ingress_class, *previous],
             )

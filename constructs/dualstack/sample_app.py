@@ -39,9 +39,8 @@ from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
 from cdktf_cdktf_provider_kubernetes.service_v1 import ServiceV1, ServiceV1SpecPort
 from constructs import Construct
 
-from dualstack import helm_values, images, network_policy
+from dualstack import helm_values, images, kube, network_policy
 from dualstack.config import Config
-from dualstack.ingress import pod_security_labels
 from dualstack.naming import IP_VERSION, IpFamily
 
 NAMESPACE = "echo"
@@ -133,7 +132,7 @@ class SampleApp(Construct):
             metadata={
                 "name": NAMESPACE,
                 # The controllers' egress policy admits this namespace's pods as backends.
-                "labels": {**pod_security_labels("restricted"), network_policy.BACKENDS_LABEL: "true"},
+                "labels": {**kube.pod_security_labels("restricted"), network_policy.BACKENDS_LABEL: "true"},
             },
             depends_on=depends_on,
         )
@@ -148,7 +147,7 @@ class SampleApp(Construct):
         )
         spread = DeploymentV1SpecTemplateSpecTopologySpreadConstraint(
             max_skew=1,
-            topology_key=helm_values.ZONE_KEY,
+            topology_key=kube.ZONE_KEY,
             when_unsatisfiable="DoNotSchedule",
             label_selector=[
                 DeploymentV1SpecTemplateSpecTopologySpreadConstraintLabelSelector(match_labels=LABELS)
@@ -166,7 +165,7 @@ class SampleApp(Construct):
                     "metadata": {"labels": LABELS},
                     "spec": {
                         "automount_service_account_token": False,
-                        "node_selector": helm_values.USER_POOL_SELECTOR,
+                        "node_selector": kube.USER_POOL_SELECTOR,
                         "topology_spread_constraint": [spread],
                         "security_context": {"seccomp_profile": {"type": "RuntimeDefault"}},
                         "container": [

@@ -31,9 +31,8 @@ from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1
 from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
 from constructs import Construct
 
-from dualstack import helm_values, images, naming, network_policy, roles
+from dualstack import images, kube, naming, network_policy, roles
 from dualstack.config import Config
-from dualstack.ingress import pod_security_labels
 
 NAMESPACE = "cert-manager"
 SERVICE_ACCOUNT = "cert-manager"
@@ -155,7 +154,7 @@ def cert_manager_values(config: Config, client_id: str) -> dict[str, Any]:
     def component(key: str, *, replicas: int | None = None) -> dict[str, Any]:
         values: dict[str, Any] = {
             "image": image_values(key),
-            "nodeSelector": dict(helm_values.USER_POOL_SELECTOR),
+            "nodeSelector": dict(kube.USER_POOL_SELECTOR),
             "resources": RESOURCES[key],
             # The chart's own restricted-level context, with a high UID and GID added.
             "securityContext": {
@@ -173,7 +172,7 @@ def cert_manager_values(config: Config, client_id: str) -> dict[str, Any]:
                 "topologySpreadConstraints": [
                     {
                         "maxSkew": 1,
-                        "topologyKey": helm_values.ZONE_KEY,
+                        "topologyKey": kube.ZONE_KEY,
                         "whenUnsatisfiable": "ScheduleAnyway",
                         "labelSelector": {"matchLabels": selector},
                     }
@@ -230,7 +229,7 @@ class CertManager(Construct):
             self,
             "namespace",
             provider=kubernetes_provider,
-            metadata={"name": NAMESPACE, "labels": pod_security_labels("restricted")},
+            metadata={"name": NAMESPACE, "labels": kube.pod_security_labels("restricted")},
         )
         self.network_policies = network_policy.create(
             self,
@@ -250,9 +249,9 @@ class CertManager(Construct):
             chart="cert-manager",
             version=tls.chart_version,
             namespace=NAMESPACE,
-            **helm_values.RELEASE_POLICY,
+            **kube.RELEASE_POLICY,
             timeout=900,
-            values=[helm_values.to_yaml(cert_manager_values(config, identity.client_id))],
+            values=[kube.to_yaml(cert_manager_values(config, identity.client_id))],
             depends_on=[namespace, *self.network_policies],
         )
         chart = TerraformAsset(self, "chart", path=str(LOCAL_CHART), type=AssetType.DIRECTORY)
@@ -278,9 +277,9 @@ class CertManager(Construct):
             name="dualstack-tls",
             chart=chart.path,
             namespace=NAMESPACE,
-            **helm_values.RELEASE_POLICY,
+            **kube.RELEASE_POLICY,
             timeout=600,
-            values=[helm_values.to_yaml(issuer_values)],
+            values=[kube.to_yaml(issuer_values)],
             # The CRDs and a webhook that answers come with the cert-manager release.
             depends_on=[self.release, *depends_on],
         )
