@@ -33,7 +33,8 @@ from pydantic import (
     model_validator,
 )
 
-from dualstack import cidr, naming
+from dualstack import cidr, modes, naming
+from dualstack.modes import ModeName
 from dualstack.naming import IP_VERSION, IpFamily
 from dualstack.regions import ZONAL_REGIONS
 
@@ -732,7 +733,7 @@ class Ingress(Model):
     """The ingress mode and the F5 NGINX Ingress Controller releases of every region
     (README, "Ingress")."""
 
-    mode: Literal["nat64", "nat46", "dualstack"]
+    mode: ModeName
     """nat64: application Services run on IPv4 and the IPv6 ingress translates; nat46:
     Services run on IPv6 and the IPv4 ingress translates; dualstack: one ingress with both
     addresses, no translation."""
@@ -764,25 +765,32 @@ class Ingress(Model):
 
     @model_validator(mode="after")
     def _translator(self) -> Ingress:
-        """Dualstack mode has no translator and one release, which takes the ipv4 settings:
-        ``translator_enabled: false`` and any ``ipv6`` settings are refused, not ignored."""
-        if self.mode != "dualstack":
-            return self
-        translator = "translator_enabled: false has no meaning in dualstack mode (no translation)"
-        if "ipv6" not in self.model_fields_set:
-            if not self.translator_enabled:
-                raise ValueError(translator)
-            return self
-        problems = [("", translator)] if not self.translator_enabled else []
-        problems.append(
-            (
-                "ipv6",
-                "has no meaning in dualstack mode: its one release (ingress-dual) serves both "
-                "families with the ingress.ipv4 settings; move these settings to ingress.ipv4 "
-                "and remove ingress.ipv6",
+        """A mode without a translator (dualstack) refuses ``translator_enabled: false``; the
+        settings of a family that no release of the mode reads (``ipv6`` in dualstack, whose
+        one release takes the ipv4 settings) are refused too, not ignored."""
+        mode = modes.of(self)
+        problems: list[tuple[str, str]] = []
+        if mode.translator is None and not self.translator_enabled:
+            problems.append(
+                ("", f"translator_enabled: false has no meaning in {mode.name} mode (no translation)")
             )
-        )
-        raise FieldProblems(problems)
+        # Only a one-release mode leaves settings unread (dualstack: ingress-dual takes ipv4).
+        (release, *_) = mode.all_releases
+        problems += [
+            (
+                family,
+                f"has no meaning in {mode.name} mode: its one release ({release.name}) serves both "
+                f"families with the ingress.{release.settings} settings; move these settings to "
+                f"ingress.{release.settings} and remove ingress.{family}",
+            )
+            for family in mode.unused_settings
+            if family in self.model_fields_set
+        ]
+        if len(problems) == 1 and not problems[0][0]:
+            raise ValueError(problems[0][1])
+        if problems:
+            raise FieldProblems(problems)
+        return self
 
 
 # --- tls -------------------------------------------------------------------------

@@ -8,11 +8,11 @@ it deterministically (sorted keys) for the ``helm_release``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from dualstack import kube
 from dualstack.config import Hsts, IngressFamily
-from dualstack.naming import ALL_FAMILIES, IpFamily
+from dualstack.modes import Release, ReleaseKind
 
 CHART_REPOSITORY = "oci://ghcr.io/nginx/charts"
 CHART_NAME = "nginx-ingress"
@@ -27,8 +27,6 @@ CONTROLLER_POD_LABELS = {"app.kubernetes.io/name": CHART_NAME}
 """The label the chart gives every controller pod of every release (network policies select it)."""
 INIT_CONTAINER_RESOURCES = {"requests": {"cpu": "10m", "memory": "32Mi"}, "limits": {"memory": "64Mi"}}
 """The chart's init container copies the nginx configuration into an emptyDir, nothing more."""
-
-ReleaseKind = Literal["ipv4", "ipv6", "dual"]
 
 TLS_PROTOCOLS = "TLSv1.2 TLSv1.3"
 """The only protocols the controllers speak (ConfigMap ``ssl-protocols``; unset, nginx's
@@ -51,26 +49,34 @@ class Controller:
 
 @dataclass(frozen=True)
 class ReleaseSpec:
-    """One controller release: which family it serves and whether it reports Ingress status
-    (the IngressClass itself belongs to Terraform)."""
+    """One controller release of a region: the mode's release (which families its Service
+    serves, whether it reports Ingress status; the IngressClass itself belongs to Terraform),
+    its scaling, its public IPs and what every release shares."""
 
-    kind: ReleaseKind
-    primary: bool
-    """Reports Ingress status (exactly one release per region: the native family's)."""
+    release: Release
     scaling: IngressFamily
     pip_names: dict[str, str]
-    """Public IP name per family (``ipv4``/``ipv6``) that this release's Service uses."""
+    """Public IP name per family (``ipv4``/``ipv6``); the Service uses those of its families."""
     pip_resource_group: str
     controller: Controller
 
     @property
+    def kind(self) -> ReleaseKind:
+        return self.release.kind
+
+    @property
+    def primary(self) -> bool:
+        """Reports Ingress status (exactly one release per region)."""
+        return self.release.primary
+
+    @property
     def release_name(self) -> str:
-        return f"ingress-{self.kind}"
+        return self.release.name
 
 
 def service_values(spec: ReleaseSpec) -> dict[str, Any]:
     """The controller's LoadBalancer Service: family, traffic policy, pinned public IPs."""
-    families: tuple[IpFamily, ...] = ALL_FAMILIES if spec.kind == "dual" else (spec.kind,)
+    families = spec.release.families
     policy, ip_families = kube.ip_families(families)
     annotations = kube.public_ip_annotations(
         {f: spec.pip_names[f] for f in families}, spec.pip_resource_group

@@ -1,9 +1,10 @@
-"""The region's ingresses: F5 NGINX Ingress Controller releases per the ingress mode.
+"""The region's ingresses: the ingress controller's releases, as the ingress mode says.
 
-nat64 / nat46: two releases, one single-stack Service per family, both serving the one
-IngressClass, which Terraform owns; the native family's release reports Ingress status,
-the translating one (the plug-in) does not and can be switched off. dualstack: one
-release whose Service is RequireDualStack with both public IPs.
+The mode table (``modes.py``) decides the releases. nat64 / nat46: two releases, one
+single-stack Service per family, both serving the one IngressClass, which Terraform owns;
+the native family's release reports Ingress status, the translating one (the plug-in) does
+not and can be switched off. dualstack: one release whose Service is RequireDualStack with
+both public IPs.
 """
 
 from __future__ import annotations
@@ -18,26 +19,19 @@ from constructs import Construct
 
 from dualstack import helm_values, images, kube, modes, network_policy
 from dualstack.config import Config, Ingress
-from dualstack.helm_values import Controller, ReleaseKind, ReleaseSpec
+from dualstack.helm_values import Controller, ReleaseSpec
+from dualstack.modes import ReleaseKind
 from dualstack.naming import IpFamily
 
 
 def release_specs(
     ingress: Ingress, pip_names: dict[str, str], pip_resource_group: str, controller: Controller
 ) -> list[ReleaseSpec]:
-    """The releases of one region, primary first."""
-    native = modes.service_family(ingress)
-    if native is None:
-        return [ReleaseSpec("dual", True, ingress.ipv4, pip_names, pip_resource_group, controller)]
-    specs = [ReleaseSpec(native, True, getattr(ingress, native), pip_names, pip_resource_group, controller)]
-    translator = modes.translator_family(ingress)
-    if ingress.translator_enabled and translator is not None:
-        specs.append(
-            ReleaseSpec(
-                translator, False, getattr(ingress, translator), pip_names, pip_resource_group, controller
-            )
-        )
-    return specs
+    """The releases of one region, primary first: the mode's, each with its family's settings."""
+    return [
+        ReleaseSpec(release, getattr(ingress, release.settings), pip_names, pip_resource_group, controller)
+        for release in modes.releases(ingress)
+    ]
 
 
 def controller_settings(config: Config, *, front_door_id: str | None = None) -> Controller:

@@ -286,7 +286,6 @@ class RegionWorkloads(Construct):
                 self,
                 "sample_app",
                 config=config,
-                family=modes.service_family(config.ingress),
                 zones=len(config.regions[region_name].zones),
                 hosts=hosts,
                 tls_secret=tls_secret,

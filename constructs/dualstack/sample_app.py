@@ -1,8 +1,8 @@
 """The sample application: an echo server that shows the client address and headers.
 
-Its Service runs on the mode's family (IPv4 in nat64, IPv6 in nat46, both in dualstack),
-because the ingress controllers proxy to every address of the backend Service: a
-single-stack Service is what makes the other family's ingress a real translator.
+Its Service runs on the mode's families (``modes.py``: IPv4 in nat64, IPv6 in nat46, both
+in dualstack), because the ingress controllers proxy to every address of the backend
+Service: a single-stack Service is what makes the other family's ingress a real translator.
 """
 
 from __future__ import annotations
@@ -39,9 +39,8 @@ from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
 from cdktf_cdktf_provider_kubernetes.service_v1 import ServiceV1, ServiceV1SpecPort
 from constructs import Construct
 
-from dualstack import helm_values, images, kube, network_policy
+from dualstack import helm_values, images, kube, modes, network_policy
 from dualstack.config import Config
-from dualstack.naming import IP_VERSION, IpFamily
 
 NAMESPACE = "echo"
 IMAGE_KEY = "echo"
@@ -51,13 +50,6 @@ PORT = 8080
 RUN_AS = 10001
 """A high UID of no user in the image (its files are world-readable, its HTTPS key too)."""
 LABELS = {"app.kubernetes.io/name": "echo", "app.kubernetes.io/part-of": "dualstack-sample"}
-
-
-def service_ip_families(family: IpFamily | None) -> tuple[str, list[str]]:
-    """``(ipFamilyPolicy, ipFamilies)`` of an application Service in a mode's family."""
-    if family is None:
-        return "RequireDualStack", ["IPv4", "IPv6"]
-    return "SingleStack", [IP_VERSION[family]]
 
 
 def _container(image: str) -> DeploymentV1SpecTemplateSpecContainer:
@@ -108,7 +100,7 @@ def terraform_data(scope: Construct, id_: str, value: dict[str, Any]) -> Terrafo
 
 
 class SampleApp(Construct):
-    """Namespace, Deployment spread over zones, Service of the mode's family, one Ingress."""
+    """Namespace, Deployment spread over zones, Service of the mode's families, one Ingress."""
 
     def __init__(
         self,
@@ -116,7 +108,6 @@ class SampleApp(Construct):
         id_: str,
         *,
         config: Config,
-        family: IpFamily | None,
         zones: int,
         hosts: list[str],
         tls_secret: str | None,
@@ -181,7 +172,7 @@ class SampleApp(Construct):
             },
             depends_on=[*depends_on, *self.network_policies],
         )
-        policy, families = service_ip_families(family)
+        policy, families = kube.ip_families(modes.of(config.ingress).services)
         # Kubernetes refuses to change a Service's primary IP family (spec.ipFamilies[0]) and
         # the provider would try it in place, failing a nat64 <-> nat46 switch halfway. The
         # primary family lives in a terraform_data whose change replaces the Service (destroy,
