@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 import yaml
 
-from dualstack import helm_values, kube
+from dualstack import ingress_controller, kube
 from dualstack.config import Hsts, Ingress
 from dualstack.ingress import release_specs
 
 PIPS = {"ipv4": "pip-v4", "ipv6": "pip-v6"}
-CONTROLLER = helm_values.Controller(
+CONTROLLER = ingress_controller.Controller(
     image_repository="myacr.azurecr.io/nginx/nginx-ingress",
     image_tag="5.5.4",
     image_digest=None,
@@ -20,13 +20,13 @@ CONTROLLER = helm_values.Controller(
 )
 
 
-def _specs(mode: str, **extra: Any) -> dict[str, helm_values.ReleaseSpec]:
+def _specs(mode: str, **extra: Any) -> dict[str, ingress_controller.ReleaseSpec]:
     ingress = Ingress.model_validate({"mode": mode, **extra})
     return {s.kind: s for s in release_specs(ingress, PIPS, "rg-region", CONTROLLER)}
 
 
-def _controller(spec: helm_values.ReleaseSpec) -> dict[str, Any]:
-    return helm_values.release_values(spec)["controller"]  # type: ignore[no-any-return]
+def _controller(spec: ingress_controller.ReleaseSpec) -> dict[str, Any]:
+    return ingress_controller.release_values(spec)["controller"]  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize(
@@ -77,7 +77,7 @@ def test_dualstack_mode_is_one_release_with_both_public_ips() -> None:
 def test_translator_switch_removes_only_the_translating_release(mode: str, left: list[str]) -> None:
     assert list(_specs(mode, translator_enabled=False)) == left
     on, off = _specs(mode), _specs(mode, translator_enabled=False)
-    assert helm_values.release_values(on[left[0]]) == helm_values.release_values(off[left[0]])
+    assert ingress_controller.release_values(on[left[0]]) == ingress_controller.release_values(off[left[0]])
 
 
 def test_scaling_and_resources_come_from_each_family() -> None:
@@ -120,8 +120,8 @@ def test_configmap_entries_are_strings() -> None:
 
 
 def test_yaml_is_deterministic_and_has_no_anchors() -> None:
-    values = helm_values.release_values(_specs("nat64")["ipv6"])
+    values = ingress_controller.release_values(_specs("nat64")["ipv6"])
     text = kube.to_yaml(values)
-    assert text == kube.to_yaml(helm_values.release_values(_specs("nat64")["ipv6"]))
+    assert text == kube.to_yaml(ingress_controller.release_values(_specs("nat64")["ipv6"]))
     assert "&id" not in text and "*id" not in text
     assert yaml.safe_load(text) == values

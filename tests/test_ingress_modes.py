@@ -9,18 +9,21 @@ app's Service and the app's alias records against what the table says.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 from collections.abc import Callable
 from typing import Any, get_args
 
 import pytest
 import yaml
-from synthhelp import CONFIG_DIR, Synthesized, set_key
+from synthhelp import CONFIG_DIR, REPO, Synthesized, set_key
 
-from dualstack import helm_values, modes, naming
+from dualstack import ingress_controller, modes, naming
 from dualstack.config import Config, Ingress
 from dualstack.modes import MODES, IngressMode, ModeName
 from dualstack.naming import ALL_FAMILIES, IP_VERSION
+
+PACKAGE = REPO / "constructs" / "dualstack"
 
 # (name, primary, Service families, settings) per release, primary first.
 EXPECTED: dict[str, dict[str, Any]] = {
@@ -103,6 +106,33 @@ def test_the_words_are_one_table_cell_and_the_config_docs_name_every_mode() -> N
     for name, mode in MODES.items():
         assert mode.summary.strip() and "\n" not in mode.summary and "|" not in mode.summary
         assert f"{name}:" in doc, f"the docstring of Ingress.mode does not describe {name}"
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    """The ids of the string constants that stand alone as statements (docstrings)."""
+    return {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    }
+
+
+def test_no_module_but_the_table_writes_a_mode_name_in_code() -> None:
+    """Every module asks the table: a mode's name in code elsewhere is a test of the mode."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path == PACKAGE / "modes.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docs = _docstrings(tree)
+        found += [
+            f"{path.relative_to(PACKAGE)}:{node.lineno}: {node.value!r}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and node.value in MODES and id(node) not in docs
+        ]
+    assert not found, "ask dualstack.modes instead:\n" + "\n".join(found)
 
 
 # --- construction ---------------------------------------------------------------------------
@@ -224,7 +254,7 @@ def test_every_mode_synthesizes_what_the_table_says(
         controllers = {
             body["name"]: (f"helm_release.{key}", body)
             for key, body in workloads.json["resource"]["helm_release"].items()
-            if body["namespace"] == helm_values.NAMESPACE
+            if body["namespace"] == ingress_controller.NAMESPACE
         }
         assert set(controllers) == {r.name for r in releases}, region
         primary, _ = controllers[releases[0].name]

@@ -33,7 +33,7 @@ from pydantic import (
     model_validator,
 )
 
-from dualstack import cidr, modes, naming
+from dualstack import cidr, ingress_controller, modes, naming
 from dualstack.modes import ModeName
 from dualstack.naming import IP_VERSION, IpFamily
 from dualstack.regions import ZONAL_REGIONS
@@ -744,7 +744,9 @@ class Ingress(Model):
     ``global`` that family's Traffic Manager profile and alias record. Nothing else in the
     plan changes and the cluster stays dual-stack; turning it back on creates a new
     address. Must stay true in dualstack mode."""
-    chart_version: Annotated[StrictStr, Field(pattern=r"^[0-9]+\.[0-9]+\.[0-9]+$")] = "2.6.4"
+    chart_version: Annotated[StrictStr, Field(pattern=r"^[0-9]+\.[0-9]+\.[0-9]+$")] = (
+        ingress_controller.CHART_VERSION
+    )
     """Version of the F5 NGINX Ingress Controller chart (``nginx-ingress``). 2.6.4 is the
     newest whose source the tests can render offline (docs/kubernetes-baseline.md, "Chart
     versions")."""
@@ -761,7 +763,7 @@ class Ingress(Model):
     @field_validator("chart_version", mode="before")
     @classmethod
     def _quoted_chart_version(cls, value: Any) -> Any:
-        return _unquoted(value, "2.6.4")
+        return _unquoted(value, ingress_controller.CHART_VERSION)
 
     @model_validator(mode="after")
     def _translator(self) -> Ingress:
@@ -948,7 +950,9 @@ class HealthProbe(Model):
     redirected, so the probe would see 301 and drain every region."""
     port: Annotated[StrictInt, Field(ge=1, le=65535)] = 80
     """Port of the probe."""
-    path: Annotated[StrictStr, Field(pattern=r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,999}$")] = "/nginx-health"
+    path: Annotated[StrictStr, Field(pattern=r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,999}$")] = (
+        ingress_controller.HEALTH_PATH
+    )
     """Default: the controller's own health location (answered by the default server)."""
     host: DnsZoneName | None = None
     """Host header of the probe: set it (for example to ``<app_name>.<zone>``) with a path

@@ -16,7 +16,7 @@ Three stacks hold it, each applied after what it needs:
 
 Origin lockdown: the NSG admits 80/443 to the ingress addresses from the
 ``AzureFrontDoor.Backend`` service tag only (``network.py``), and the controllers refuse any
-request whose ``X-Azure-FDID`` is not this profile's ID (``helm_values.front_door_entries``).
+request whose ``X-Azure-FDID`` is not this profile's ID (``ingress_controller.front_door_entries``).
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ from constructs import Construct
 
 from dualstack import naming, protection
 from dualstack.config import FrontDoorEdge, Origin, Waf
-from dualstack.helm_values import EDGE_HEALTH_PATH
+from dualstack.ingress_controller import EDGE_HEALTH_PATH
 from dualstack.naming import IpFamily
 
 SKU = "Premium_AzureFrontDoor"
@@ -188,7 +188,7 @@ class FrontDoor(Construct):
             ),
             # HTTPS with the app's host name (the origins' host header): the probe checks the
             # address, the controller and the certificate Front Door will use. The
-            # controllers answer the path themselves (helm_values.EDGE_HEALTH_PATH).
+            # controllers answer the path themselves (ingress_controller.EDGE_HEALTH_PATH).
             health_probe=CdnFrontdoorOriginGroupHealthProbe(
                 protocol="Https", path=EDGE_HEALTH_PATH, request_type="HEAD", interval_in_seconds=30
             ),

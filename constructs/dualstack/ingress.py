@@ -1,10 +1,11 @@
 """The region's ingresses: the ingress controller's releases, as the ingress mode says.
 
-The mode table (``modes.py``) decides the releases. nat64 / nat46: two releases, one
-single-stack Service per family, both serving the one IngressClass, which Terraform owns;
-the native family's release reports Ingress status, the translating one (the plug-in) does
-not and can be switched off. dualstack: one release whose Service is RequireDualStack with
-both public IPs.
+The mode table (``modes.py``) decides the releases; the controller's module
+(``ingress_controller.py``) their chart, values, namespace and IngressClass. nat64 / nat46:
+two releases, one single-stack Service per family, both serving the one IngressClass, which
+Terraform owns; the native family's release reports Ingress status, the translating one
+(the plug-in) does not and can be switched off. dualstack: one release whose Service is
+RequireDualStack with both public IPs.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1
 from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
 from constructs import Construct
 
-from dualstack import helm_values, images, kube, modes, network_policy
+from dualstack import images, ingress_controller, kube, modes, network_policy
 from dualstack.config import Config, Ingress
-from dualstack.helm_values import Controller, ReleaseSpec
+from dualstack.ingress_controller import Controller, ReleaseSpec
 from dualstack.modes import ReleaseKind
 from dualstack.naming import IpFamily
 
@@ -37,7 +38,7 @@ def release_specs(
 def controller_settings(config: Config, *, front_door_id: str | None = None) -> Controller:
     """The controller image from the project's registry, the config's HSTS policy and, behind
     Front Door, the profile ID every request must carry."""
-    image = images.image(config, "nginx-ingress")
+    image = images.image(config, ingress_controller.IMAGE.key)
     return Controller(
         image_repository=f"{images.login_server(config)}/{image.repository}",
         image_tag=image.tag,
@@ -69,13 +70,8 @@ class RegionIngress(Construct):
             "namespace",
             provider=kubernetes_provider,
             metadata={
-                "name": helm_values.NAMESPACE,
-                # restricted, the strictest level: the controller and its init container run
-                # as a non-root user (101, the image's nginx user), without privilege
-                # escalation, with RuntimeDefault seccomp, dropping every capability; the one
-                # they add back, NET_BIND_SERVICE (to listen on 80 and 443), is the one
-                # capability restricted allows (tests/test_rendered_charts.py checks the pods).
-                "labels": kube.pod_security_labels("restricted"),
+                "name": ingress_controller.NAMESPACE,
+                "labels": kube.pod_security_labels(ingress_controller.POD_SECURITY_LEVEL),
             },
         )
         self.ingress_class = IngressClassV1(
@@ -83,16 +79,18 @@ class RegionIngress(Construct):
             "ingress_class",
             provider=kubernetes_provider,
             metadata={
-                "name": helm_values.INGRESS_CLASS,
+                "name": ingress_controller.INGRESS_CLASS,
                 "annotations": {"ingressclass.kubernetes.io/is-default-class": "true"},
             },
-            spec={"controller": helm_values.INGRESS_CONTROLLER},
+            spec={"controller": ingress_controller.INGRESS_CONTROLLER},
         )
         # The policies exist before any controller starts (deny by default from the first pod).
         self.network_policies = network_policy.create(
             self,
-            namespace=helm_values.NAMESPACE,
-            policies=network_policy.controller_policies(helm_values.CONTROLLER_POD_LABELS, cluster_ranges),
+            namespace=ingress_controller.NAMESPACE,
+            policies=network_policy.controller_policies(
+                ingress_controller.CONTROLLER_POD_LABELS, cluster_ranges
+            ),
             depends_on=[namespace],
             provider=kubernetes_provider,
         )
@@ -106,17 +104,7 @@ class RegionIngress(Construct):
                 self,
                 f"release_{spec.kind}",
                 provider=helm_provider,
-                name=spec.release_name,
-                repository=helm_values.CHART_REPOSITORY,
-                chart=helm_values.CHART_NAME,
-                version=ingress.chart_version,
-                namespace=helm_values.NAMESPACE,
-                **kube.RELEASE_POLICY,
-                timeout=900,
-                # The chart ships twelve CRDs for its custom resources, which are off
-                # (enableCustomResources: false); installing them would only add objects.
-                skip_crds=True,
-                values=[kube.to_yaml(helm_values.release_values(spec))],
+                **ingress_controller.release_arguments(spec, ingress.chart_version),
                 # Both releases serve the Terraform-owned IngressClass; the translator installs after the primary.
                 depends_on=[namespace, *self.network_policies, self.ingress_class, *previous],
             )

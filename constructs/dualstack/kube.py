@@ -3,7 +3,8 @@
 Nothing here names a particular ingress controller (``ingress_controller.py`` holds those
 facts) or an ingress mode (``modes.py``): zone spreading, the user pool, Pod Security
 admission labels, the IP families of a Service, the public IP annotations of a
-LoadBalancer Service, and how every Helm release is installed. Plain data, no cdktf.
+LoadBalancer Service, how every Helm release is installed, and the shape of a container
+image copied into the project's registry (``images.py`` lists them). Plain data, no cdktf.
 
 The public IP annotations are facts of Azure's cloud provider (``cloud-provider-azure``,
 which AKS runs), not of a controller: whichever controller serves the ingresses, its
@@ -13,6 +14,7 @@ LoadBalancer Service names the pre-created public IPs with these annotations.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -40,6 +42,26 @@ RELEASE_POLICY: dict[str, Any] = {
 }
 """How every Helm release of the topology is installed: into a namespace Terraform owns,
 rolled back and cleaned up on failure, waited for, with a bounded history."""
+
+
+@dataclass(frozen=True)
+class Image:
+    """One image: its upstream source and its repository and tag in the project's registry."""
+
+    key: str
+    source: str
+    """``registry/repository:tag`` upstream, as ``az acr import --source`` takes it."""
+    repository: str
+    """Repository in the project's registry (the upstream path without its registry)."""
+    tag: str
+    digest: str | None
+    pin_note: str
+    """Where the digest comes from, or why there is none."""
+
+    def reference(self, login_server: str) -> str:
+        """The reference a pod spec uses: ``<registry>/<repository>:<tag>[@<digest>]``."""
+        ref = f"{login_server}/{self.repository}:{self.tag}"
+        return f"{ref}@{self.digest}" if self.digest else ref
 
 
 def pod_security_labels(enforce: str) -> dict[str, str]:

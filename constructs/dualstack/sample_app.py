@@ -39,7 +39,7 @@ from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
 from cdktf_cdktf_provider_kubernetes.service_v1 import ServiceV1, ServiceV1SpecPort
 from constructs import Construct
 
-from dualstack import helm_values, images, kube, modes, network_policy
+from dualstack import images, ingress_controller, kube, modes, network_policy
 from dualstack.config import Config
 
 NAMESPACE = "echo"
@@ -131,7 +131,7 @@ class SampleApp(Construct):
             self,
             namespace=NAMESPACE,
             policies=network_policy.backend_policies(
-                LABELS, PORT, helm_values.NAMESPACE, helm_values.CONTROLLER_POD_LABELS
+                LABELS, PORT, ingress_controller.NAMESPACE, ingress_controller.CONTROLLER_POD_LABELS
             ),
             depends_on=[namespace],
             provider=provider,
@@ -204,7 +204,7 @@ class SampleApp(Construct):
             provider=provider,
             metadata={"name": "echo", "namespace": namespace.metadata.name, "labels": LABELS},
             spec={
-                "ingress_class_name": helm_values.INGRESS_CLASS,
+                "ingress_class_name": ingress_controller.INGRESS_CLASS,
                 # HTTPS with the region's certificate (cert-manager keeps the Secret current);
                 # the controllers then redirect plain HTTP for these hosts (ssl-redirect).
                 "tls": [IngressV1SpecTls(hosts=hosts, secret_name=tls_secret)] if tls_secret else None,

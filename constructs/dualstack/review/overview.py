@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from dualstack import helm_values, modes, naming
+from dualstack import ingress_controller, modes, naming
 from dualstack.config import Config, Origin, Region
 from dualstack.modes import Release
 from dualstack.naming import IpFamily
@@ -164,7 +164,7 @@ def _edge_rows(config: Config) -> list[tuple[str, str, str]]:
             naming.front_door_endpoint(project),
             f"custom domain `{app_fqdn(config)}` (managed certificate; A and AAAA aliases), "
             f"latency-based routing within {front_door.latency_sensitivity_ms} ms, HTTPS health probes "
-            f"of `{helm_values.EDGE_HEALTH_PATH}`",
+            f"of `{ingress_controller.EDGE_HEALTH_PATH}`",
         ),
         (
             "WAF policy",
@@ -314,7 +314,7 @@ def _region_names(
 
 def _release_text(config: Config, release: Release) -> str:
     role = (
-        f"primary, reports Ingress status for `{helm_values.INGRESS_CLASS}`"
+        f"primary, reports Ingress status for `{ingress_controller.INGRESS_CLASS}`"
         if release.primary
         else "translator"
     )
