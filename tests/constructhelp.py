@@ -32,8 +32,7 @@ from synthhelp import CONFIG_DIR, set_key
 
 from dualstack.config import Config
 from dualstack.context import RegionContext
-from dualstack.edge import FrontDoorRefs
-from dualstack.global_services import GlobalRefs
+from dualstack.refs import FrontDoorRefs, GlobalRefs
 from dualstack.stacks import azurerm_provider, base_tags
 
 _SUBSCRIPTION = "/subscriptions/00000000-0000-0000-0000-000000000000"

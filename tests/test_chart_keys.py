@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from test_helm_values import CONTROLLER
 
-from dualstack import helm_values
+from dualstack import ingress_controller
 from dualstack.config import Ingress
 from dualstack.ingress import release_specs
 
@@ -102,7 +102,7 @@ def unknown_keys(values: dict[str, Any]) -> list[str]:
 def _release_values(mode: str) -> dict[str, dict[str, Any]]:
     ingress = Ingress.model_validate({"mode": mode})
     return {
-        s.release_name: helm_values.release_values(s)
+        s.release_name: ingress_controller.release_values(s)
         for s in release_specs(ingress, PIPS, "rg-region", CONTROLLER)
     }
 

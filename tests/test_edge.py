@@ -13,7 +13,7 @@ import pytest
 import yaml
 from synthhelp import CONFIGS, Stack, Synthesized, set_key
 
-from dualstack import helm_values, modes
+from dualstack import ingress_controller, modes
 from dualstack.config import FrontDoorEdge
 
 FD = "frontdoor"
@@ -92,7 +92,7 @@ def test_origin_group_is_latency_based_with_https_probes_of_the_controllers_path
     probe = group["health_probe"]
     assert (probe["protocol"], probe["path"], probe["request_type"]) == (
         "Https",
-        helm_values.EDGE_HEALTH_PATH,
+        ingress_controller.EDGE_HEALTH_PATH,
         "HEAD",
     )
 
@@ -272,14 +272,14 @@ def test_controllers_refuse_requests_without_this_front_doors_id(fd: Synthesized
         # A request is refused unless its X-Azure-FDID is the profile's ID; only the probe path is exempt.
         assert f'"{fdid}" 0;' in http, release
         assert re.search(r"map \$http_x_azure_fdid \$dualstack_not_front_door \{\s+default 1;", http)
-        assert f'"{helm_values.EDGE_HEALTH_PATH}" 1;' in http
+        assert f'"{ingress_controller.EDGE_HEALTH_PATH}" 1;' in http
         assert re.search(
             r'map "\$dualstack_not_front_door\$dualstack_edge_probe" \$dualstack_refuse \{\s+default 0;\s+"10" 1;',
             http,
         )
         server = values["server-snippets"]
         assert re.search(r"if \(\$dualstack_refuse\) \{\s+return 403;\s+\}", server)
-        assert f"location = {helm_values.EDGE_HEALTH_PATH} {{" in server
+        assert f"location = {ingress_controller.EDGE_HEALTH_PATH} {{" in server
         # The client address: the last X-Forwarded-For entry (Front Door's), never the first.
         assert values["real-ip-header"] == "X-Forwarded-For"
         assert values["real-ip-recursive"] == "false"
@@ -302,7 +302,7 @@ def test_traffic_manager_controllers_have_no_front_door_entries(
 
 
 def test_front_door_entries_hold_the_id_and_no_terraform_template_syntax() -> None:
-    entries = helm_values.front_door_entries("00000000-0000-0000-0000-000000000000")
+    entries = ingress_controller.front_door_entries("00000000-0000-0000-0000-000000000000")
     assert '"00000000-0000-0000-0000-000000000000" 0;' in entries["http-snippets"]
     # No Terraform template directive may hide in the snippets: they pass through HCL strings.
     for text in entries.values():

@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 import yaml
 
-from dualstack import helm_values
+from dualstack import ingress_controller, kube
 from dualstack.config import Hsts, Ingress
 from dualstack.ingress import release_specs
 
 PIPS = {"ipv4": "pip-v4", "ipv6": "pip-v6"}
-CONTROLLER = helm_values.Controller(
+CONTROLLER = ingress_controller.Controller(
     image_repository="myacr.azurecr.io/nginx/nginx-ingress",
     image_tag="5.5.4",
     image_digest=None,
@@ -20,13 +20,13 @@ CONTROLLER = helm_values.Controller(
 )
 
 
-def _specs(mode: str, **extra: Any) -> dict[str, helm_values.ReleaseSpec]:
+def _specs(mode: str, **extra: Any) -> dict[str, ingress_controller.ReleaseSpec]:
     ingress = Ingress.model_validate({"mode": mode, **extra})
     return {s.kind: s for s in release_specs(ingress, PIPS, "rg-region", CONTROLLER)}
 
 
-def _controller(spec: helm_values.ReleaseSpec) -> dict[str, Any]:
-    return helm_values.release_values(spec)["controller"]  # type: ignore[no-any-return]
+def _controller(spec: ingress_controller.ReleaseSpec) -> dict[str, Any]:
+    return ingress_controller.release_values(spec)["controller"]  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize(
@@ -42,12 +42,10 @@ def test_translating_modes_have_one_release_per_family(mode: str, primary: str, 
         assert service["ipFamilies"] == [{"ipv4": "IPv4", "ipv6": "IPv6"}[kind]]
         assert service["externalTrafficPolicy"] == "Local"
         # azure-pip-name names the only public IP of a single-stack Service, IPv6 included.
-        assert service["annotations"][helm_values.PIP_NAME] == PIPS[kind]
+        assert service["annotations"][kube.PIP_NAME] == PIPS[kind]
         # IPv6: the cloud provider prefers azure-pip-name-ipv6 and its docs name it; both are set.
-        assert service["annotations"].get(helm_values.PIP_NAME_IPV6) == (
-            PIPS[kind] if kind == "ipv6" else None
-        )
-        assert service["annotations"][helm_values.PIP_RESOURCE_GROUP] == "rg-region"
+        assert service["annotations"].get(kube.PIP_NAME_IPV6) == (PIPS[kind] if kind == "ipv6" else None)
+        assert service["annotations"][kube.PIP_RESOURCE_GROUP] == "rg-region"
 
 
 @pytest.mark.parametrize("mode", ["nat64", "nat46"])
@@ -69,8 +67,8 @@ def test_dualstack_mode_is_one_release_with_both_public_ips() -> None:
     service = _controller(specs["dual"])["service"]
     assert service["ipFamilyPolicy"] == "RequireDualStack"
     assert service["ipFamilies"] == ["IPv4", "IPv6"]
-    assert service["annotations"][helm_values.PIP_NAME] == "pip-v4"
-    assert service["annotations"][helm_values.PIP_NAME_IPV6] == "pip-v6"
+    assert service["annotations"][kube.PIP_NAME] == "pip-v4"
+    assert service["annotations"][kube.PIP_NAME_IPV6] == "pip-v6"
     assert _controller(specs["dual"])["ingressClass"]["create"] is False
     assert _controller(specs["dual"])["reportIngressStatus"]["enable"] is True
 
@@ -79,7 +77,7 @@ def test_dualstack_mode_is_one_release_with_both_public_ips() -> None:
 def test_translator_switch_removes_only_the_translating_release(mode: str, left: list[str]) -> None:
     assert list(_specs(mode, translator_enabled=False)) == left
     on, off = _specs(mode), _specs(mode, translator_enabled=False)
-    assert helm_values.release_values(on[left[0]]) == helm_values.release_values(off[left[0]])
+    assert ingress_controller.release_values(on[left[0]]) == ingress_controller.release_values(off[left[0]])
 
 
 def test_scaling_and_resources_come_from_each_family() -> None:
@@ -122,8 +120,8 @@ def test_configmap_entries_are_strings() -> None:
 
 
 def test_yaml_is_deterministic_and_has_no_anchors() -> None:
-    values = helm_values.release_values(_specs("nat64")["ipv6"])
-    text = helm_values.to_yaml(values)
-    assert text == helm_values.to_yaml(helm_values.release_values(_specs("nat64")["ipv6"]))
+    values = ingress_controller.release_values(_specs("nat64")["ipv6"])
+    text = kube.to_yaml(values)
+    assert text == kube.to_yaml(ingress_controller.release_values(_specs("nat64")["ipv6"]))
     assert "&id" not in text and "*id" not in text
     assert yaml.safe_load(text) == values

@@ -15,7 +15,7 @@ import k8shelp
 import pytest
 from synthhelp import CONFIGS, Synthesized
 
-from dualstack import helm_values, network_policy, sample_app, tls
+from dualstack import ingress_controller, network_policy, sample_app, tls
 
 CASES = [(stem, f"{region}-workloads") for stem, config in CONFIGS.items() for region in config.regions]
 IDS = [f"{CONFIGS[s].ingress.mode}-{s}-{t}" for s, t in CASES]
@@ -115,7 +115,8 @@ class Policies:
 
 
 CONTROLLER = Pod(
-    helm_values.NAMESPACE, {**helm_values.CONTROLLER_POD_LABELS, "app.kubernetes.io/instance": "ingress-ipv4"}
+    ingress_controller.NAMESPACE,
+    {**ingress_controller.CONTROLLER_POD_LABELS, "app.kubernetes.io/instance": "ingress-ipv4"},
 )
 ECHO = Pod(sample_app.NAMESPACE, dict(sample_app.LABELS))
 CM_CONTROLLER = Pod(tls.NAMESPACE, tls.pod_labels("controller"))
@@ -141,7 +142,7 @@ def test_every_namespace_denies_by_default(
 ) -> None:
     policies = _policies(synthesized_configs[stem], stack)
     created = set(policies.namespaces) - {"kube-system"}
-    assert created == {helm_values.NAMESPACE, sample_app.NAMESPACE, tls.NAMESPACE}
+    assert created == {ingress_controller.NAMESPACE, sample_app.NAMESPACE, tls.NAMESPACE}
     for namespace in created:
         (deny,) = [
             p
@@ -183,7 +184,7 @@ def test_who_reaches_whom(stem: str, stack: str, synthesized_configs: dict[str, 
     assert not p.allows(CONTROLLER, ECHO, 8443)
     assert not p.allows(CM_CONTROLLER, ECHO, sample_app.PORT)
     assert not p.allows(OTHER, ECHO, sample_app.PORT)
-    assert not p.allows(Pod(helm_values.NAMESPACE, {"app": "other"}), ECHO, sample_app.PORT)
+    assert not p.allows(Pod(ingress_controller.NAMESPACE, {"app": "other"}), ECHO, sample_app.PORT)
     # The controllers reach backends only in namespaces labelled for it.
     assert not p.allows(CONTROLLER, OTHER, 8080)
     assert p.allows(CONTROLLER, DNS, 53, "UDP") and p.allows(CM_CONTROLLER, DNS, 53, "TCP")

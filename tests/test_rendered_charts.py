@@ -15,7 +15,7 @@ import kubernetes_validate
 import pytest
 from synthhelp import CONFIGS, Synthesized
 
-from dualstack import helm_values, sample_app, tls
+from dualstack import ingress_controller, sample_app, tls
 
 CASES = [(stem, f"{region}-workloads") for stem, config in CONFIGS.items() for region in config.regions]
 IDS = [f"{s}-{t}" for s, t in CASES]
@@ -181,7 +181,7 @@ def test_every_container_has_probes_memory_limits_and_a_non_root_user(
             assert c.get("resources", {}).get("requests", {}).get("memory"), f"{where}: memory request"
             uid = c.get("securityContext", {}).get("runAsUser", ctx.get("runAsUser"))
             # 101 is the nginx image's own user (the chart's template); everything else is high.
-            expected = 101 if namespace == helm_values.NAMESPACE else 10001
+            expected = 101 if namespace == ingress_controller.NAMESPACE else 10001
             assert uid == expected, f"{where}: runAsUser {uid}"
         main = pod["containers"][0]
         if name.startswith("ingress-"):

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from synthhelp import REPO
 
-from dualstack import images
+from dualstack import ingress_controller
 from dualstack.config import Ingress, Tls
 
 CHARTS = REPO / "tests" / "data" / "charts"
@@ -56,4 +56,4 @@ def test_the_vendored_chart_is_the_pinned_version(chart: str) -> None:
 
 def test_the_controller_image_is_the_charts_app_version() -> None:
     meta = yaml.safe_load((CHARTS / "nginx-ingress" / "Chart.yaml").read_text())
-    assert meta["appVersion"] == images.NGINX_INGRESS_VERSION
+    assert meta["appVersion"] == ingress_controller.IMAGE.tag

@@ -43,8 +43,8 @@ from constructs import Construct
 from dualstack import naming, roles
 from dualstack.config import Cluster, NodePool, Region
 from dualstack.context import RegionContext
-from dualstack.global_services import GlobalRefs
 from dualstack.network import RegionNetwork
+from dualstack.refs import GlobalRefs
 
 MAX_SURGE = "33%"
 """Upgrade surge per pool: a third of the nodes at a time, so zones drain one by one."""

@@ -34,7 +34,8 @@ from pydantic import (
     model_validator,
 )
 
-from dualstack import cidr, naming
+from dualstack import cidr, ingress_controller, modes, naming
+from dualstack.modes import ModeName
 from dualstack.naming import IP_VERSION, IpFamily
 from dualstack.regions import ZONAL_REGIONS
 
@@ -748,7 +749,7 @@ class Ingress(Model):
     """The ingress mode and the F5 NGINX Ingress Controller releases of every region
     (docs/ingress-modes.md)."""
 
-    mode: Literal["nat64", "nat46", "dualstack"]
+    mode: ModeName
     """nat64: application Services run on IPv4 and the IPv6 ingress translates; nat46:
     Services run on IPv6 and the IPv4 ingress translates; dualstack: one ingress with both
     addresses, no translation."""
@@ -759,7 +760,9 @@ class Ingress(Model):
     ``global`` that family's Traffic Manager profile and alias record. Nothing else in the
     plan changes and the cluster stays dual-stack; turning it back on creates a new
     address. Must stay true in dualstack mode."""
-    chart_version: Annotated[StrictStr, Field(pattern=r"^[0-9]+\.[0-9]+\.[0-9]+$")] = "2.6.4"
+    chart_version: Annotated[StrictStr, Field(pattern=r"^[0-9]+\.[0-9]+\.[0-9]+$")] = (
+        ingress_controller.CHART_VERSION
+    )
     """Version of the F5 NGINX Ingress Controller chart (``nginx-ingress``). 2.6.4 is the
     newest whose source the tests can render offline (docs/kubernetes-baseline.md, "Chart
     versions")."""
@@ -776,29 +779,36 @@ class Ingress(Model):
     @field_validator("chart_version", mode="before")
     @classmethod
     def _quoted_chart_version(cls, value: Any) -> Any:
-        return _unquoted(value, "2.6.4")
+        return _unquoted(value, ingress_controller.CHART_VERSION)
 
     @model_validator(mode="after")
     def _translator(self) -> Ingress:
-        """Dualstack mode has no translator and one release, which takes the ipv4 settings:
-        ``translator_enabled: false`` and any ``ipv6`` settings are refused, not ignored."""
-        if self.mode != "dualstack":
-            return self
-        translator = "translator_enabled: false has no meaning in dualstack mode (no translation)"
-        if "ipv6" not in self.model_fields_set:
-            if not self.translator_enabled:
-                raise ValueError(translator)
-            return self
-        problems = [("", translator)] if not self.translator_enabled else []
-        problems.append(
-            (
-                "ipv6",
-                "has no meaning in dualstack mode: its one release (ingress-dual) serves both "
-                "families with the ingress.ipv4 settings; move these settings to ingress.ipv4 "
-                "and remove ingress.ipv6",
+        """A mode without a translator (dualstack) refuses ``translator_enabled: false``; the
+        settings of a family that no release of the mode reads (``ipv6`` in dualstack, whose
+        one release takes the ipv4 settings) are refused too, not ignored."""
+        mode = modes.of(self)
+        problems: list[tuple[str, str]] = []
+        if mode.translator is None and not self.translator_enabled:
+            problems.append(
+                ("", f"translator_enabled: false has no meaning in {mode.name} mode (no translation)")
             )
-        )
-        raise FieldProblems(problems)
+        # Only a one-release mode leaves settings unread (dualstack: ingress-dual takes ipv4).
+        (release, *_) = mode.all_releases
+        problems += [
+            (
+                family,
+                f"has no meaning in {mode.name} mode: its one release ({release.name}) serves both "
+                f"families with the ingress.{release.settings} settings; move these settings to "
+                f"ingress.{release.settings} and remove ingress.{family}",
+            )
+            for family in mode.unused_settings
+            if family in self.model_fields_set
+        ]
+        if len(problems) == 1 and not problems[0][0]:
+            raise ValueError(problems[0][1])
+        if problems:
+            raise FieldProblems(problems)
+        return self
 
 
 # --- tls -------------------------------------------------------------------------
@@ -956,7 +966,9 @@ class HealthProbe(Model):
     redirected, so the probe would see 301 and drain every region."""
     port: Annotated[StrictInt, Field(ge=1, le=65535)] = 80
     """Port of the probe."""
-    path: Annotated[StrictStr, Field(pattern=r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,999}$")] = "/nginx-health"
+    path: Annotated[StrictStr, Field(pattern=r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,999}$")] = (
+        ingress_controller.HEALTH_PATH
+    )
     """Default: the controller's own health location (answered by the default server)."""
     host: DnsZoneName | None = None
     """Host header of the probe: set it (for example to ``<app_name>.<zone>``) with a path

@@ -10,15 +10,11 @@ derived (the public families, the app's host name) instead of deriving it again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from dualstack import modes
 from dualstack.config import Config, Origin, Region
 from dualstack.naming import IpFamily
-
-if TYPE_CHECKING:
-    from dualstack.edge import FrontDoorRefs
-    from dualstack.global_services import GlobalRefs
+from dualstack.refs import FrontDoorRefs, GlobalRefs
 
 
 @dataclass(frozen=True)

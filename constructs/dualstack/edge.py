@@ -16,13 +16,10 @@ Three stacks hold it, each applied after what it needs:
 
 Origin lockdown: the NSG admits 80/443 to the ingress addresses from the
 ``AzureFrontDoor.Backend`` service tag only (``network.py``), and the controllers refuse any
-request whose ``X-Azure-FDID`` is not this profile's ID (``helm_values.front_door_entries``).
+request whose ``X-Azure-FDID`` is not this profile's ID (``ingress_controller.front_door_entries``).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_azurerm.cdn_frontdoor_custom_domain import (
@@ -64,11 +61,10 @@ from constructs import Construct
 
 from dualstack import naming, protection
 from dualstack.config import FrontDoorEdge, Waf
-from dualstack.helm_values import EDGE_HEALTH_PATH
+from dualstack.context import RegionContext
+from dualstack.ingress_controller import EDGE_HEALTH_PATH
 from dualstack.naming import IpFamily
-
-if TYPE_CHECKING:
-    from dualstack.context import RegionContext
+from dualstack.refs import FrontDoorRefs
 
 SKU = "Premium_AzureFrontDoor"
 """Premium: the managed rule sets (default and bot manager) need it."""
@@ -145,20 +141,11 @@ def origin_group(scope: Construct, profile_id: str, settings: FrontDoorEdge) -> 
         ),
         # HTTPS with the app's host name (the origins' host header): the probe checks the
         # address, the controller and the certificate Front Door will use. The
-        # controllers answer the path themselves (helm_values.EDGE_HEALTH_PATH).
+        # controllers answer the path themselves (ingress_controller.EDGE_HEALTH_PATH).
         health_probe=CdnFrontdoorOriginGroupHealthProbe(
             protocol="Https", path=EDGE_HEALTH_PATH, request_type="HEAD", interval_in_seconds=30
         ),
     )
-
-
-@dataclass(frozen=True)
-class FrontDoorRefs:
-    """What the region and edge stacks use of the global Front Door resources."""
-
-    origin_group_id: str
-    endpoint_id: str
-    custom_domain_id: str
 
 
 class FrontDoor(Construct):
@@ -293,10 +280,11 @@ class RegionOrigins(Construct):
         id_: str,
         *,
         ctx: RegionContext,
-        origin_group_id: str,
         public_ips: dict[IpFamily, PublicIp],
     ) -> None:
         super().__init__(scope, id_)
+        assert ctx.front_door is not None, "origins exist only with the Front Door edge"
+        origin_group_id = ctx.front_door.origin_group_id
         self.origins: dict[IpFamily, CdnFrontdoorOrigin] = {}
         region_name, app_host, settings = ctx.region_name, ctx.app_host, ctx.origin
         for family, ip in public_ips.items():

@@ -8,8 +8,6 @@ Region stacks reference these; nothing here references a region stack.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from cdktf_cdktf_provider_azurerm.container_registry import (
     ContainerRegistry,
     ContainerRegistryGeoreplications,
@@ -24,29 +22,9 @@ from constructs import Construct
 
 from dualstack import modes, naming, protection
 from dualstack.config import Config, FrontDoorEdge
-from dualstack.edge import FrontDoor, FrontDoorRefs
-from dualstack.naming import IpFamily
+from dualstack.edge import FrontDoor
+from dualstack.refs import GlobalRefs
 from dualstack.traffic import GlobalTraffic
-
-
-@dataclass(frozen=True)
-class GlobalRefs:
-    """What region stacks may use from the global stack (cross-stack references)."""
-
-    resource_group_name: str
-    dns_zone_name: str
-    private_dns_zone_name: str
-    registry_id: str
-    key_vault_id: str
-    log_analytics_id: str
-    traffic_manager_profile_ids: dict[IpFamily, str]
-    private_link_targets: dict[str, str]
-    """Per private-endpoint sub-resource (``registry``, ``vault``): the resource it belongs to."""
-    dns_zone_id: str = ""
-    """The public zone: each region's cert-manager identity may write ACME records in it."""
-    front_door: FrontDoorRefs | None = None
-    """With ``edge.kind: front_door``: the origin group the regions join, and what the edge
-    stack's route needs."""
 
 
 class GlobalServices(Construct):

@@ -6,10 +6,10 @@ into it with ``az acr import``, a control-plane operation that needs no network 
 private registry. The deploy workflow runs it before the workloads stacks.
 
 Digests: an image is pinned by digest only where the digest comes from a published source;
-none is invented. Neither cert-manager nor F5 publishes image digests for a release (their
-release notes list tags; cert-manager's images are cosign-signed, F5's version tags are
-re-pushed weekly with patched base layers), so those are pinned by tag, and ``make images``
-prints the digest the registry holds after the import so a team can review it.
+none is invented. An image whose publisher gives no digests for a release (cert-manager's,
+and the ingress controller's: ``ingress_controller.IMAGE``; each image's ``pin_note`` says
+why) is pinned by tag, and ``make images`` prints the digest the registry holds after the
+import so a team can review it.
 """
 
 from __future__ import annotations
@@ -19,51 +19,19 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from dualstack import ingress_controller
 from dualstack.config import Config
-
-NGINX_INGRESS_VERSION = "5.5.4"
-"""The F5 NGINX Ingress Controller release that chart 2.6.4 ships (its ``appVersion``)."""
+from dualstack.kube import Image
 
 ECHO_DIGEST = "sha256:f55000d9196bd3c853d384af7315f509d21ffb85de315c26e9874033b9f83e15"
 
 CERT_MANAGER_COMPONENTS = ("controller", "webhook", "cainjector", "acmesolver", "startupapicheck")
 
 
-@dataclass(frozen=True)
-class Image:
-    """One image: its upstream source and its repository and tag in the project's registry."""
-
-    key: str
-    source: str
-    """``registry/repository:tag`` upstream, as ``az acr import --source`` takes it."""
-    repository: str
-    """Repository in the project's registry (the upstream path without its registry)."""
-    tag: str
-    digest: str | None
-    pin_note: str
-    """Where the digest comes from, or why there is none."""
-
-    def reference(self, login_server: str) -> str:
-        """The reference a pod spec uses: ``<registry>/<repository>:<tag>[@<digest>]``."""
-        ref = f"{login_server}/{self.repository}:{self.tag}"
-        return f"{ref}@{self.digest}" if self.digest else ref
-
-
 def images(config: Config) -> tuple[Image, ...]:
-    """The images this config runs, in a fixed order."""
-    out = [
-        Image(
-            key="nginx-ingress",
-            source=f"ghcr.io/nginx/nginx-ingress:{NGINX_INGRESS_VERSION}",
-            repository="nginx/nginx-ingress",
-            tag=NGINX_INGRESS_VERSION,
-            digest=None,
-            pin_note="tag only: F5 publishes no digests and re-pushes version tags weekly; "
-            "make images prints the digest imported",
-        )
-    ]
+    """The images this config runs, in a fixed order: the ingress controller's first."""
+    out = [ingress_controller.IMAGE]
     if config.ingress.sample_app_enabled:
         out.append(
             Image(

@@ -1,9 +1,11 @@
-"""The region's ingresses: F5 NGINX Ingress Controller releases per the ingress mode.
+"""The region's ingresses: the ingress controller's releases, as the ingress mode says.
 
-nat64 / nat46: two releases, one single-stack Service per family, both serving the one
-IngressClass, which Terraform owns; the native family's release reports Ingress status,
-the translating one (the plug-in) does not and can be switched off. dualstack: one
-release whose Service is RequireDualStack with both public IPs.
+The mode table (``modes.py``) decides the releases; the controller's module
+(``ingress_controller.py``) their chart, values, namespace and IngressClass. nat64 / nat46:
+two releases, one single-stack Service per family, both serving the one IngressClass, which
+Terraform owns; the native family's release reports Ingress status, the translating one
+(the plug-in) does not and can be switched off. dualstack: one release whose Service is
+RequireDualStack with both public IPs.
 """
 
 from __future__ import annotations
@@ -16,44 +18,27 @@ from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1
 from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
 from constructs import Construct
 
-from dualstack import helm_values, images, modes, network_policy
+from dualstack import images, ingress_controller, kube, modes, network_policy
 from dualstack.config import Config, Ingress
-from dualstack.helm_values import Controller, ReleaseKind, ReleaseSpec
+from dualstack.ingress_controller import Controller, ReleaseSpec
+from dualstack.modes import ReleaseKind
 from dualstack.naming import IpFamily
-
-
-def pod_security_labels(enforce: str) -> dict[str, str]:
-    """Pod Security admission labels: enforce the given level, warn and audit on restricted."""
-    return {
-        "pod-security.kubernetes.io/enforce": enforce,
-        "pod-security.kubernetes.io/enforce-version": "latest",
-        "pod-security.kubernetes.io/warn": "restricted",
-        "pod-security.kubernetes.io/audit": "restricted",
-    }
 
 
 def release_specs(
     ingress: Ingress, pip_names: dict[str, str], pip_resource_group: str, controller: Controller
 ) -> list[ReleaseSpec]:
-    """The releases of one region, primary first."""
-    native = modes.service_family(ingress)
-    if native is None:
-        return [ReleaseSpec("dual", True, ingress.ipv4, pip_names, pip_resource_group, controller)]
-    specs = [ReleaseSpec(native, True, getattr(ingress, native), pip_names, pip_resource_group, controller)]
-    translator = modes.translator_family(ingress)
-    if ingress.translator_enabled and translator is not None:
-        specs.append(
-            ReleaseSpec(
-                translator, False, getattr(ingress, translator), pip_names, pip_resource_group, controller
-            )
-        )
-    return specs
+    """The releases of one region, primary first: the mode's, each with its family's settings."""
+    return [
+        ReleaseSpec(release, getattr(ingress, release.settings), pip_names, pip_resource_group, controller)
+        for release in modes.releases(ingress)
+    ]
 
 
 def controller_settings(config: Config, *, front_door_id: str | None = None) -> Controller:
     """The controller image from the project's registry, the config's HSTS policy and, behind
     Front Door, the profile ID every request must carry."""
-    image = images.image(config, "nginx-ingress")
+    image = images.image(config, ingress_controller.IMAGE.key)
     return Controller(
         image_repository=f"{images.login_server(config)}/{image.repository}",
         image_tag=image.tag,
@@ -85,13 +70,8 @@ class RegionIngress(Construct):
             "namespace",
             provider=kubernetes_provider,
             metadata={
-                "name": helm_values.NAMESPACE,
-                # restricted, the strictest level: the controller and its init container run
-                # as a non-root user (101, the image's nginx user), without privilege
-                # escalation, with RuntimeDefault seccomp, dropping every capability; the one
-                # they add back, NET_BIND_SERVICE (to listen on 80 and 443), is the one
-                # capability restricted allows (tests/test_rendered_charts.py checks the pods).
-                "labels": pod_security_labels("restricted"),
+                "name": ingress_controller.NAMESPACE,
+                "labels": kube.pod_security_labels(ingress_controller.POD_SECURITY_LEVEL),
             },
         )
         self.ingress_class = IngressClassV1(
@@ -99,16 +79,18 @@ class RegionIngress(Construct):
             "ingress_class",
             provider=kubernetes_provider,
             metadata={
-                "name": helm_values.INGRESS_CLASS,
+                "name": ingress_controller.INGRESS_CLASS,
                 "annotations": {"ingressclass.kubernetes.io/is-default-class": "true"},
             },
-            spec={"controller": helm_values.INGRESS_CONTROLLER},
+            spec={"controller": ingress_controller.INGRESS_CONTROLLER},
         )
         # The policies exist before any controller starts (deny by default from the first pod).
         self.network_policies = network_policy.create(
             self,
-            namespace=helm_values.NAMESPACE,
-            policies=network_policy.controller_policies(helm_values.CONTROLLER_POD_LABELS, cluster_ranges),
+            namespace=ingress_controller.NAMESPACE,
+            policies=network_policy.controller_policies(
+                ingress_controller.CONTROLLER_POD_LABELS, cluster_ranges
+            ),
             depends_on=[namespace],
             provider=kubernetes_provider,
         )
@@ -122,17 +104,7 @@ class RegionIngress(Construct):
                 self,
                 f"release_{spec.kind}",
                 provider=helm_provider,
-                name=spec.release_name,
-                repository=helm_values.CHART_REPOSITORY,
-                chart=helm_values.CHART_NAME,
-                version=ingress.chart_version,
-                namespace=helm_values.NAMESPACE,
-                **helm_values.RELEASE_POLICY,
-                timeout=900,
-                # The chart ships twelve CRDs for its custom resources, which are off
-                # (enableCustomResources: false); installing them would only add objects.
-                skip_crds=True,
-                values=[helm_values.to_yaml(helm_values.release_values(spec))],
+                **ingress_controller.release_arguments(spec, ingress.chart_version),
                 # Both releases serve the Terraform-owned IngressClass; the translator installs after the primary.
                 depends_on=[namespace, *self.network_policies, self.ingress_class, *previous],
             )

@@ -8,11 +8,11 @@ families: ``0.0.0.0/0`` and ``::/0``, each without the cluster's own pod and ser
 
 What each namespace allows, beyond its default deny of all ingress and egress:
 
-* ``ingress-nginx`` (the controllers): in, TCP 80 and 443 from anywhere (clients, Traffic
-  Manager's probe of the health path on 80, and with ``externalTrafficPolicy: Cluster`` the
-  nodes that forward them); out, DNS to the cluster's DNS, TCP 443 to addresses outside the
-  cluster (the API server), and any port to pods in namespaces labelled
-  ``BACKENDS_LABEL`` (the backends the controllers proxy to).
+* the ingress controllers' namespace (``ingress_controller.NAMESPACE``): in, TCP 80 and 443
+  from anywhere (clients, Traffic Manager's probe of the health path on 80, and with
+  ``externalTrafficPolicy: Cluster`` the nodes that forward them); out, DNS to the cluster's
+  DNS, TCP 443 to addresses outside the cluster (the API server), and any port to pods in
+  namespaces labelled ``BACKENDS_LABEL`` (the backends the controllers proxy to).
 * the sample app (``echo``): in, its port from the controllers' pods only; out, nothing.
 * ``cert-manager``: in, the webhook's port from anywhere (the API server calls it, from an
   address outside the pod network); out, DNS to the cluster's DNS, TCP 443 to addresses
@@ -124,7 +124,8 @@ def controller_policies(controller_labels: dict[str, str], cluster_ranges: Seque
                 "pod_selector": selector,
                 "policy_types": ["Ingress"],
                 # No "from": clients of both families keep their address (externalTrafficPolicy
-                # Local), and Traffic Manager probes /nginx-health on 80 from the internet.
+                # Local), and Traffic Manager probes the controller's health path on 80 from the
+                # internet.
                 "ingress": [{"ports": _ports("TCP", 80, 443)}],
             },
         ),

@@ -36,13 +36,13 @@ from dualstack.context import RegionContext
 from dualstack.dns import RegionDns
 from dualstack.edge import RegionOrigins
 from dualstack.endpoints import RegionEndpoints
-from dualstack.global_services import GlobalRefs
 from dualstack.ingress import RegionIngress, controller_settings
 from dualstack.monitoring import ContainerInsights
 from dualstack.naming import IpFamily
 from dualstack.network import RegionNetwork
 from dualstack.peering import HubPeering, hub_provider
 from dualstack.providers import cluster_providers
+from dualstack.refs import GlobalRefs
 from dualstack.sample_app import NAMESPACE as SAMPLE_NAMESPACE
 from dualstack.sample_app import SampleApp
 from dualstack.stacks import azurerm_provider, base_tags, configure_backend
@@ -138,13 +138,10 @@ class RegionInfrastructure(Construct):
         behind Front Door its origins (its addresses admit Front Door only, so it has no names
         of its own). A drained region has neither."""
         public_ips = {f: self.network.public_ips[f] for f in ctx.public_families}
-        front_door = ctx.front_door
-        if front_door is None:
+        if ctx.front_door is None:
             self.dns = RegionDns(self, "dns", ctx=ctx, public_ips=public_ips)
         elif not ctx.region.drain:
-            self.origins = RegionOrigins(
-                self, "origins", ctx=ctx, origin_group_id=front_door.origin_group_id, public_ips=public_ips
-            )
+            self.origins = RegionOrigins(self, "origins", ctx=ctx, public_ips=public_ips)
 
     @property
     def cluster_name(self) -> str:
@@ -247,7 +244,6 @@ class RegionWorkloads(Construct):
                 self,
                 "sample_app",
                 config=config,
-                family=modes.service_family(config.ingress),
                 zones=len(config.regions[region_name].zones),
                 hosts=hosts,
                 tls_secret=tls_secret,

@@ -1,8 +1,8 @@
 """The sample application: an echo server that shows the client address and headers.
 
-Its Service runs on the mode's family (IPv4 in nat64, IPv6 in nat46, both in dualstack),
-because the ingress controllers proxy to every address of the backend Service: a
-single-stack Service is what makes the other family's ingress a real translator.
+Its Service runs on the mode's families (``modes.py``: IPv4 in nat64, IPv6 in nat46, both
+in dualstack), because the ingress controllers proxy to every address of the backend
+Service: a single-stack Service is what makes the other family's ingress a real translator.
 """
 
 from __future__ import annotations
@@ -39,10 +39,8 @@ from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
 from cdktf_cdktf_provider_kubernetes.service_v1 import ServiceV1, ServiceV1SpecPort
 from constructs import Construct
 
-from dualstack import helm_values, images, network_policy
+from dualstack import images, ingress_controller, kube, modes, network_policy
 from dualstack.config import Config
-from dualstack.ingress import pod_security_labels
-from dualstack.naming import IP_VERSION, IpFamily
 
 NAMESPACE = "echo"
 IMAGE_KEY = "echo"
@@ -52,13 +50,6 @@ PORT = 8080
 RUN_AS = 10001
 """A high UID of no user in the image (its files are world-readable, its HTTPS key too)."""
 LABELS = {"app.kubernetes.io/name": "echo", "app.kubernetes.io/part-of": "dualstack-sample"}
-
-
-def service_ip_families(family: IpFamily | None) -> tuple[str, list[str]]:
-    """``(ipFamilyPolicy, ipFamilies)`` of an application Service in a mode's family."""
-    if family is None:
-        return "RequireDualStack", ["IPv4", "IPv6"]
-    return "SingleStack", [IP_VERSION[family]]
 
 
 def _container(image: str) -> DeploymentV1SpecTemplateSpecContainer:
@@ -109,7 +100,7 @@ def terraform_data(scope: Construct, id_: str, value: dict[str, Any]) -> Terrafo
 
 
 class SampleApp(Construct):
-    """Namespace, Deployment spread over zones, Service of the mode's family, one Ingress."""
+    """Namespace, Deployment spread over zones, Service of the mode's families, one Ingress."""
 
     def __init__(
         self,
@@ -117,7 +108,6 @@ class SampleApp(Construct):
         id_: str,
         *,
         config: Config,
-        family: IpFamily | None,
         zones: int,
         hosts: list[str],
         tls_secret: str | None,
@@ -133,7 +123,7 @@ class SampleApp(Construct):
             metadata={
                 "name": NAMESPACE,
                 # The controllers' egress policy admits this namespace's pods as backends.
-                "labels": {**pod_security_labels("restricted"), network_policy.BACKENDS_LABEL: "true"},
+                "labels": {**kube.pod_security_labels("restricted"), network_policy.BACKENDS_LABEL: "true"},
             },
             depends_on=depends_on,
         )
@@ -141,14 +131,14 @@ class SampleApp(Construct):
             self,
             namespace=NAMESPACE,
             policies=network_policy.backend_policies(
-                LABELS, PORT, helm_values.NAMESPACE, helm_values.CONTROLLER_POD_LABELS
+                LABELS, PORT, ingress_controller.NAMESPACE, ingress_controller.CONTROLLER_POD_LABELS
             ),
             depends_on=[namespace],
             provider=provider,
         )
         spread = DeploymentV1SpecTemplateSpecTopologySpreadConstraint(
             max_skew=1,
-            topology_key=helm_values.ZONE_KEY,
+            topology_key=kube.ZONE_KEY,
             when_unsatisfiable="DoNotSchedule",
             label_selector=[
                 DeploymentV1SpecTemplateSpecTopologySpreadConstraintLabelSelector(match_labels=LABELS)
@@ -166,7 +156,7 @@ class SampleApp(Construct):
                     "metadata": {"labels": LABELS},
                     "spec": {
                         "automount_service_account_token": False,
-                        "node_selector": helm_values.USER_POOL_SELECTOR,
+                        "node_selector": kube.USER_POOL_SELECTOR,
                         "topology_spread_constraint": [spread],
                         "security_context": {"seccomp_profile": {"type": "RuntimeDefault"}},
                         "container": [
@@ -182,7 +172,7 @@ class SampleApp(Construct):
             },
             depends_on=[*depends_on, *self.network_policies],
         )
-        policy, families = service_ip_families(family)
+        policy, families = kube.ip_families(modes.of(config.ingress).services)
         # Kubernetes refuses to change a Service's primary IP family (spec.ipFamilies[0]) and
         # the provider would try it in place, failing a nat64 <-> nat46 switch halfway. The
         # primary family lives in a terraform_data whose change replaces the Service (destroy,
@@ -214,7 +204,7 @@ class SampleApp(Construct):
             provider=provider,
             metadata={"name": "echo", "namespace": namespace.metadata.name, "labels": LABELS},
             spec={
-                "ingress_class_name": helm_values.INGRESS_CLASS,
+                "ingress_class_name": ingress_controller.INGRESS_CLASS,
                 # HTTPS with the region's certificate (cert-manager keeps the Secret current);
                 # the controllers then redirect plain HTTP for these hosts (ssl-redirect).
                 "tls": [IngressV1SpecTls(hosts=hosts, secret_name=tls_secret)] if tls_secret else None,

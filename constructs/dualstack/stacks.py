@@ -11,8 +11,9 @@ from constructs import Construct
 
 from dualstack.config import AzurermBackend as AzurermBackendConfig
 from dualstack.config import Config
-from dualstack.edge import FrontDoorRefs, FrontDoorRoute
+from dualstack.edge import FrontDoorRoute
 from dualstack.global_services import GlobalServices
+from dualstack.refs import FrontDoorRefs
 
 
 def base_tags(config: Config) -> dict[str, str]:

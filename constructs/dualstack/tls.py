@@ -31,10 +31,9 @@ from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1
 from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
 from constructs import Construct
 
-from dualstack import helm_values, images, naming, network_policy, roles
+from dualstack import images, kube, naming, network_policy, roles
 from dualstack.config import Config
 from dualstack.context import RegionContext
-from dualstack.ingress import pod_security_labels
 
 NAMESPACE = "cert-manager"
 SERVICE_ACCOUNT = "cert-manager"
@@ -159,7 +158,7 @@ def cert_manager_values(config: Config, client_id: str) -> dict[str, Any]:
     def component(key: str, *, replicas: int | None = None) -> dict[str, Any]:
         values: dict[str, Any] = {
             "image": image_values(key),
-            "nodeSelector": dict(helm_values.USER_POOL_SELECTOR),
+            "nodeSelector": dict(kube.USER_POOL_SELECTOR),
             "resources": RESOURCES[key],
             # The chart's own restricted-level context, with a high UID and GID added.
             "securityContext": {
@@ -177,7 +176,7 @@ def cert_manager_values(config: Config, client_id: str) -> dict[str, Any]:
                 "topologySpreadConstraints": [
                     {
                         "maxSkew": 1,
-                        "topologyKey": helm_values.ZONE_KEY,
+                        "topologyKey": kube.ZONE_KEY,
                         "whenUnsatisfiable": "ScheduleAnyway",
                         "labelSelector": {"matchLabels": selector},
                     }
@@ -257,7 +256,7 @@ class CertManager(Construct):
             self,
             "namespace",
             provider=kubernetes_provider,
-            metadata={"name": NAMESPACE, "labels": pod_security_labels("restricted")},
+            metadata={"name": NAMESPACE, "labels": kube.pod_security_labels("restricted")},
         )
         self.network_policies = network_policy.create(
             self,
@@ -277,9 +276,9 @@ class CertManager(Construct):
             chart="cert-manager",
             version=tls.chart_version,
             namespace=NAMESPACE,
-            **helm_values.RELEASE_POLICY,
+            **kube.RELEASE_POLICY,
             timeout=900,
-            values=[helm_values.to_yaml(cert_manager_values(config, identity.client_id))],
+            values=[kube.to_yaml(cert_manager_values(config, identity.client_id))],
             depends_on=[namespace, *self.network_policies],
         )
         chart = TerraformAsset(self, "chart", path=str(LOCAL_CHART), type=AssetType.DIRECTORY)
@@ -291,9 +290,9 @@ class CertManager(Construct):
             name="dualstack-tls",
             chart=chart.path,
             namespace=NAMESPACE,
-            **helm_values.RELEASE_POLICY,
+            **kube.RELEASE_POLICY,
             timeout=600,
-            values=[helm_values.to_yaml(issuer_values)],
+            values=[kube.to_yaml(issuer_values)],
             # The CRDs and a webhook that answers come with the cert-manager release.
             depends_on=[self.release, *depends_on],
         )

@@ -203,11 +203,7 @@ def build_origins(ctx: RegionContext) -> Origins:
     stack = bare_stack()
     network = RegionNetwork(stack, "network", ctx=ctx)
     public_ips = {f: network.public_ips[f] for f in ctx.public_families}
-    front_door = ctx.front_door
-    assert front_door is not None
-    RegionOrigins(
-        stack, "origins", ctx=ctx, origin_group_id=front_door.origin_group_id, public_ips=public_ips
-    )
+    RegionOrigins(stack, "origins", ctx=ctx, public_ips=public_ips)
     return Origins(ctx, synth(stack))
 
 

@@ -11,8 +11,9 @@ import pytest
 from constructhelp import Synth, bare_stack, config, expose, synth
 
 from dualstack.config import Config
-from dualstack.global_services import GlobalRefs, GlobalServices
+from dualstack.global_services import GlobalServices
 from dualstack.protection import PROTECTED_TYPES
+from dualstack.refs import GlobalRefs
 from dualstack.stacks import base_tags
 
 

@@ -10,22 +10,16 @@ same config. GitHub renders the ``mermaid`` block in pull requests and READMEs.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from dualstack import helm_values, modes, naming
+from dualstack import ingress_controller, modes, naming
 from dualstack.config import Config, Origin, Region
+from dualstack.modes import Release
 from dualstack.naming import IpFamily
 
 FAMILIES: tuple[IpFamily, ...] = ("ipv4", "ipv6")
 LABEL: dict[str, str] = {"ipv4": "IPv4", "ipv6": "IPv6", "dual": "dual-stack"}
 RECORD: dict[IpFamily, str] = {"ipv4": "A", "ipv6": "AAAA"}
 TRAFFIC_MANAGER_DOMAIN = "trafficmanager.net"
-
-_MODE_TEXT = {
-    "nat64": "application Services run on IPv4; the IPv6 ingress translates IPv6 clients (NAT64)",
-    "nat46": "application Services run on IPv6; the IPv4 ingress translates IPv4 clients (NAT46)",
-    "dualstack": "one ingress with both addresses and dual-stack Services; no translation",
-}
 
 
 def traffic_manager_profile(project: str, app_name: str, family: IpFamily) -> str:
@@ -35,33 +29,6 @@ def traffic_manager_profile(project: str, app_name: str, family: IpFamily) -> st
 
 def traffic_manager_fqdn(project: str, app_name: str, family: IpFamily) -> str:
     return f"{project}-{app_name}-{family}.{TRAFFIC_MANAGER_DOMAIN}"
-
-
-@dataclass(frozen=True)
-class Release:
-    """One ingress controller release of a region."""
-
-    kind: str
-    """``ipv4``, ``ipv6`` or ``dual``: the family its LoadBalancer Service listens on."""
-    primary: bool
-    """Reports Ingress status (one release per region: the native family's, or the dual one).
-    No release creates the IngressClass: Terraform owns it (``IngressClassV1`` in ingress.py)."""
-
-    @property
-    def name(self) -> str:
-        return f"ingress-{self.kind}"
-
-
-def releases(config: Config) -> list[Release]:
-    """The ingress releases every region runs, primary first (as ``ingress.py`` builds them)."""
-    native = modes.service_family(config.ingress)
-    if native is None:
-        return [Release("dual", True)]
-    out = [Release(native, True)]
-    translator = modes.translator_family(config.ingress)
-    if config.ingress.translator_enabled and translator is not None:
-        out.append(Release(translator, False))
-    return out
 
 
 def app_fqdn(config: Config) -> str:
@@ -90,9 +57,10 @@ def render_overview(config: Config) -> str:
 
 def _summary(config: Config) -> str:
     ingress = config.ingress
+    mode = modes.of(ingress)
     families = modes.public_families(ingress)
     regions = ", ".join(f"`{r}`" for r in config.regions)
-    translator = "—" if ingress.mode == "dualstack" else ("on" if ingress.translator_enabled else "**off**")
+    translator = "—" if mode.translator is None else ("on" if ingress.translator_enabled else "**off**")
     front_door = config.front_door
     if front_door is None:
         names = " · ".join(
@@ -120,7 +88,7 @@ def _summary(config: Config) -> str:
             "",
             "| | |",
             "|---|---|",
-            f"| Ingress mode | `{ingress.mode}`: {_MODE_TEXT[ingress.mode]} |",
+            f"| Ingress mode | `{mode.name}`: {mode.summary} |",
             f"| Translator | {translator} |",
             f"| Public families | {', '.join(LABEL[f] for f in families)} |",
             f"| Stacks | `global`, then per region ({regions}) the region stack `<region>` and, after it, "
@@ -196,7 +164,7 @@ def _edge_rows(config: Config) -> list[tuple[str, str, str]]:
             naming.front_door_endpoint(project),
             f"custom domain `{app_fqdn(config)}` (managed certificate; A and AAAA aliases), "
             f"latency-based routing within {front_door.latency_sensitivity_ms} ms, HTTPS health probes "
-            f"of `{helm_values.EDGE_HEALTH_PATH}`",
+            f"of `{ingress_controller.EDGE_HEALTH_PATH}`",
         ),
         (
             "WAF policy",
@@ -298,7 +266,7 @@ def _region(config: Config, name: str, region: Region) -> str:
             else []
         ),
         f"- Stacks: `{name}` (Azure resources), then `{name}-workloads` (Kubernetes objects, Helm releases)",
-        "- Ingress: " + "; ".join(_release_text(config, r) for r in releases(config)),
+        "- Ingress: " + "; ".join(_release_text(config, r) for r in modes.releases(config.ingress)),
         "",
     ]
     return "\n".join(lines)
@@ -346,17 +314,18 @@ def _region_names(
 
 def _release_text(config: Config, release: Release) -> str:
     role = (
-        f"primary, reports Ingress status for `{helm_values.INGRESS_CLASS}`"
+        f"primary, reports Ingress status for `{ingress_controller.INGRESS_CLASS}`"
         if release.primary
         else "translator"
     )
-    service = modes.service_family(config.ingress)
-    if release.kind == "dual":
-        path = "IPv4 and IPv6 clients to dual-stack Services"
+    services = modes.of(config.ingress).services
+    clients = " and ".join(LABEL[f] for f in release.families)
+    if len(services) > 1:
+        path = f"{clients} clients to dual-stack Services"
     elif release.primary:
-        path = f"{LABEL[release.kind]} clients to {LABEL[release.kind]} Services"
+        path = f"{clients} clients to {LABEL[services[0]]} Services"
     else:
-        path = f"{LABEL[release.kind]} clients translated to {LABEL[str(service)]} Services"
+        path = f"{clients} clients translated to {LABEL[services[0]]} Services"
     return f"`{release.name}` ({role}): {path}"
 
 
@@ -429,22 +398,22 @@ def _region_diagram(
         f'  subgraph {node} ["{name}"]',
         f'    {node}_svc["{services}<br/>{naming.cluster(config.project, name)}"]',
     ]
-    by_kind = {r.kind: r for r in releases(config)}
+    mode = modes.of(config.ingress)
     declared: set[str] = set()
     for family in public:
-        kind = "dual" if "dual" in by_kind else family
-        release = by_kind[kind]
-        ingress = f"{node}_ing_{kind}"
+        release = mode.release_for(family, config.ingress.translator_enabled)
+        ingress = f"{node}_ing_{release.kind}"
         role = "primary" if release.primary else "translator"
         lines.append(f'    {node}_pip_{family}["{naming.ingress_public_ip(config.project, name, family)}"]')
         if ingress not in declared:
             declared.add(ingress)
-            lines.append(f'    {ingress}["{release.name}<br/>{LABEL[kind]} ingress, {role}"]')
+            lines.append(f'    {ingress}["{release.name}<br/>{LABEL[release.kind]} ingress, {role}"]')
         lines.append(f'    {node}_pip_{family} -->|"{LABEL[family]}"| {ingress}')
-        if service is None or service == family:
+        if family in mode.services:
             lines.append(f'    {ingress} -->|"{LABEL[family]}, no translation"| {node}_svc')
         else:
-            hop = f"{config.ingress.mode.upper()}: {LABEL[family]} → {LABEL[service]}"
+            to = " and ".join(LABEL[f] for f in mode.services)
+            hop = f"{mode.translation}: {LABEL[family]} → {to}"
             lines.append(f'    {ingress} ==>|"{hop}"| {node}_svc')
     lines.append("  end")
     if clients:

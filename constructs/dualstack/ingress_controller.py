@@ -1,56 +1,137 @@
-"""Helm values of the F5 NGINX Ingress Controller releases: a pure function of the config.
+"""The ingress controller: the F5 NGINX Ingress Controller, and everything specific to it.
+
+The one module that knows which controller serves the ingresses. Everything else asks it
+(``__all__`` is its public API; ``tests/test_ingress_controller_seam.py`` fails on an NGINX
+fact written anywhere else or on a private name used from outside):
+
+- where it comes from: the Helm chart (``CHART_REPOSITORY``, ``CHART_NAME``, the default
+  ``CHART_VERSION`` of ``ingress.chart_version``) and the image (``IMAGE``, which
+  ``images.py`` lists and ``make images`` copies into the project's registry);
+- what it serves: the IngressClass (``INGRESS_CLASS``, its ``INGRESS_CONTROLLER``), the
+  namespace and its Pod Security level, the labels of its pods (network policies select
+  them), the health path Traffic Manager probes (``HEALTH_PATH``, the default of
+  ``dns.health_probe.path``) and the one Front Door probes (``EDGE_HEALTH_PATH``);
+- how it runs: the Helm values of one release (``release_values``: the ConfigMap entries
+  with the TLS policy and the Front Door lockdown, hardening, spreading, the LoadBalancer
+  Service of the mode's families) and the arguments of its ``helm_release``
+  (``release_arguments``).
 
 Keys follow the chart's ``values.yaml`` (nginx/kubernetes-ingress, charts/nginx-ingress).
-Everything here is plain data so it is tested without synthesizing; ``to_yaml`` renders
-it deterministically (sorted keys) for the ``helm_release``.
+Plain data, so it is tested without synthesizing (``tests/test_helm_values.py``,
+``tests/test_chart_keys.py``). The config model imports this module for its defaults, so
+it imports neither the config model (``Scaling`` and ``HstsPolicy`` say what it reads of
+it) nor cdktf; only the generic ``kube``, ``modes`` and ``naming``.
+
+Swapping the controller means rewriting this module behind the same public API, and its
+tests (docs/development.md, "Swapping the ingress controller").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Protocol
 
-import yaml
+from dualstack import kube
+from dualstack.kube import Image
+from dualstack.modes import Release, ReleaseKind
 
-from dualstack.config import Hsts, IngressFamily
-from dualstack.naming import IP_VERSION
+__all__ = [
+    "CHART_NAME",
+    "CHART_REPOSITORY",
+    "CHART_VERSION",
+    "CONTROLLER_POD_LABELS",
+    "EDGE_HEALTH_PATH",
+    "HEALTH_PATH",
+    "IMAGE",
+    "INGRESS_CLASS",
+    "INGRESS_CONTROLLER",
+    "INIT_CONTAINER_RESOURCES",
+    "NAMESPACE",
+    "POD_SECURITY_LEVEL",
+    "TLS_PROTOCOLS",
+    "Controller",
+    "HstsPolicy",
+    "ReleaseSpec",
+    "Scaling",
+    "config_entries",
+    "controller_values",
+    "front_door_entries",
+    "image_values",
+    "release_arguments",
+    "release_values",
+    "service_values",
+]
 
 CHART_REPOSITORY = "oci://ghcr.io/nginx/charts"
 CHART_NAME = "nginx-ingress"
+CHART_VERSION = "2.6.4"
+"""The default of ``ingress.chart_version``: the newest chart whose source the tests can
+render offline (docs/kubernetes-baseline.md, "Chart versions")."""
+_APP_VERSION = "5.5.4"
+IMAGE = Image(
+    key="nginx-ingress",
+    source=f"ghcr.io/nginx/nginx-ingress:{_APP_VERSION}",
+    repository="nginx/nginx-ingress",
+    tag=_APP_VERSION,
+    digest=None,
+    pin_note="tag only: F5 publishes no digests and re-pushes version tags weekly; "
+    "make images prints the digest imported",
+)
+"""The controller's image: the release that chart 2.6.4 ships (its ``appVersion``). Its
+init container runs the same image."""
 INGRESS_CLASS = "nginx"
 """The one IngressClass every release serves; applications declare one Ingress with it."""
 INGRESS_CONTROLLER = "nginx.org/ingress-controller"
 """The ``spec.controller`` of the F5 NGINX Ingress Controller's IngressClass."""
 NAMESPACE = "ingress-nginx"
+POD_SECURITY_LEVEL = "restricted"
+"""The namespace's enforced Pod Security level, the strictest: the controller and its init
+container run as a non-root user (101, the image's nginx user), without privilege
+escalation, with RuntimeDefault seccomp, dropping every capability; the one they add back,
+NET_BIND_SERVICE (to listen on 80 and 443), is the one capability restricted allows
+(tests/test_rendered_charts.py checks the pods)."""
 HEALTH_PATH = "/nginx-health"
 """Answered with 200 on port 80 by the controller's default server: the Traffic Manager probe."""
-ZONE_KEY = "topology.kubernetes.io/zone"
-USER_POOL_SELECTOR = {"kubernetes.azure.com/mode": "user"}
-"""Controllers run on the user pool; the system pool is reserved for critical add-ons."""
 CONTROLLER_POD_LABELS = {"app.kubernetes.io/name": CHART_NAME}
 """The label the chart gives every controller pod of every release (network policies select it)."""
 INIT_CONTAINER_RESOURCES = {"requests": {"cpu": "10m", "memory": "32Mi"}, "limits": {"memory": "64Mi"}}
 """The chart's init container copies the nginx configuration into an emptyDir, nothing more."""
 
-PIP_NAME = "service.beta.kubernetes.io/azure-pip-name"
-PIP_NAME_IPV6 = "service.beta.kubernetes.io/azure-pip-name-ipv6"
-PIP_RESOURCE_GROUP = "service.beta.kubernetes.io/azure-load-balancer-resource-group"
-
-ReleaseKind = Literal["ipv4", "ipv6", "dual"]
-
-RELEASE_POLICY: dict[str, Any] = {
-    "create_namespace": False,
-    "atomic": True,
-    "cleanup_on_fail": True,
-    "wait": True,
-    "max_history": 10,
-}
-"""How every Helm release of the topology is installed: into a namespace Terraform owns,
-rolled back and cleaned up on failure, waited for, with a bounded history."""
-
 TLS_PROTOCOLS = "TLSv1.2 TLSv1.3"
 """The only protocols the controllers speak (ConfigMap ``ssl-protocols``; unset, nginx's
 compiled-in default applies)."""
+
+
+class Scaling(Protocol):
+    """What a release reads of its ``ingress.<family>`` settings (``config.IngressFamily``)."""
+
+    @property
+    def min_replicas(self) -> int: ...
+
+    @property
+    def max_replicas(self) -> int: ...
+
+    @property
+    def cpu_request(self) -> str: ...
+
+    @property
+    def memory_request(self) -> str: ...
+
+    @property
+    def memory_limit(self) -> str: ...
+
+
+class HstsPolicy(Protocol):
+    """What the controllers read of ``tls.hsts`` (``config.Hsts``)."""
+
+    @property
+    def enabled(self) -> bool: ...
+
+    @property
+    def max_age_seconds(self) -> int: ...
+
+    @property
+    def include_subdomains(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -58,10 +139,10 @@ class Controller:
     """What every controller release of a config shares: its image and its TLS policy."""
 
     image_repository: str
-    """``<registry>.azurecr.io/nginx/nginx-ingress``: the project's registry, never upstream."""
+    """``<registry>.azurecr.io/<IMAGE.repository>``: the project's registry, never upstream."""
     image_tag: str
     image_digest: str | None
-    hsts: Hsts
+    hsts: HstsPolicy
     front_door_id: str | None = None
     """With ``edge.kind: front_door``: the profile's ID (``X-Azure-FDID``, a Terraform reference
     resolved at plan time); the controllers refuse every request that does not carry it."""
@@ -69,37 +150,38 @@ class Controller:
 
 @dataclass(frozen=True)
 class ReleaseSpec:
-    """One controller release: which family it serves and whether it reports Ingress status
-    (the IngressClass itself belongs to Terraform)."""
+    """One controller release of a region: the mode's release (which families its Service
+    serves, whether it reports Ingress status; the IngressClass itself belongs to Terraform),
+    its scaling, its public IPs and what every release shares."""
 
-    kind: ReleaseKind
-    primary: bool
-    """Reports Ingress status (exactly one release per region: the native family's)."""
-    scaling: IngressFamily
+    release: Release
+    scaling: Scaling
     pip_names: dict[str, str]
-    """Public IP name per family (``ipv4``/``ipv6``) that this release's Service uses."""
+    """Public IP name per family (``ipv4``/``ipv6``); the Service uses those of its families."""
     pip_resource_group: str
     controller: Controller
 
     @property
+    def kind(self) -> ReleaseKind:
+        return self.release.kind
+
+    @property
+    def primary(self) -> bool:
+        """Reports Ingress status (exactly one release per region)."""
+        return self.release.primary
+
+    @property
     def release_name(self) -> str:
-        return f"ingress-{self.kind}"
+        return self.release.name
 
 
 def service_values(spec: ReleaseSpec) -> dict[str, Any]:
     """The controller's LoadBalancer Service: family, traffic policy, pinned public IPs."""
-    if spec.kind == "dual":
-        families, policy = ["IPv4", "IPv6"], "RequireDualStack"
-        annotations = {PIP_NAME: spec.pip_names["ipv4"], PIP_NAME_IPV6: spec.pip_names["ipv6"]}
-    else:
-        families, policy = [IP_VERSION[spec.kind]], "SingleStack"
-        # A single-stack Service names its only public IP with azure-pip-name. The cloud
-        # provider prefers azure-pip-name-ipv6 for an IPv6 Service and falls back to
-        # azure-pip-name (getServicePIPName); its docs name the former, so IPv6 sets both.
-        annotations = {PIP_NAME: spec.pip_names[spec.kind]}
-        if spec.kind == "ipv6":
-            annotations[PIP_NAME_IPV6] = spec.pip_names["ipv6"]
-    annotations[PIP_RESOURCE_GROUP] = spec.pip_resource_group
+    families = spec.release.families
+    policy, ip_families = kube.ip_families(families)
+    annotations = kube.public_ip_annotations(
+        {f: spec.pip_names[f] for f in families}, spec.pip_resource_group
+    )
     return {
         "create": True,
         "type": "LoadBalancer",
@@ -107,7 +189,7 @@ def service_values(spec: ReleaseSpec) -> dict[str, Any]:
         # healthCheckNodePort (/healthz, answered where a controller pod runs).
         "externalTrafficPolicy": "Local",
         "ipFamilyPolicy": policy,
-        "ipFamilies": families,
+        "ipFamilies": ip_families,
         "annotations": annotations,
     }
 
@@ -141,18 +223,18 @@ def controller_values(spec: ReleaseSpec) -> dict[str, Any]:
         "topologySpreadConstraints": [
             {
                 "maxSkew": 1,
-                "topologyKey": ZONE_KEY,
+                "topologyKey": kube.ZONE_KEY,
                 "whenUnsatisfiable": "DoNotSchedule",
                 "labelSelector": {"matchLabels": selector},
             },
             {
                 "maxSkew": 1,
-                "topologyKey": "kubernetes.io/hostname",
+                "topologyKey": kube.HOSTNAME_KEY,
                 "whenUnsatisfiable": "ScheduleAnyway",
                 "labelSelector": {"matchLabels": selector},
             },
         ],
-        "nodeSelector": USER_POOL_SELECTOR,
+        "nodeSelector": kube.USER_POOL_SELECTOR,
         "podSecurityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
         "readOnlyRootFilesystem": True,
         "securityContext": {
@@ -274,13 +356,19 @@ def release_values(spec: ReleaseSpec) -> dict[str, Any]:
     return {"controller": controller_values(spec), "prometheus": {"create": True}}
 
 
-class _NoAliasDumper(yaml.SafeDumper):
-    """Writes repeated values out in full: no ``&id001`` anchors in a reviewed diff."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-def to_yaml(values: dict[str, Any]) -> str:
-    """Deterministic YAML (sorted keys, no anchors) for the release's ``values``."""
-    return yaml.dump(values, Dumper=_NoAliasDumper, sort_keys=True, default_flow_style=False)
+def release_arguments(spec: ReleaseSpec, chart_version: str) -> dict[str, Any]:
+    """The ``helm_release`` arguments of one controller release (all but its provider and
+    dependencies): the chart, the namespace, how it is installed, the values."""
+    return {
+        "name": spec.release_name,
+        "repository": CHART_REPOSITORY,
+        "chart": CHART_NAME,
+        "version": chart_version,
+        "namespace": NAMESPACE,
+        **kube.RELEASE_POLICY,
+        "timeout": 900,
+        # The chart ships twelve CRDs for its custom resources, which are off
+        # (enableCustomResources: false); installing them would only add objects.
+        "skip_crds": True,
+        "values": [kube.to_yaml(release_values(spec))],
+    }
