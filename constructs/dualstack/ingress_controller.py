@@ -195,8 +195,6 @@ def service_values(spec: ReleaseSpec) -> dict[str, Any]:
 
 
 def controller_values(spec: ReleaseSpec) -> dict[str, Any]:
-    selector = {"app.kubernetes.io/name": CHART_NAME, "app.kubernetes.io/instance": spec.release_name}
-    scaling = spec.scaling
     return {
         "kind": "deployment",
         # The IngressClass belongs to Terraform (RegionIngress), not to a release: a release
@@ -208,6 +206,38 @@ def controller_values(spec: ReleaseSpec) -> dict[str, Any]:
             "enableLeaderElection": True,
             "leaderElectionLockName": f"{spec.release_name}-leader-election",
         },
+        **scaling_values(spec),
+        **hardening_values(),
+        "enableSnippets": False,
+        "enableCustomResources": False,
+        "healthStatus": True,
+        "healthStatusURI": HEALTH_PATH,
+        "telemetryReporting": {"enable": False},
+        "image": image_values(spec.controller),
+        "config": {
+            # ConfigMap values are strings. X-Real-IP and X-Forwarded-For carry the
+            # client address to the backends (the controller's template sets both).
+            "entries": config_entries(spec.controller),
+        },
+        "service": service_values(spec),
+    }
+
+
+def scaling_values(spec: ReleaseSpec) -> dict[str, Any]:
+    """Autoscaling, resources and disruption budget from the config; spread over zones
+    (required) and nodes (preferred), on the user pool."""
+    selector = {"app.kubernetes.io/name": CHART_NAME, "app.kubernetes.io/instance": spec.release_name}
+    scaling = spec.scaling
+
+    def spread(key: str, when: str) -> dict[str, Any]:
+        return {
+            "maxSkew": 1,
+            "topologyKey": key,
+            "whenUnsatisfiable": when,
+            "labelSelector": {"matchLabels": selector},
+        }
+
+    return {
         "autoscaling": {
             "enabled": True,
             "minReplicas": scaling.min_replicas,
@@ -221,49 +251,28 @@ def controller_values(spec: ReleaseSpec) -> dict[str, Any]:
         },
         "podDisruptionBudget": {"enabled": True, "maxUnavailable": 1},
         "topologySpreadConstraints": [
-            {
-                "maxSkew": 1,
-                "topologyKey": kube.ZONE_KEY,
-                "whenUnsatisfiable": "DoNotSchedule",
-                "labelSelector": {"matchLabels": selector},
-            },
-            {
-                "maxSkew": 1,
-                "topologyKey": kube.HOSTNAME_KEY,
-                "whenUnsatisfiable": "ScheduleAnyway",
-                "labelSelector": {"matchLabels": selector},
-            },
+            spread(kube.ZONE_KEY, "DoNotSchedule"),
+            spread(kube.HOSTNAME_KEY, "ScheduleAnyway"),
         ],
         "nodeSelector": kube.USER_POOL_SELECTOR,
+    }
+
+
+def hardening_values() -> dict[str, Any]:
+    """The pods' security contexts: non-root (the image's nginx user, 101), no privilege
+    escalation, read-only root, every capability dropped but NET_BIND_SERVICE (ports 80/443)."""
+    container = {
+        "allowPrivilegeEscalation": False,
+        "readOnlyRootFilesystem": True,
+        "runAsUser": 101,
+        "runAsNonRoot": True,
+    }
+    return {
         "podSecurityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
         "readOnlyRootFilesystem": True,
-        "securityContext": {
-            "allowPrivilegeEscalation": False,
-            "readOnlyRootFilesystem": True,
-            "runAsUser": 101,
-            "runAsNonRoot": True,
-            "capabilities": {"drop": ["ALL"], "add": ["NET_BIND_SERVICE"]},
-        },
+        "securityContext": {**container, "capabilities": {"drop": ["ALL"], "add": ["NET_BIND_SERVICE"]}},
         "initContainerResources": INIT_CONTAINER_RESOURCES,
-        "initContainerSecurityContext": {
-            "allowPrivilegeEscalation": False,
-            "readOnlyRootFilesystem": True,
-            "runAsUser": 101,
-            "runAsNonRoot": True,
-            "capabilities": {"drop": ["ALL"]},
-        },
-        "enableSnippets": False,
-        "enableCustomResources": False,
-        "healthStatus": True,
-        "healthStatusURI": HEALTH_PATH,
-        "telemetryReporting": {"enable": False},
-        "image": image_values(spec.controller),
-        "config": {
-            # ConfigMap values are strings. X-Real-IP and X-Forwarded-For carry the
-            # client address to the backends (the controller's template sets both).
-            "entries": config_entries(spec.controller),
-        },
-        "service": service_values(spec),
+        "initContainerSecurityContext": {**container, "capabilities": {"drop": ["ALL"]}},
     }
 
 

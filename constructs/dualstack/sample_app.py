@@ -115,7 +115,7 @@ class SampleApp(Construct):
         kubernetes_provider: KubernetesProvider,
     ) -> None:
         super().__init__(scope, id_)
-        provider = kubernetes_provider
+        provider = self._provider = kubernetes_provider
         self.namespace = namespace = NamespaceV1(
             self,
             "namespace",
@@ -136,6 +136,13 @@ class SampleApp(Construct):
             depends_on=[namespace],
             provider=provider,
         )
+        self._deployment(config, zones, [*depends_on, *self.network_policies])
+        self._service(config, depends_on)
+        self._ingress(hosts, tls_secret, depends_on)
+
+    def _deployment(self, config: Config, zones: int, depends_on: list[ITerraformDependable]) -> None:
+        """The echo Deployment: one replica per zone, spread over them, on the user pool."""
+        provider, namespace = self._provider, self.namespace
         spread = DeploymentV1SpecTemplateSpecTopologySpreadConstraint(
             max_skew=1,
             topology_key=kube.ZONE_KEY,
@@ -170,8 +177,12 @@ class SampleApp(Construct):
                     },
                 },
             },
-            depends_on=[*depends_on, *self.network_policies],
+            depends_on=depends_on,
         )
+
+    def _service(self, config: Config, depends_on: list[ITerraformDependable]) -> None:
+        """The Service of the mode's families, replaced (not patched) when its primary family changes."""
+        provider, namespace = self._provider, self.namespace
         policy, families = kube.ip_families(modes.of(config.ingress).services)
         # Kubernetes refuses to change a Service's primary IP family (spec.ipFamilies[0]) and
         # the provider would try it in place, failing a nat64 <-> nat46 switch halfway. The
@@ -198,6 +209,12 @@ class SampleApp(Construct):
                 replace_triggered_by=[f"{primary.terraform_resource_type}.{primary.friendly_unique_id}"]
             ),
         )
+
+    def _ingress(
+        self, hosts: list[str], tls_secret: str | None, depends_on: list[ITerraformDependable]
+    ) -> None:
+        """One Ingress for the app's hosts, served by the controllers' IngressClass."""
+        provider, namespace = self._provider, self.namespace
         IngressV1(
             self,
             "ingress",

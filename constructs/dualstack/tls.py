@@ -252,21 +252,7 @@ class CertManager(Construct):
             name=naming.cert_manager_identity(config.project, region_name),
             resource_group_name=naming.region_resource_group(config.project, region_name),
         )
-        namespace = NamespaceV1(
-            self,
-            "namespace",
-            provider=kubernetes_provider,
-            metadata={"name": NAMESPACE, "labels": kube.pod_security_labels("restricted")},
-        )
-        self.network_policies = network_policy.create(
-            self,
-            namespace=NAMESPACE,
-            policies=network_policy.cert_manager_policies(
-                pod_labels("controller"), pod_labels("webhook"), WEBHOOK_PORT, cluster_ranges
-            ),
-            depends_on=[namespace],
-            provider=kubernetes_provider,
-        )
+        namespace = self._namespace(cluster_ranges, kubernetes_provider)
         self.release = Release(
             self,
             "release",
@@ -296,3 +282,22 @@ class CertManager(Construct):
             # The CRDs and a webhook that answers come with the cert-manager release.
             depends_on=[self.release, *depends_on],
         )
+
+    def _namespace(self, cluster_ranges: list[str], provider: KubernetesProvider) -> NamespaceV1:
+        """The namespace (Pod Security restricted) and its network policies."""
+        namespace = NamespaceV1(
+            self,
+            "namespace",
+            provider=provider,
+            metadata={"name": NAMESPACE, "labels": kube.pod_security_labels("restricted")},
+        )
+        self.network_policies = network_policy.create(
+            self,
+            namespace=NAMESPACE,
+            policies=network_policy.cert_manager_policies(
+                pod_labels("controller"), pod_labels("webhook"), WEBHOOK_PORT, cluster_ranges
+            ),
+            depends_on=[namespace],
+            provider=provider,
+        )
+        return namespace

@@ -202,53 +202,71 @@ def _zones(region: Region) -> str:
 
 
 def _region(config: Config, name: str, region: Region) -> str:
+    lines = [
+        f"### `{name}`",
+        "",
+        *_region_table(config, name, region),
+        "",
+        *_region_notes(config, name, region),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _region_table(config: Config, name: str, region: Region) -> list[str]:
+    """Per family: the address plan, the public IP and the region's names (or origins)."""
     project = config.project
     public = modes.public_families(config.ingress)
-    front_door = config.front_door is not None
 
-    def per_family(render: dict[IpFamily, str]) -> str:
-        return " | ".join(render[f] for f in FAMILIES)
+    def row(label: str, render: dict[IpFamily, str]) -> str:
+        return f"| {label} | " + " | ".join(render[f] for f in FAMILIES) + " |"
+
+    def pair(values: tuple[str, str]) -> dict[IpFamily, str]:
+        return {"ipv4": f"`{values[0]}`", "ipv6": f"`{values[1]}`"}
 
     def if_public(family: IpFamily, text: str) -> str:
         return text if family in public else "— (translator off)"
 
-    lines = [
-        f"### `{name}`",
-        "",
+    return [
         "| | IPv4 | IPv6 |",
         "|---|---|---|",
-        f"| VNet `{naming.vnet(project, name)}` | "
-        + per_family({"ipv4": f"`{region.address_space.ipv4}`", "ipv6": f"`{region.address_space.ipv6}`"})
-        + " |",
-        f"| Subnet `{naming.cluster_subnet()}` | "
-        + per_family({"ipv4": f"`{region.cluster_subnet.ipv4}`", "ipv6": f"`{region.cluster_subnet.ipv6}`"})
-        + " |",
-        "| Pods (overlay) | "
-        + per_family({"ipv4": f"`{region.pod_cidrs[0]}`", "ipv6": f"`{region.pod_cidrs[1]}`"})
-        + " |",
-        "| Services | "
-        + per_family({"ipv4": f"`{region.service_cidrs[0]}`", "ipv6": f"`{region.service_cidrs[1]}`"})
-        + " |",
-        "| Ingress public IP | "
-        + per_family(
+        row(
+            f"VNet `{naming.vnet(project, name)}`",
+            pair((region.address_space.ipv4, region.address_space.ipv6)),
+        ),
+        row(
+            f"Subnet `{naming.cluster_subnet()}`",
+            pair((region.cluster_subnet.ipv4, region.cluster_subnet.ipv6)),
+        ),
+        row("Pods (overlay)", pair(region.pod_cidrs)),
+        row("Services", pair(region.service_cidrs)),
+        row(
+            "Ingress public IP",
             {
                 f: f"`{naming.ingress_public_ip(project, name, f)}`"
                 + ("" if f in public else " (reserved, closed: translator off)")
                 for f in FAMILIES
-            }
-        )
-        + " |",
-        *_region_names(config, name, region, per_family, if_public),
-        "",
+            },
+        ),
+        *_region_names(
+            config, name, region, lambda render: " | ".join(render[f] for f in FAMILIES), if_public
+        ),
+    ]
+
+
+def _region_notes(config: Config, name: str, region: Region) -> list[str]:
+    """Drain state, zones, cluster, monitoring, hub peering, stacks and ingress releases."""
+    project, hub = config.project, config.network.hub
+    drained = (
+        "no Front Door origins"
+        if config.front_door is not None
+        else "no Traffic Manager endpoints and no records of its own"
+    )
+    return [
         *(
             [
-                "- **Drained** (`drain: true`): "
-                + (
-                    "no Front Door origins"
-                    if front_door
-                    else "no Traffic Manager endpoints and no records of its own"
-                )
-                + "; nothing destroyed. Next step: `make destroy` of its two stacks (docs/deploy.md, retiring a region)"
+                f"- **Drained** (`drain: true`): {drained}; nothing destroyed. Next step: `make destroy` "
+                "of its two stacks (docs/deploy.md, retiring a region)"
             ]
             if region.drain
             else []
@@ -259,17 +277,13 @@ def _region(config: Config, name: str, region: Region) -> str:
         f"- Container Insights: data collection rule `{naming.container_insights_rule(project, name)}` "
         f"to `{naming.log_analytics(project)}`",
         *(
-            [
-                f"- Peered both ways with hub `{config.network.hub.name}` (`{config.network.hub.resource_group_name}`)"
-            ]
-            if config.network.hub is not None
+            [f"- Peered both ways with hub `{hub.name}` (`{hub.resource_group_name}`)"]
+            if hub is not None
             else []
         ),
         f"- Stacks: `{name}` (Azure resources), then `{name}-workloads` (Kubernetes objects, Helm releases)",
         "- Ingress: " + "; ".join(_release_text(config, r) for r in modes.releases(config.ingress)),
-        "",
     ]
-    return "\n".join(lines)
 
 
 def _region_names(
