@@ -110,3 +110,8 @@ class RegionIngress(Construct):
             )
             self.releases[spec.kind] = release
             previous = [release]
+
+    @property
+    def primary_release(self) -> Release:
+        """The release that reports Ingress status (installed first): what applications wait for."""
+        return next(iter(self.releases.values()))

@@ -247,7 +247,7 @@ class RegionWorkloads(Construct):
                 zones=len(config.regions[region_name].zones),
                 hosts=hosts,
                 tls_secret=tls_secret,
-                depends_on=[next(iter(self.ingress.releases.values()))],
+                depends_on=[self.ingress.primary_release],
                 kubernetes_provider=kubernetes_provider,
             )
         self.cert_manager: CertManager | None = None
