@@ -10,7 +10,16 @@ from typing import Any
 
 import pytest
 import yaml
-from synthhelp import CONFIG_DIR, CONFIG_FILES, Synthesized, synth
+from synthhelp import (
+    CONFIG_DIR,
+    CONFIG_FILES,
+    CONFIGS,
+    REGION_CASES,
+    REGION_IDS,
+    Stack,
+    Synthesized,
+    synth,
+)
 
 from dualstack.config import Config
 from dualstack.loader import load_config
@@ -42,6 +51,25 @@ def default_synth(synthesized_configs: dict[str, Synthesized]) -> Synthesized:
 def any_synth(request: pytest.FixtureRequest, synthesized_configs: dict[str, Synthesized]) -> Synthesized:
     """Parametrizes a test over every config in config/."""
     return synthesized_configs[request.param]
+
+
+@pytest.fixture(params=REGION_CASES, ids=REGION_IDS)
+def case(
+    request: pytest.FixtureRequest, synthesized_configs: dict[str, Synthesized]
+) -> tuple[Config, str, Stack]:
+    """``(config, region name, region stack)``: parametrizes a test over every region of every
+    config in config/ (ids ``<config>-<region>``)."""
+    stem, region = request.param
+    return CONFIGS[stem], region, synthesized_configs[stem][region]
+
+
+@pytest.fixture(params=REGION_CASES, ids=REGION_IDS)
+def wcase(
+    request: pytest.FixtureRequest, synthesized_configs: dict[str, Synthesized]
+) -> tuple[Config, str, Stack]:
+    """``(config, region name, the region's workloads stack)``, over the same cases as ``case``."""
+    stem, region = request.param
+    return CONFIGS[stem], region, synthesized_configs[stem][f"{region}-workloads"]
 
 
 @pytest.fixture(scope="session")

@@ -134,3 +134,14 @@ def load_configs() -> dict[str, Any]:
 
 
 CONFIGS = load_configs()
+
+
+REGION_CASES: list[tuple[str, str]] = [
+    (stem, region) for stem, config in CONFIGS.items() for region in config.regions
+]
+"""``(config file stem, region)`` for every region of every config in config/: the per-region case
+table of the synthesis tests (``case`` and ``wcase`` in conftest.py parametrize over it)."""
+REGION_IDS = [f"{stem}-{region}" for stem, region in REGION_CASES]
+WORKLOADS_CASES = [(stem, f"{region}-workloads") for stem, region in REGION_CASES]
+"""``(config file stem, workloads stack name)`` for every region of every config in config/."""
+WORKLOADS_IDS = [f"{stem}-{stack}" for stem, stack in WORKLOADS_CASES]
