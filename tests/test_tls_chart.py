@@ -11,6 +11,7 @@ from typing import Any
 
 import helm_python
 import jsonschema
+import k8shelp
 import pytest
 import yaml
 from synthhelp import CONFIGS, REPO, WORKLOADS_CASES, WORKLOADS_IDS, Synthesized
@@ -69,7 +70,7 @@ def _render(values: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _validate(obj: dict[str, Any]) -> None:
-    jsonschema.validate(obj, SCHEMAS[obj["kind"]])
+    k8shelp.schema_validate(obj, SCHEMAS[obj["kind"]])
 
 
 def _issuer_values(out: Synthesized, stack: str) -> dict[str, Any]:
