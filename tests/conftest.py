@@ -1,6 +1,9 @@
 """Session fixtures: every config in config/ is synthesized once per test run, in-process.
 
-The jsii node process and the provider bindings are loaded once for the whole suite.
+The jsii node process and the provider bindings are loaded once per test process: once for the
+whole suite, or once per worker under pytest-xdist (``make test`` runs ``-n auto --dist
+loadgroup``). Tests that share an expensive session fixture are put in one xdist group, so that
+fixture is computed by one worker only (see ``SHARED_BY_GROUP``).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 from synthhelp import (
+    CHECKOV_SUMMARY,
     CONFIG_DIR,
     CONFIG_FILES,
     CONFIGS,
@@ -23,6 +27,33 @@ from synthhelp import (
 
 from dualstack.config import Config
 from dualstack.loader import load_config
+
+SHARED_BY_GROUP = ("k8s_scans",)
+"""Session fixtures whose tests run in one xdist group (one worker computes the fixture)."""
+
+_checkov_summaries: dict[str, str] = {}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for name in SHARED_BY_GROUP:
+            if name in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(name))
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Collects what test_checkov.py records for the summary (under xdist: in the controller)."""
+    for name, value in report.user_properties:
+        if name == CHECKOV_SUMMARY:
+            _checkov_summaries[report.nodeid] = str(value)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _checkov_summaries:
+        terminalreporter.section("checkov")
+        for nodeid in sorted(_checkov_summaries):
+            terminalreporter.write_line(_checkov_summaries[nodeid])
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

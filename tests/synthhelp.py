@@ -16,6 +16,10 @@ from dualstack.naming import EDGE_STACK, GLOBAL_STACK, WORKLOADS_SUFFIX
 REPO = Path(__file__).resolve().parents[1]
 CONFIG_DIR = REPO / "config"
 CONFIG_FILES = sorted(CONFIG_DIR.glob("*.yaml"))
+CHECKOV_SUMMARY = "checkov-summary"
+"""The ``record_property`` name under which test_checkov.py hands conftest.py a config's Checkov
+counts for the "checkov" section of the terminal summary (a property reaches the summary from
+xdist workers too)."""
 
 
 def load_tool(name: str) -> ModuleType:
