@@ -55,7 +55,7 @@ synth: install
 PYTEST_WORKERS ?= auto
 test: install .checkov-venv/.synced
 	@start=$$(date +%s.%N); status=0; \
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS) || status=$$?; \
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS) || status=$$?; \
 	awk -v s="$$start" -v e="$$(date +%s.%N)" 'BEGIN { printf "suite wall time: %.1f s\n", e - s }'; \
 	exit $$status
 

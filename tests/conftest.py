@@ -1,13 +1,13 @@
 """Session fixtures: every config in config/ is synthesized once per test run, in-process.
 
 The jsii node process and the provider bindings are loaded once per test process: once for the
-whole suite, or once per worker under pytest-xdist (``make test`` runs ``-n auto --dist
-loadgroup``). Tests that share an expensive session fixture are put in one xdist group, so that
-fixture is computed by one worker only (see ``SHARED_BY_GROUP``).
+whole suite, or once per worker under pytest-xdist (``make test`` runs ``-n auto``). What is too
+expensive to compute in every worker goes through ``once_per_run``.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +20,7 @@ from synthhelp import (
     CONFIGS,
     REGION_CASES,
     REGION_IDS,
+    OncePerRun,
     Stack,
     Synthesized,
     synth,
@@ -28,18 +29,7 @@ from synthhelp import (
 from dualstack.config import Config
 from dualstack.loader import load_config
 
-SHARED_BY_GROUP = ("k8s_scans",)
-"""Session fixtures whose tests run in one xdist group (one worker computes the fixture)."""
-
 _checkov_summaries: dict[str, str] = {}
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        for name in SHARED_BY_GROUP:
-            if name in getattr(item, "fixturenames", ()):
-                item.add_marker(pytest.mark.xdist_group(name))
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
@@ -71,6 +61,13 @@ def synthesized_configs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, S
     for path in CONFIG_FILES:
         out[path.stem] = synth(load_config(path), tmp_path_factory.mktemp(f"synth-{path.stem}") / "cdktf.out")
     return out
+
+
+@pytest.fixture(scope="session")
+def once_per_run(tmp_path_factory: pytest.TempPathFactory) -> OncePerRun:
+    """``once_per_run(key, compute)``: computed by one process of this run, read by the others."""
+    distributed = bool(os.environ.get("PYTEST_XDIST_WORKER"))
+    return OncePerRun(tmp_path_factory.getbasetemp().parent if distributed else None)
 
 
 @pytest.fixture(scope="session")
