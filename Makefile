@@ -49,9 +49,16 @@ node_modules/.installed: package-lock.json $(VENV)/.synced
 synth: install
 	$(BIN)/python main.py
 
-# The tests also scan every synthesized stack with Checkov, from its own venv.
+# The tests also scan every synthesized stack with Checkov, from its own venv. They run in
+# pytest-xdist workers, one per core, an idle worker taking tests queued for a busy one
+# (PYTEST_WORKERS=0 runs them all in this one process). The last line printed is the wall
+# time of the whole pytest run, measured here.
+PYTEST_WORKERS ?= auto
 test: install .checkov-venv/.synced
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@start=$$(date +%s.%N); status=0; \
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS) || status=$$?; \
+	awk -v s="$$start" -v e="$$(date +%s.%N)" 'BEGIN { printf "suite wall time: %.1f s\n", e - s }'; \
+	exit $$status
 
 # terraform validate (the real providers' validators) on every stack of every config in config/.
 # Providers come from the registry, or from the filesystem mirror $DUALSTACK_PROVIDER_MIRROR names

@@ -1,19 +1,49 @@
 """Session fixtures: every config in config/ is synthesized once per test run, in-process.
 
-The jsii node process and the provider bindings are loaded once for the whole suite.
+The jsii node process and the provider bindings are loaded once per test process: once for the
+whole suite, or once per worker under pytest-xdist (``make test`` runs ``-n auto``). What is too
+expensive to compute in every worker goes through ``once_per_run``.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 import yaml
-from synthhelp import CONFIG_DIR, CONFIG_FILES, Synthesized, synth
+from synthhelp import (
+    CHECKOV_SUMMARY,
+    CONFIG_DIR,
+    CONFIG_FILES,
+    CONFIGS,
+    REGION_CASES,
+    REGION_IDS,
+    OncePerRun,
+    Stack,
+    Synthesized,
+    synth,
+)
 
 from dualstack.config import Config
 from dualstack.loader import load_config
+
+_checkov_summaries: dict[str, str] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Collects what test_checkov.py records for the summary (under xdist: in the controller)."""
+    for name, value in report.user_properties:
+        if name == CHECKOV_SUMMARY:
+            _checkov_summaries[report.nodeid] = str(value)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _checkov_summaries:
+        terminalreporter.section("checkov")
+        for nodeid in sorted(_checkov_summaries):
+            terminalreporter.write_line(_checkov_summaries[nodeid])
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -34,6 +64,13 @@ def synthesized_configs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, S
 
 
 @pytest.fixture(scope="session")
+def once_per_run(tmp_path_factory: pytest.TempPathFactory) -> OncePerRun:
+    """``once_per_run(key, compute)``: computed by one process of this run, read by the others."""
+    distributed = bool(os.environ.get("PYTEST_XDIST_WORKER"))
+    return OncePerRun(tmp_path_factory.getbasetemp().parent if distributed else None)
+
+
+@pytest.fixture(scope="session")
 def default_synth(synthesized_configs: dict[str, Synthesized]) -> Synthesized:
     return synthesized_configs["default"]
 
@@ -42,6 +79,25 @@ def default_synth(synthesized_configs: dict[str, Synthesized]) -> Synthesized:
 def any_synth(request: pytest.FixtureRequest, synthesized_configs: dict[str, Synthesized]) -> Synthesized:
     """Parametrizes a test over every config in config/."""
     return synthesized_configs[request.param]
+
+
+@pytest.fixture(params=REGION_CASES, ids=REGION_IDS)
+def case(
+    request: pytest.FixtureRequest, synthesized_configs: dict[str, Synthesized]
+) -> tuple[Config, str, Stack]:
+    """``(config, region name, region stack)``: parametrizes a test over every region of every
+    config in config/ (ids ``<config>-<region>``)."""
+    stem, region = request.param
+    return CONFIGS[stem], region, synthesized_configs[stem][region]
+
+
+@pytest.fixture(params=REGION_CASES, ids=REGION_IDS)
+def wcase(
+    request: pytest.FixtureRequest, synthesized_configs: dict[str, Synthesized]
+) -> tuple[Config, str, Stack]:
+    """``(config, region name, the region's workloads stack)``, over the same cases as ``case``."""
+    stem, region = request.param
+    return CONFIGS[stem], region, synthesized_configs[stem][f"{region}-workloads"]
 
 
 @pytest.fixture(scope="session")

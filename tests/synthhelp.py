@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import fcntl
 import importlib.util
 import json
+import os
+import pickle
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 from dualstack.naming import EDGE_STACK, GLOBAL_STACK, WORKLOADS_SUFFIX
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG_DIR = REPO / "config"
 CONFIG_FILES = sorted(CONFIG_DIR.glob("*.yaml"))
+CHECKOV_SUMMARY = "checkov-summary"
+"""The ``record_property`` name under which test_checkov.py hands conftest.py a config's Checkov
+counts for the "checkov" section of the terminal summary (a property reaches the summary from
+xdist workers too)."""
 
 
 def load_tool(name: str) -> ModuleType:
@@ -126,6 +133,43 @@ def synth(config: Any, outdir: Path) -> Synthesized:
     return read_outdir(outdir)
 
 
+T = TypeVar("T")
+
+
+class OncePerRun:
+    """``once(key, compute)``: ``compute()`` once per test run, whatever the number of processes.
+
+    In one process, a memo. Under pytest-xdist, the first worker that asks for ``key`` computes
+    it under a file lock and leaves the result (pickled) in the run's own temporary folder (the
+    parent of every worker's basetemp, new for each run); a worker asking later, or meanwhile,
+    waits for the lock and reads it. Nothing is kept from one run to the next.
+    """
+
+    def __init__(self, shared: Path | None) -> None:
+        self.shared = shared
+        self.memo: dict[str, Any] = {}
+
+    def __call__(self, key: str, compute: Callable[[], T]) -> T:
+        if key not in self.memo:
+            self.memo[key] = compute() if self.shared is None else self._shared(key, compute)
+        value: T = self.memo[key]
+        return value
+
+    def _shared(self, key: str, compute: Callable[[], T]) -> T:
+        assert self.shared is not None
+        path = self.shared / f"once-per-run-{key}.pickle"
+        with (self.shared / f"once-per-run-{key}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            if path.is_file():
+                value: T = pickle.loads(path.read_bytes())
+                return value
+            value = compute()
+            partial = path.with_suffix(f".{os.getpid()}")
+            partial.write_bytes(pickle.dumps(value))
+            partial.rename(path)
+            return value
+
+
 def load_configs() -> dict[str, Any]:
     """``{config file stem: Config}`` for every file in config/ (validated, no synthesis)."""
     from dualstack.loader import load_config
@@ -134,3 +178,14 @@ def load_configs() -> dict[str, Any]:
 
 
 CONFIGS = load_configs()
+
+
+REGION_CASES: list[tuple[str, str]] = [
+    (stem, region) for stem, config in CONFIGS.items() for region in config.regions
+]
+"""``(config file stem, region)`` for every region of every config in config/: the per-region case
+table of the synthesis tests (``case`` and ``wcase`` in conftest.py parametrize over it)."""
+REGION_IDS = [f"{stem}-{region}" for stem, region in REGION_CASES]
+WORKLOADS_CASES = [(stem, f"{region}-workloads") for stem, region in REGION_CASES]
+"""``(config file stem, workloads stack name)`` for every region of every config in config/."""
+WORKLOADS_IDS = [f"{stem}-{stack}" for stem, stack in WORKLOADS_CASES]

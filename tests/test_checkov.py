@@ -16,12 +16,13 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from synthhelp import CONFIG_FILES, REPO, Synthesized
+from synthhelp import CHECKOV_SUMMARY, CONFIG_FILES, REPO, Synthesized
 
 RUNNER = REPO / "tools" / "checkov_scan.py"
 CHECKOV = REPO / ".checkov-venv" / "bin" / "checkov"
@@ -37,31 +38,6 @@ class Scan:
     stdout: str
     stderr: str
     report: dict[str, Any]
-
-
-class _CheckovSummary:
-    """Registered once per session; prints every scan's summary in pytest's terminal summary."""
-
-    name = "checkov-summary"
-
-    def __init__(self) -> None:
-        self.reports: dict[str, str] = {}
-
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if self.reports:
-            terminalreporter.section("checkov")
-            for text in self.reports.values():
-                terminalreporter.write_line(text)
-
-
-@pytest.fixture(scope="session")
-def checkov_summary(request: pytest.FixtureRequest) -> _CheckovSummary:
-    manager = request.config.pluginmanager
-    plugin = manager.get_plugin(_CheckovSummary.name)
-    if plugin is None:
-        plugin = _CheckovSummary()
-        manager.register(plugin, _CheckovSummary.name)
-    return plugin
 
 
 def _break(source: Path, target: Path) -> Path:
@@ -103,13 +79,17 @@ def _scan(outdir: Path, report: Path, label: str) -> Scan:
 def test_checkov(
     config: str,
     synthesized_configs: dict[str, Synthesized],
-    checkov_summary: _CheckovSummary,
+    record_property: Callable[[str, object], None],
     tmp_path: Path,
 ) -> None:
     scan = _scan(synthesized_configs[config].outdir, tmp_path / "checkov.json", f"config/{config}.yaml")
-    # The summary section gets the counts; the failed checks are in this test's failure message.
-    checkov_summary.reports[config] = "\n".join(
-        line for line in scan.stdout.rstrip().splitlines() if not line.startswith(("    ", "  FAILED ("))
+    # The summary section gets the counts (conftest.py prints it, also from xdist workers); the
+    # failed checks are in this test's failure message.
+    record_property(
+        CHECKOV_SUMMARY,
+        "\n".join(
+            line for line in scan.stdout.rstrip().splitlines() if not line.startswith(("    ", "  FAILED ("))
+        ),
     )
     data = scan.report
     problems = [*data["parse_errors"], *data["problems"]]

@@ -12,6 +12,7 @@ import fnmatch
 import json
 import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 import k8shelp
 import pytest
 import yaml
-from synthhelp import CONFIG_FILES, REPO, Synthesized
+from synthhelp import CONFIG_FILES, REPO, OncePerRun, Synthesized
 
 CHECKOV = REPO / ".checkov-venv" / "bin" / "checkov"
 SKIP_FILE = REPO / "tools" / "checkov" / "kubernetes-skips.yaml"
@@ -112,21 +113,32 @@ def scan(synth: Synthesized, folder: Path, skips: list[Skip]) -> Scan:
 
 
 @pytest.fixture(scope="session")
-def k8s_scans(
-    synthesized_configs: dict[str, Synthesized], tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, Scan]:
+def k8s_scan(
+    synthesized_configs: dict[str, Synthesized],
+    tmp_path_factory: pytest.TempPathFactory,
+    once_per_run: OncePerRun,
+) -> Callable[[str], Scan]:
+    """The scan of one config, made once per test run (by one xdist worker when there are several)."""
     skips = read_skips()
-    return {
-        config: scan(
-            synthesized_configs[config], tmp_path_factory.mktemp(f"checkov-k8s-{config}") / "objects", skips
-        )
-        for config in CONFIGS
-    }
+
+    def get(config: str) -> Scan:
+        def compute() -> Scan:
+            folder = tmp_path_factory.mktemp(f"checkov-k8s-{config}") / "objects"
+            return scan(synthesized_configs[config], folder, skips)
+
+        return once_per_run(f"checkov-k8s-{config}", compute)
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def k8s_scans(k8s_scan: Callable[[str], Scan]) -> dict[str, Scan]:
+    return {config: k8s_scan(config) for config in CONFIGS}
 
 
 @pytest.mark.parametrize("config", CONFIGS)
-def test_checkov_kubernetes_finds_nothing_unjustified(config: str, k8s_scans: dict[str, Scan]) -> None:
-    result = k8s_scans[config]
+def test_checkov_kubernetes_finds_nothing_unjustified(config: str, k8s_scan: Callable[[str], Scan]) -> None:
+    result = k8s_scan(config)
     assert result.parse_errors == []
     failed = sorted(f"{f.stack} {f.check} {f.resource}" for f in result.findings if f.outcome == "failed")
     assert failed == [], f"config/{config}.yaml: checks failed that no skip covers:\n" + "\n".join(failed)

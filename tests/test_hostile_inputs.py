@@ -8,7 +8,9 @@ character device, and the huge inputs (a 2 MB file, a 10,000-element zones list,
 
 Each case runs ``python main.py`` with ``DUALSTACK_CONFIG`` naming the broken config and
 ``CDKTF_OUTDIR`` naming an output folder left by an earlier run, and asserts what a
-hostile input must never break:
+hostile input must never break (each run is a new process, forked from an interpreter that
+has already imported what ``main.py`` imports: tests/prewarmed.py says what that skips and
+where the rest is tested):
 
 * the process finishes within a bound (a hang fails the case) and under a memory cap;
 * exit code 2, no ``Traceback`` anywhere, nothing on stdout;
@@ -29,18 +31,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-import resource
-import signal
-import subprocess
 import sys
-import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from prewarmed import PrewarmedMain
 
 pytestmark = pytest.mark.cli
 
@@ -663,31 +662,29 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
-def _limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+@pytest.fixture(scope="module")
+def prewarmed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrewarmedMain]:
+    server = PrewarmedMain(_env(), tmp_path_factory.mktemp("prewarmed") / "server.log")
+    yield server
+    server.close()
 
 
-def run_main(config: Path, outdir: Path, timeout: float) -> Run:
-    """``python main.py`` in its own process group; a run past ``timeout`` fails the test."""
-    start = time.monotonic()
-    proc = subprocess.Popen(
-        [sys.executable, "main.py"],
-        cwd=REPO,
+def run_main(prewarmed: PrewarmedMain, config: Path, outdir: Path, timeout: float, capture: Path) -> Run:
+    """``python main.py`` as a new process in its own process group (forked from a prewarmed
+    interpreter, tests/prewarmed.py), its output in ``capture``; a run past ``timeout`` fails
+    the test."""
+    stdout, stderr = capture / "stdout", capture / "stderr"
+    done = prewarmed.run(
         env=_env(DUALSTACK_CONFIG=str(config), CDKTF_OUTDIR=str(outdir)),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-        preexec_fn=_limit_memory,
+        stdout=stdout,
+        stderr=stderr,
+        timeout=timeout,
+        memory_cap=MEMORY_CAP,
     )
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)  # the group of the process started above, nothing else
-        proc.communicate()
+    if done.returncode is None:
         pytest.fail(f"python main.py did not finish within {timeout:.0f} s (hang) for {config}")
-    seconds = time.monotonic() - start
-    return Run(proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), seconds)
+    out, err = stdout.read_bytes(), stderr.read_bytes()
+    return Run(done.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), done.seconds)
 
 
 # --- the output folder of an earlier run ---------------------------------------------------
@@ -738,7 +735,9 @@ def _control_characters(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("case_id", _params())
-def test_hostile_config_fails_cleanly_and_touches_nothing(case_id: str, tmp_path: Path) -> None:
+def test_hostile_config_fails_cleanly_and_touches_nothing(
+    case_id: str, tmp_path: Path, prewarmed: PrewarmedMain
+) -> None:
     case = CASE_BY_ID[case_id]
     configs = tmp_path / "configs"
     configs.mkdir()
@@ -749,7 +748,7 @@ def test_hostile_config_fails_cleanly_and_touches_nothing(case_id: str, tmp_path
     before = snapshot(run_root)
     config_before = _file_digest(config) if config.is_relative_to(HOSTILE) else None
 
-    run = run_main(config, outdir, case.timeout)
+    run = run_main(prewarmed, config, outdir, case.timeout, tmp_path)
 
     both = run.stdout + run.stderr
     accepted = run.returncode == 0 or "dualstack/synth.py" in both or "import synthesize" in both

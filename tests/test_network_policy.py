@@ -13,12 +13,11 @@ from typing import Any
 
 import k8shelp
 import pytest
-from synthhelp import CONFIGS, Synthesized
+from synthhelp import CONFIGS, WORKLOADS_CASES, Synthesized
 
 from dualstack import ingress_controller, network_policy, sample_app, tls
 
-CASES = [(stem, f"{region}-workloads") for stem, config in CONFIGS.items() for region in config.regions]
-IDS = [f"{CONFIGS[s].ingress.mode}-{s}-{t}" for s, t in CASES]
+IDS = [f"{CONFIGS[s].ingress.mode}-{s}-{t}" for s, t in WORKLOADS_CASES]
 MODES = {config.ingress.mode for config in CONFIGS.values()}
 
 
@@ -136,7 +135,7 @@ def test_the_configs_cover_every_mode() -> None:
     assert {"nat64", "nat46", "dualstack"} == MODES
 
 
-@pytest.mark.parametrize(("stem", "stack"), CASES, ids=IDS)
+@pytest.mark.parametrize(("stem", "stack"), WORKLOADS_CASES, ids=IDS)
 def test_every_namespace_denies_by_default(
     stem: str, stack: str, synthesized_configs: dict[str, Synthesized]
 ) -> None:
@@ -159,7 +158,7 @@ def test_every_namespace_denies_by_default(
             assert not policies.allows(stranger, client, 8443)
 
 
-@pytest.mark.parametrize(("stem", "stack"), CASES, ids=IDS)
+@pytest.mark.parametrize(("stem", "stack"), WORKLOADS_CASES, ids=IDS)
 def test_who_reaches_whom(stem: str, stack: str, synthesized_configs: dict[str, Synthesized]) -> None:
     p = _policies(synthesized_configs[stem], stack)
     config = CONFIGS[stem]
@@ -196,7 +195,7 @@ def test_who_reaches_whom(stem: str, stack: str, synthesized_configs: dict[str, 
         assert not p.allows(CM_CONTROLLER, inside, 443), cidr
 
 
-@pytest.mark.parametrize(("stem", "stack"), CASES, ids=IDS)
+@pytest.mark.parametrize(("stem", "stack"), WORKLOADS_CASES, ids=IDS)
 def test_address_rules_always_name_both_families(
     stem: str, stack: str, synthesized_configs: dict[str, Synthesized]
 ) -> None:
@@ -227,7 +226,7 @@ def test_the_policies_are_the_same_in_every_mode(synthesized_configs: dict[str, 
             out.append((policy["metadata"]["namespace"], policy["metadata"]["name"], text))
         return sorted(out)
 
-    shapes = {CONFIGS[s].ingress.mode: shape(s, t) for s, t in CASES}
+    shapes = {CONFIGS[s].ingress.mode: shape(s, t) for s, t in WORKLOADS_CASES}
     assert len(shapes) == 3
     first, *rest = shapes.values()
     assert all(s == first for s in rest)

@@ -13,19 +13,16 @@ import jsonschema
 import k8shelp
 import kubernetes_validate
 import pytest
-from synthhelp import CONFIGS, Synthesized
+from synthhelp import CONFIGS, WORKLOADS_CASES, WORKLOADS_IDS, Synthesized
 
 from dualstack import ingress_controller, sample_app, tls
-
-CASES = [(stem, f"{region}-workloads") for stem, config in CONFIGS.items() for region in config.regions]
-IDS = [f"{s}-{t}" for s, t in CASES]
 
 
 def _stack(synthesized_configs: dict[str, Synthesized], stem: str, stack: str) -> Any:
     return synthesized_configs[stem][stack]
 
 
-@pytest.mark.parametrize(("stem", "stack"), CASES, ids=IDS)
+@pytest.mark.parametrize(("stem", "stack"), WORKLOADS_CASES, ids=WORKLOADS_IDS)
 def test_every_object_is_valid_for_the_clusters_kubernetes_version(
     stem: str, stack: str, synthesized_configs: dict[str, Synthesized]
 ) -> None:
@@ -145,7 +142,7 @@ def _enforced(synth: Synthesized, stack: str) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize(("stem", "stack"), CASES, ids=IDS)
+@pytest.mark.parametrize(("stem", "stack"), WORKLOADS_CASES, ids=WORKLOADS_IDS)
 def test_every_namespace_enforces_restricted_and_its_pods_meet_it(
     stem: str, stack: str, synthesized_configs: dict[str, Synthesized]
 ) -> None:
@@ -169,7 +166,7 @@ def test_the_pod_security_check_finds_violations(default_synth: Synthesized) -> 
     assert k8shelp.pod_security_violations(pod, "baseline") != []
 
 
-@pytest.mark.parametrize(("stem", "stack"), CASES, ids=IDS)
+@pytest.mark.parametrize(("stem", "stack"), WORKLOADS_CASES, ids=WORKLOADS_IDS)
 def test_every_container_has_probes_memory_limits_and_a_non_root_user(
     stem: str, stack: str, synthesized_configs: dict[str, Synthesized]
 ) -> None:
@@ -192,7 +189,7 @@ def test_every_container_has_probes_memory_limits_and_a_non_root_user(
             assert "livenessProbe" in main and "readinessProbe" in main
 
 
-@pytest.mark.parametrize(("stem", "stack"), CASES, ids=IDS)
+@pytest.mark.parametrize(("stem", "stack"), WORKLOADS_CASES, ids=WORKLOADS_IDS)
 def test_only_api_callers_mount_a_token(
     stem: str, stack: str, synthesized_configs: dict[str, Synthesized]
 ) -> None:

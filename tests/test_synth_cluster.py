@@ -12,16 +12,7 @@ from synthhelp import CONFIGS, Stack, Synthesized
 
 from dualstack.config import Config
 
-CASES = [(stem, region) for stem, config in CONFIGS.items() for region in config.regions]
 AKS_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630"
-
-
-@pytest.fixture(params=CASES, ids=[f"{s}-{r}" for s, r in CASES])
-def case(
-    request: pytest.FixtureRequest, synthesized_configs: dict[str, Synthesized]
-) -> tuple[Config, str, Stack]:
-    stem, region = request.param
-    return CONFIGS[stem], region, synthesized_configs[stem][region]
 
 
 def _cluster(stack: Stack) -> dict[str, Any]:

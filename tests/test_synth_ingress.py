@@ -7,32 +7,14 @@ from typing import Any
 
 import pytest
 import yaml
-from synthhelp import CONFIGS, Stack, Synthesized
+from synthhelp import CONFIGS, REGION_CASES, Stack, Synthesized
 
 from dualstack import modes
 from dualstack.config import Config
 
-CASES = [(stem, region) for stem, config in CONFIGS.items() for region in config.regions]
-TM_CASES = [(stem, region) for stem, region in CASES if CONFIGS[stem].front_door is None]
+TM_CASES = [(stem, region) for stem, region in REGION_CASES if CONFIGS[stem].front_door is None]
 """Regions of the configs with the Traffic Manager edge (test_edge.py covers Front Door)."""
 EXPECTED_RELEASES = {"nat64": ["ipv4", "ipv6"], "nat46": ["ipv6", "ipv4"], "dualstack": ["dual"]}
-
-
-@pytest.fixture(params=CASES, ids=[f"{s}-{r}" for s, r in CASES])
-def case(
-    request: pytest.FixtureRequest, synthesized_configs: dict[str, Synthesized]
-) -> tuple[Config, str, Stack]:
-    stem, region = request.param
-    return CONFIGS[stem], region, synthesized_configs[stem][region]
-
-
-@pytest.fixture(params=CASES, ids=[f"{s}-{r}" for s, r in CASES])
-def wcase(
-    request: pytest.FixtureRequest, synthesized_configs: dict[str, Synthesized]
-) -> tuple[Config, str, Stack]:
-    """A region's workloads stack."""
-    stem, region = request.param
-    return CONFIGS[stem], region, synthesized_configs[stem][f"{region}-workloads"]
 
 
 def _releases(stack: Stack) -> dict[str, dict[str, Any]]:
@@ -103,7 +85,7 @@ def test_pinned_ip_names_are_the_region_stacks_public_ips(
     assert named == created
 
 
-TRANSLATING = [(s, r) for s, r in CASES if CONFIGS[s].ingress.mode != "dualstack"]
+TRANSLATING = [(s, r) for s, r in REGION_CASES if CONFIGS[s].ingress.mode != "dualstack"]
 
 
 @pytest.mark.parametrize(("stem", "region"), TRANSLATING, ids=[f"{s}-{r}" for s, r in TRANSLATING])

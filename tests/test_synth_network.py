@@ -10,16 +10,6 @@ from synthhelp import CONFIGS, Stack, Synthesized
 from dualstack import modes
 from dualstack.config import Config
 
-CASES = [(stem, region) for stem, config in CONFIGS.items() for region in config.regions]
-
-
-@pytest.fixture(params=CASES, ids=[f"{s}-{r}" for s, r in CASES])
-def case(
-    request: pytest.FixtureRequest, synthesized_configs: dict[str, Synthesized]
-) -> tuple[Config, str, Stack]:
-    stem, region = request.param
-    return CONFIGS[stem], region, synthesized_configs[stem][region]
-
 
 def test_resource_group_and_dual_stack_vnet(case: tuple[Config, str, Stack]) -> None:
     config, name, stack = case

@@ -11,14 +11,12 @@ from typing import Any
 
 import pytest
 import yaml
-from synthhelp import CONFIGS, Stack, Synthesized, set_key
+from synthhelp import CONFIGS, REGION_CASES, REGION_IDS, Stack, Synthesized, set_key
 
 from dualstack import images, tls
 from dualstack.config import Config
 
 Variant = Callable[..., Synthesized]
-CASES = [(stem, region) for stem, config in CONFIGS.items() for region in config.regions]
-IDS = [f"{s}-{r}" for s, r in CASES]
 
 
 def _stacks(
@@ -48,7 +46,7 @@ def test_every_example_config_uses_the_staging_server() -> None:
         assert config.tls.email, stem
 
 
-@pytest.mark.parametrize(("stem", "region"), CASES, ids=IDS)
+@pytest.mark.parametrize(("stem", "region"), REGION_CASES, ids=REGION_IDS)
 def test_cert_manager_release_with_crds_on_the_user_pool(
     stem: str, region: str, synthesized_configs: dict[str, Synthesized]
 ) -> None:
@@ -83,7 +81,7 @@ def test_cert_manager_release_with_crds_on_the_user_pool(
     assert namespace["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
 
 
-@pytest.mark.parametrize(("stem", "region"), CASES, ids=IDS)
+@pytest.mark.parametrize(("stem", "region"), REGION_CASES, ids=REGION_IDS)
 def test_issuer_and_certificate_come_after_cert_manager_as_a_local_chart(
     stem: str, region: str, synthesized_configs: dict[str, Synthesized]
 ) -> None:
@@ -116,7 +114,7 @@ def test_issuer_and_certificate_come_after_cert_manager_as_a_local_chart(
     assert (certificate["namespace"], certificate["secretName"]) == ("echo", "echo-tls")
 
 
-@pytest.mark.parametrize(("stem", "region"), CASES, ids=IDS)
+@pytest.mark.parametrize(("stem", "region"), REGION_CASES, ids=REGION_IDS)
 def test_the_sample_ingress_serves_the_regions_certificate(
     stem: str, region: str, synthesized_configs: dict[str, Synthesized]
 ) -> None:
@@ -133,7 +131,7 @@ def test_the_sample_ingress_serves_the_regions_certificate(
             assert _values(release)["controller"]["ingressClass"]["name"] == "nginx"
 
 
-@pytest.mark.parametrize(("stem", "region"), CASES, ids=IDS)
+@pytest.mark.parametrize(("stem", "region"), REGION_CASES, ids=REGION_IDS)
 def test_controllers_speak_tls_12_and_13_and_redirect_to_https(
     stem: str, region: str, synthesized_configs: dict[str, Synthesized]
 ) -> None:
@@ -153,7 +151,7 @@ def test_controllers_speak_tls_12_and_13_and_redirect_to_https(
     assert any(c.tls.hsts.enabled for c in CONFIGS.values()), "one example exercises HSTS"
 
 
-@pytest.mark.parametrize(("stem", "region"), CASES, ids=IDS)
+@pytest.mark.parametrize(("stem", "region"), REGION_CASES, ids=REGION_IDS)
 def test_each_region_has_its_own_dns_identity_with_one_role_and_one_federated_credential(
     stem: str, region: str, synthesized_configs: dict[str, Synthesized]
 ) -> None:

@@ -11,9 +11,10 @@ from typing import Any
 
 import helm_python
 import jsonschema
+import k8shelp
 import pytest
 import yaml
-from synthhelp import CONFIGS, REPO, Synthesized
+from synthhelp import CONFIGS, REPO, WORKLOADS_CASES, WORKLOADS_IDS, Synthesized
 
 from dualstack import tls
 
@@ -69,7 +70,7 @@ def _render(values: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _validate(obj: dict[str, Any]) -> None:
-    jsonschema.validate(obj, SCHEMAS[obj["kind"]])
+    k8shelp.schema_validate(obj, SCHEMAS[obj["kind"]])
 
 
 def _issuer_values(out: Synthesized, stack: str) -> dict[str, Any]:
@@ -78,10 +79,7 @@ def _issuer_values(out: Synthesized, stack: str) -> dict[str, Any]:
     return values
 
 
-CASES = [(stem, f"{region}-workloads") for stem, config in CONFIGS.items() for region in config.regions]
-
-
-@pytest.mark.parametrize(("stem", "stack"), CASES, ids=[f"{s}-{t}" for s, t in CASES])
+@pytest.mark.parametrize(("stem", "stack"), WORKLOADS_CASES, ids=WORKLOADS_IDS)
 def test_the_rendered_issuer_and_certificate_are_valid_cert_manager_objects(
     stem: str, stack: str, synthesized_configs: dict[str, Synthesized]
 ) -> None:

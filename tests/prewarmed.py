@@ -1,0 +1,163 @@
+"""``python main.py`` as a new process per run, without paying its imports every time.
+
+A failing ``python main.py`` spends nearly all of its ~0.4 s starting Python and importing the
+config model (pydantic builds its validators at import). ``PrewarmedMain`` starts one
+interpreter that imports what ``main.py`` imports (``dualstack.cli``: the loader and the model,
+not cdktf) and then, for every run, forks a child that does what ``python main.py`` does from
+there on: a new session (its own process group), the memory cap, the run's working directory,
+environment and standard streams, ``sys.argv == ["main.py"]`` and the repo root first on
+``sys.path``, then ``main.py`` itself as ``__main__``. Its exit code is the process's: the code
+of ``SystemExit``, or 1 with the traceback on stderr for any other exception, as Python does.
+
+Each child starts from the state of the prewarmed interpreter, never from an earlier run's.
+What this does not exercise, the interpreter's own start and the imports, the few ``python
+main.py`` runs of test_cli.py do in a fresh process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from synthhelp import REPO
+
+_SERVER = r"""
+import json, os, resource, runpy, sys, traceback
+
+sys.path[0] = os.getcwd()  # python main.py puts the script's folder first
+import dualstack.cli  # what main.py imports; loaded once, here
+
+def child(request):
+    code = 1
+    try:
+        os.setsid()
+        cap = request["memory_cap"]
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        for fd, path, flags in (
+            (0, os.devnull, os.O_RDONLY),
+            (1, request["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
+            (2, request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
+        ):
+            opened = os.open(path, flags, 0o644)
+            os.dup2(opened, fd)
+            os.close(opened)
+        sys.argv = ["main.py"]
+        try:
+            runpy.run_path("main.py", run_name="__main__")
+            code = 0
+        except SystemExit as exc:
+            if exc.code is None or isinstance(exc.code, int):
+                code = exc.code or 0
+            else:
+                print(exc.code, file=sys.stderr)
+                code = 1
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+        os._exit(code)
+
+print("ready", flush=True)
+for line in sys.stdin:
+    request = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        child(request)
+    print(json.dumps({"pid": pid}), flush=True)
+    _, status = os.waitpid(pid, 0)
+    print(json.dumps({"exit": os.waitstatus_to_exitcode(status)}), flush=True)
+"""
+
+
+@dataclass(frozen=True)
+class Finished:
+    returncode: int | None
+    """None when the run was killed for taking longer than its timeout."""
+    seconds: float
+
+
+class PrewarmedMain:
+    """One prewarmed interpreter; ``run`` one ``python main.py`` at a time. ``env`` is the
+    environment the interpreter starts with (what Python reads at start-up comes from it)."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self._log = log
+        with log.open("w") as stderr:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-c", _SERVER],
+                cwd=REPO,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+            )
+        self._pending = b""
+        if self._reply(120.0) != "ready":
+            raise RuntimeError(f"the prewarmed interpreter did not start:\n{log.read_text()[-3000:]}")
+
+    def _reply(self, timeout: float) -> Any:
+        """The next line the interpreter writes, parsed; None if none comes within ``timeout``."""
+        assert self._proc.stdout is not None
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._pending:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._proc.stdout], [], [], left)[0]:
+                return None
+            chunk = os.read(self._proc.stdout.fileno(), 4096)
+            if not chunk:
+                raise RuntimeError(f"the prewarmed interpreter exited:\n{self._log.read_text()[-3000:]}")
+            self._pending += chunk
+        line, self._pending = self._pending.split(b"\n", 1)
+        return line.decode() if line == b"ready" else json.loads(line)
+
+    def run(
+        self, *, env: dict[str, str], stdout: Path, stderr: Path, timeout: float, memory_cap: int
+    ) -> Finished:
+        """``python main.py`` in ``REPO`` with ``env``, its output in the files ``stdout`` and
+        ``stderr``; killed (its whole process group) once it runs past ``timeout``."""
+        assert self._proc.stdin is not None
+        request = {
+            "env": env,
+            "cwd": str(REPO),
+            "stdout": str(stdout),
+            "stderr": str(stderr),
+            "memory_cap": memory_cap,
+        }
+        start = time.monotonic()
+        self._proc.stdin.write(json.dumps(request).encode() + b"\n")
+        self._proc.stdin.flush()
+        started = self._reply(30.0)
+        if started is None:
+            raise RuntimeError(f"the prewarmed interpreter did not fork:\n{self._log.read_text()[-3000:]}")
+        finished = self._reply(max(timeout - (time.monotonic() - start), 0.0))
+        if finished is not None:
+            return Finished(finished["exit"], time.monotonic() - start)
+        os.killpg(started["pid"], signal.SIGKILL)  # the child's own group (it called setsid)
+        if self._reply(30.0) is None:
+            raise RuntimeError("the prewarmed interpreter did not reap a killed run")
+        return Finished(None, time.monotonic() - start)
+
+    def close(self) -> None:
+        assert self._proc.stdin is not None
+        self._proc.stdin.close()
+        try:
+            self._proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
