@@ -270,10 +270,10 @@ def stack_objects(stack: Stack) -> list[dict[str, Any]]:
 # --- validation -------------------------------------------------------------------------------
 
 
-def _strict(schema: Any) -> Any:
+def strict_schema(schema: Any) -> Any:
     """A CRD's schema with unknown fields refused (the API server would prune them silently)."""
     if isinstance(schema, dict):
-        out = {k: _strict(v) for k, v in schema.items()}
+        out = {k: strict_schema(v) for k, v in schema.items()}
         if (
             out.get("type") == "object"
             and "properties" in out
@@ -283,7 +283,7 @@ def _strict(schema: Any) -> Any:
             out["additionalProperties"] = False
         return out
     if isinstance(schema, list):
-        return [_strict(v) for v in schema]
+        return [strict_schema(v) for v in schema]
     return schema
 
 
@@ -296,7 +296,7 @@ def crd_schemas(objects: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str
         group, kind = crd["spec"]["group"], crd["spec"]["names"]["kind"]
         for version in crd["spec"]["versions"]:
             if version.get("served"):
-                schema = _strict(version["schema"]["openAPIV3Schema"])
+                schema = strict_schema(version["schema"]["openAPIV3Schema"])
                 schema["properties"]["metadata"] = {"type": "object"}
                 out[(f"{group}/{version['name']}", kind)] = schema
     return out

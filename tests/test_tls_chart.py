@@ -21,29 +21,12 @@ from dualstack import tls
 CRDS = REPO / "tests" / "data" / "cert-manager-crds"
 
 
-def _strict(schema: Any) -> Any:
-    """The CRD schema with unknown fields refused (the API server would prune them silently)."""
-    if isinstance(schema, dict):
-        out = {k: _strict(v) for k, v in schema.items()}
-        if (
-            out.get("type") == "object"
-            and "properties" in out
-            and "additionalProperties" not in out
-            and not out.get("x-kubernetes-preserve-unknown-fields")
-        ):
-            out["additionalProperties"] = False
-        return out
-    if isinstance(schema, list):
-        return [_strict(v) for v in schema]
-    return schema
-
-
 def _schemas() -> dict[str, dict[str, Any]]:
     out = {}
     for path in sorted(CRDS.glob("*.yaml")):
         crd = yaml.safe_load(path.read_text())
         (version,) = [v for v in crd["spec"]["versions"] if v["name"] == "v1"]
-        schema = _strict(version["schema"]["openAPIV3Schema"])
+        schema = k8shelp.strict_schema(version["schema"]["openAPIV3Schema"])
         schema["properties"]["metadata"] = {"type": "object"}  # metadata is the API server's
         out[crd["spec"]["names"]["kind"]] = schema
     return out
