@@ -997,6 +997,11 @@ class Dns(Model):
     health_probe: HealthProbe = HealthProbe()
     """Traffic Manager's probe of every region's ingress addresses."""
 
+    @property
+    def app_host(self) -> str:
+        """``<app_name>.<zone_name>``: the application's global name."""
+        return f"{self.app_name}.{self.zone_name}"
+
     @model_validator(mode="before")
     @classmethod
     def _derive(cls, data: Any) -> Any:

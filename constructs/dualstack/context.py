@@ -47,7 +47,7 @@ class RegionContext:
     @property
     def app_host(self) -> str:
         """``<app_name>.<zone_name>``: the application's global name."""
-        return f"{self.config.dns.app_name}.{self.config.dns.zone_name}"
+        return self.config.dns.app_host
 
     @property
     def front_door(self) -> FrontDoorRefs | None:

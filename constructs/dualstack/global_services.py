@@ -21,7 +21,7 @@ from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
 from constructs import Construct
 
 from dualstack import modes, naming, protection
-from dualstack.config import Config, FrontDoorEdge
+from dualstack.config import Config
 from dualstack.edge import FrontDoor
 from dualstack.refs import GlobalRefs
 from dualstack.traffic import GlobalTraffic
@@ -147,14 +147,14 @@ class GlobalServices(Construct):
         Manager edge, its profiles."""
         config, tags = self._config, self._tags
         front_door = None
-        if isinstance(config.edge, FrontDoorEdge):
+        if config.front_door is not None:
             front_door = FrontDoor(
                 self,
                 "front_door",
                 project=config.project,
                 app_name=config.dns.app_name,
-                app_host=f"{config.dns.app_name}.{config.dns.zone_name}",
-                settings=config.edge,
+                app_host=config.dns.app_host,
+                settings=config.front_door,
                 group=self.group,
                 zone=self.zone,
                 tags=tags,

@@ -31,7 +31,7 @@ from constructs import Construct
 
 from dualstack import modes, naming
 from dualstack.cluster import RegionCluster
-from dualstack.config import Config, FrontDoorEdge
+from dualstack.config import Config
 from dualstack.context import RegionContext
 from dualstack.dns import RegionDns
 from dualstack.edge import RegionOrigins
@@ -175,7 +175,7 @@ class WorkloadsStack(TerraformStack):
             self, self.cluster, config.cluster.login
         )
         front_door_id = None
-        if isinstance(config.edge, FrontDoorEdge):
+        if config.front_door is not None:
             # The profile's ID (X-Azure-FDID) for the controllers' lockdown, read by the name
             # the config decides: the global stack has been applied before this one.
             front_door_id = DataAzurermCdnFrontdoorProfile(
@@ -236,7 +236,7 @@ class RegionWorkloads(Construct):
             helm_provider=helm_provider,
         )
         self.sample_app: SampleApp | None = None
-        app = f"{config.dns.app_name}.{config.dns.zone_name}"
+        app = config.dns.app_host
         hosts = [app, f"{region_name}.{app}"]
         tls_secret = secret_name(SAMPLE_NAMESPACE) if config.tls.enabled else None
         if config.ingress.sample_app_enabled:

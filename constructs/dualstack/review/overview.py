@@ -32,7 +32,7 @@ def traffic_manager_fqdn(project: str, app_name: str, family: IpFamily) -> str:
 
 
 def app_fqdn(config: Config) -> str:
-    return f"{config.dns.app_name}.{config.dns.zone_name}"
+    return config.dns.app_host
 
 
 def region_fqdn(config: Config, region: str, *, private: bool = False) -> str:
