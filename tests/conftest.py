@@ -8,7 +8,10 @@ expensive to compute in every worker goes through ``once_per_run``.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +23,8 @@ from synthhelp import (
     CONFIGS,
     REGION_CASES,
     REGION_IDS,
+    REPO,
+    MainRun,
     OncePerRun,
     Stack,
     Synthesized,
@@ -114,3 +119,35 @@ def synth_variant(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Syn
         return cache[key]
 
     return _make
+
+
+@pytest.fixture(scope="session")
+def main_py_run(tmp_path_factory: pytest.TempPathFactory, once_per_run: OncePerRun) -> MainRun:
+    """``python main.py`` as a user runs it, once per test run, for the tests of the app as a
+    process (tests/test_cli.py, tests/test_fastimport.py): ``DUALSTACK_CONFIG`` unset (so
+    config/default.yaml), no ``terraform`` anywhere on ``PATH``, into an output folder left by
+    an earlier run that holds a Terraform lock file beside the stacks."""
+
+    def compute() -> MainRun:
+        out = tmp_path_factory.mktemp("main-py") / "cdktf.out"
+        (out / "stacks" / "global").mkdir(parents=True)
+        (out / "stacks" / "global" / "cdk.tf.json").write_text('{"earlier": true}\n')
+        (out / "manifest.json").write_text('{"stacks": {}}\n')
+        (out / "stacks" / "global" / ".terraform.lock.hcl").write_text("# provider lock\n")
+        env = {k: v for k, v in os.environ.items() if k not in ("DUALSTACK_CONFIG", "CDKTF_OUTDIR")}
+        env["PATH"] = os.pathsep.join(
+            d for d in env.get("PATH", "").split(os.pathsep) if d and not (Path(d) / "terraform").exists()
+        )
+        env.update(CDKTF_OUTDIR=str(out), CHECKPOINT_DISABLE="1")
+        proc = subprocess.run(
+            [sys.executable, "main.py"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        return MainRun(proc.returncode, proc.stdout, proc.stderr, out)
+
+    return once_per_run("main-py-default", compute)

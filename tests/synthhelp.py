@@ -170,6 +170,16 @@ class OncePerRun:
             return value
 
 
+@dataclass(frozen=True)
+class MainRun:
+    """One ``python main.py`` process and the output folder it wrote."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    outdir: Path
+
+
 def load_configs() -> dict[str, Any]:
     """``{config file stem: Config}`` for every file in config/ (validated, no synthesis)."""
     from dualstack.loader import load_config

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from synthhelp import CONFIG_DIR, REPO, Synthesized, read_outdir
+from synthhelp import CONFIG_DIR, REPO, MainRun, Synthesized, read_outdir
 
 pytestmark = pytest.mark.cli
 
@@ -57,32 +57,23 @@ def existing_output(tmp_path: Path) -> Path:
 
 
 def test_python_main_synthesizes_the_same_bytes_as_in_process(
-    default_synth: Synthesized, existing_output: Path
+    default_synth: Synthesized, main_py_run: MainRun
 ) -> None:
-    result = run_main(CONFIG_DIR / "default.yaml", existing_output)
-    assert result.returncode == 0, result.stderr
-    assert "synthesized 5 stacks" in result.stdout
-    out = read_outdir(existing_output)
+    assert main_py_run.returncode == 0, main_py_run.stderr
+    assert "synthesized 5 stacks" in main_py_run.stdout
+    out = read_outdir(main_py_run.outdir)
     assert {n: s.text for n, s in out.stacks.items()} == {n: s.text for n, s in default_synth.stacks.items()}
     # Files the synthesis does not own (terraform's lock file, state) are left alone.
-    assert (existing_output / "stacks" / "global" / ".terraform.lock.hcl").read_text() == "# provider lock\n"
-    assert not list(existing_output.parent.glob(".cdktf.out.staging-*")), "staging folder left behind"
+    lock = main_py_run.outdir / "stacks" / "global" / ".terraform.lock.hcl"
+    assert lock.read_text() == "# provider lock\n"
+    assert not list(main_py_run.outdir.parent.glob(".cdktf.out.staging-*")), "staging folder left behind"
 
 
-def test_unset_config_means_the_default(tmp_path: Path) -> None:
-    env = _env(CDKTF_OUTDIR=str(tmp_path / "out"))
-    result = subprocess.run(
-        [sys.executable, "main.py"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "config/default.yaml" in result.stdout
-    assert set(read_outdir(tmp_path / "out").stacks) == {
+def test_unset_config_means_the_default(main_py_run: MainRun) -> None:
+    """``main_py_run`` runs with ``DUALSTACK_CONFIG`` unset."""
+    assert main_py_run.returncode == 0, main_py_run.stderr
+    assert "config/default.yaml" in main_py_run.stdout
+    assert set(read_outdir(main_py_run.outdir).stacks) == {
         "global",
         "eastus2",
         "eastus2-workloads",

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from synthhelp import CONFIG_DIR, REPO, Synthesized, read_outdir
+from synthhelp import CONFIG_DIR, REPO, MainRun, Synthesized, read_outdir
 
 pytestmark = pytest.mark.cli
 
@@ -52,14 +52,10 @@ def test_stock_eager_import_gives_byte_identical_output(default_synth: Synthesiz
     }
 
 
-def test_every_stack_file_is_complete_json_once_the_process_has_exited(tmp_path: Path) -> None:
-    """Also: synthesis needs no Terraform binary (nothing named terraform on PATH)."""
-    path = os.pathsep.join(
-        d for d in os.environ["PATH"].split(os.pathsep) if d and not (Path(d) / "terraform").exists()
-    )
-    result = _run(["main.py"], tmp_path / "out", PATH=path)
-    assert result.returncode == 0, result.stderr
-    out = read_outdir(tmp_path / "out")  # parses every stack file listed in the manifest
+def test_every_stack_file_is_complete_json_once_the_process_has_exited(main_py_run: MainRun) -> None:
+    """Also: synthesis needs no Terraform binary (``main_py_run`` has no terraform on PATH)."""
+    assert main_py_run.returncode == 0, main_py_run.stderr
+    out = read_outdir(main_py_run.outdir)  # parses every stack file listed in the manifest
     assert set(out.stacks) == {
         "global",
         "eastus2",
@@ -70,7 +66,7 @@ def test_every_stack_file_is_complete_json_once_the_process_has_exited(tmp_path:
     for stack in out.stacks.values():
         assert stack.text.rstrip().endswith("}")
         assert stack.json["terraform"]["required_providers"]["azurerm"]["version"] == "4.55.0"
-    assert (tmp_path / "out" / "overview.md").read_text().startswith("# Topology")
+    assert (main_py_run.outdir / "overview.md").read_text().startswith("# Topology")
 
 
 def test_an_error_during_synthesis_exits_nonzero_and_keeps_earlier_output(tmp_path: Path) -> None:
