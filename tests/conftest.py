@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from prewarmed import CHECKOV, CHECKOV_ENV, PrewarmedCheckov
 from synthhelp import (
     CHECKOV_SUMMARY,
     CONFIG_DIR,
@@ -151,3 +152,18 @@ def main_py_run(tmp_path_factory: pytest.TempPathFactory, once_per_run: OncePerR
         return MainRun(proc.returncode, proc.stdout, proc.stderr, out)
 
     return once_per_run("main-py-default", compute)
+
+
+@pytest.fixture(scope="session")
+def checkov(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The ``checkov`` the tests run: the locked Checkov, prewarmed (tests/prewarmed.py), one
+    interpreter per test process, started when a test first asks for it."""
+    if not CHECKOV.is_file():
+        pytest.fail(
+            f"{CHECKOV.relative_to(REPO)} is missing: run `make install` (it builds .checkov-venv from "
+            "tools/checkov/requirements.txt); `make test` does that itself",
+            pytrace=False,
+        )
+    server = PrewarmedCheckov(tmp_path_factory.mktemp("checkov"), {**os.environ, **CHECKOV_ENV})
+    yield server.executable
+    server.close()

@@ -161,3 +161,160 @@ class PrewarmedMain:
         except subprocess.TimeoutExpired:
             self._proc.kill()
             self._proc.wait()
+
+
+# --- Checkov ------------------------------------------------------------------------------------
+
+CHECKOV = REPO / ".checkov-venv" / "bin" / "checkov"
+"""The locked Checkov (``make install`` builds .checkov-venv from tools/checkov/requirements.txt)."""
+
+CHECKOV_ENV = {"BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "TRUE", "LOG_LEVEL": "WARNING"}
+"""What every Checkov run of the tests sets (tools/checkov_scan.py sets the same): offline, no
+update check, warnings only."""
+
+_PER_RUN = frozenset({"HOME", "PYTEST_CURRENT_TEST", "COLUMNS", "LINES"})
+"""Variables a run may set differently from the prewarmed interpreter and still be forked from
+it. Checkov reads ``HOME`` when it runs (for ``~/.checkov.yaml``), not when it is imported;
+neither it nor what it imports reads the others (pytest sets them, per test and terminal)."""
+
+_CHECKOV_SERVER = r"""
+import json, os, socket, sys, traceback, warnings
+
+socket_path, real, per_run = sys.argv[1], sys.argv[2], set(sys.argv[3].split(","))
+started_with = {k: v for k, v in os.environ.items() if k not in per_run}
+with warnings.catch_warnings():  # as the checkov entry point does
+    warnings.simplefilter("ignore", category=SyntaxWarning)
+    from checkov.main import Checkov
+
+def child(request, fds):
+    code = 1
+    try:
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+            os.close(fd)
+        os.chdir(request["cwd"])
+        env = request["env"]
+        argv = [real, *request["args"]]
+        kept = {k: v for k, v in env.items() if k not in per_run}
+        if kept != started_with:
+            differs = sorted({k for k, _ in set(kept.items()) ^ set(started_with.items())})
+            print(f"fresh checkov (environment differs: {differs})", file=log, flush=True)
+            os.execve(real, argv, env)  # imported with another environment: a fresh process
+        print(f"prewarmed checkov {' '.join(request['args'])}", file=log, flush=True)
+        os.environ.clear()
+        os.environ.update(env)
+        sys.argv = argv
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", category=SyntaxWarning)
+                code = Checkov(argv=request["args"]).run() or 0  # its default argv is read at import
+        except SystemExit as exc:
+            if exc.code is None or isinstance(exc.code, int):
+                code = exc.code or 0
+            else:
+                print(exc.code, file=sys.stderr)
+                code = 1
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+        os._exit(code)
+
+log = os.fdopen(os.dup(2), "w")  # the children's fd 2 is their run's stderr
+server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+server.bind(socket_path)
+server.listen(8)
+print("ready", flush=True)
+while True:
+    conn, _ = server.accept()
+    data, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
+    while not data.endswith(b"\n"):
+        chunk = conn.recv(1 << 20)
+        if not chunk:
+            break
+        data += chunk
+    pid = os.fork()
+    if pid == 0:
+        server.close()
+        conn.close()
+        child(json.loads(data), fds)
+    for fd in fds:
+        os.close(fd)
+    _, status = os.waitpid(pid, 0)
+    conn.sendall(json.dumps({"exit": os.waitstatus_to_exitcode(status)}).encode() + b"\n")
+    conn.close()
+"""
+
+_CHECKOV_CLIENT = """\
+#!{python} -IS
+# `checkov` for the tests: the scan runs in a child of the prewarmed interpreter at {socket},
+# with this process's arguments, working directory, environment and standard streams.
+import json, os, socket, sys
+
+sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+sock.connect({socket!r})
+request = {{"args": sys.argv[1:], "cwd": os.getcwd(), "env": dict(os.environ)}}
+socket.send_fds(sock, [json.dumps(request).encode() + b"\\n"], [0, 1, 2])
+reply = b""
+while not reply.endswith(b"\\n"):
+    chunk = sock.recv(4096)
+    if not chunk:
+        sys.exit("prewarmed checkov: the interpreter closed the connection")
+    reply += chunk
+sys.exit(json.loads(reply)["exit"])
+"""
+
+_PYTHON_SHIM = '#!/bin/sh\nexec {python} "$@"\n'
+
+
+class PrewarmedCheckov:
+    """A ``checkov`` executable, ``self.executable``, whose every run is a child forked from one
+    interpreter of the locked Checkov venv that has already imported Checkov (about 3 s of each
+    run's start). The child takes the run's arguments, working directory, environment and
+    standard streams, then does what the ``checkov`` entry point does; its exit code is the
+    run's. A run whose environment differs from the interpreter's in more than ``HOME`` execs
+    the real ``checkov`` instead, since Checkov reads some variables when it is imported.
+    Beside it, ``python`` is the venv's Python, as beside the real one (tools/checkov_scan.py
+    asks it which types Checkov checks)."""
+
+    def __init__(self, folder: Path, env: dict[str, str]) -> None:
+        python = CHECKOV.parent / "python"
+        socket_path = folder / "checkov.sock"
+        self.log = folder / "server.log"
+        with self.log.open("w") as stderr:
+            self._proc = subprocess.Popen(
+                [
+                    str(python),
+                    "-c",
+                    _CHECKOV_SERVER,
+                    str(socket_path),
+                    str(CHECKOV),
+                    ",".join(sorted(_PER_RUN)),
+                ],
+                cwd=folder,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+            )
+        assert self._proc.stdout is not None
+        if (
+            not select.select([self._proc.stdout], [], [], 120.0)[0]
+            or self._proc.stdout.readline() != b"ready\n"
+        ):
+            self.close()
+            raise RuntimeError(f"the prewarmed Checkov did not start:\n{self.log.read_text()[-3000:]}")
+        self.executable = folder / "checkov"
+        self.executable.write_text(_CHECKOV_CLIENT.format(python=python, socket=str(socket_path)))
+        (folder / "python").write_text(_PYTHON_SHIM.format(python=python))
+        for path in (self.executable, folder / "python"):
+            path.chmod(0o755)
+
+    def close(self) -> None:
+        self._proc.kill()
+        self._proc.wait()

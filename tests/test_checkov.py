@@ -6,13 +6,16 @@ one Checkov run per config, over all of that config's stacks. Skips live in ``.c
 The counts of every config are printed in a "checkov" section at the end of the pytest output;
 the failed checks of a config are in its test's failure message.
 
-A Checkov run takes about 3-5 s here, most of it Checkov importing itself. Running the configs'
-scans in parallel did not help on these 2-core machines, so they run one after the other.
+The runner is given the tests' ``checkov`` (conftest.py): the locked Checkov, forked for each
+run from an interpreter that has already imported it (tests/prewarmed.py), since importing
+itself was most of each run's 3-5 s. That the runner finds the locked Checkov by default is
+tested on its own.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -22,14 +25,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from synthhelp import CHECKOV_SUMMARY, CONFIG_FILES, REPO, Synthesized
+from prewarmed import CHECKOV, CHECKOV_ENV
+from synthhelp import CHECKOV_SUMMARY, CONFIG_FILES, REPO, Synthesized, load_tool
 
 RUNNER = REPO / "tools" / "checkov_scan.py"
-CHECKOV = REPO / ".checkov-venv" / "bin" / "checkov"
-MISSING = (
-    f"{CHECKOV.relative_to(REPO)} is missing: run `make install` (it builds .checkov-venv from "
-    "tools/checkov/requirements.txt); `make test` does that itself"
-)
 
 
 @dataclass(frozen=True)
@@ -59,11 +58,19 @@ def _break(source: Path, target: Path) -> Path:
     return target
 
 
-def _scan(outdir: Path, report: Path, label: str) -> Scan:
-    if not CHECKOV.is_file():
-        pytest.fail(MISSING, pytrace=False)
+def _scan(outdir: Path, report: Path, label: str, checkov: Path) -> Scan:
     proc = subprocess.run(
-        [sys.executable, str(RUNNER), str(outdir), "--json", str(report), "--label", label],
+        [
+            sys.executable,
+            str(RUNNER),
+            str(outdir),
+            "--json",
+            str(report),
+            "--label",
+            label,
+            "--checkov",
+            str(checkov),
+        ],
         capture_output=True,
         text=True,
         timeout=600,
@@ -81,8 +88,11 @@ def test_checkov(
     synthesized_configs: dict[str, Synthesized],
     record_property: Callable[[str, object], None],
     tmp_path: Path,
+    checkov: Path,
 ) -> None:
-    scan = _scan(synthesized_configs[config].outdir, tmp_path / "checkov.json", f"config/{config}.yaml")
+    scan = _scan(
+        synthesized_configs[config].outdir, tmp_path / "checkov.json", f"config/{config}.yaml", checkov
+    )
     # The summary section gets the counts (conftest.py prints it, also from xdist workers); the
     # failed checks are in this test's failure message.
     record_property(
@@ -107,12 +117,12 @@ def test_checkov(
 
 
 def test_runner_strips_required_version_and_fails_on_a_parse_error(
-    default_synth: Synthesized, tmp_path: Path
+    default_synth: Synthesized, tmp_path: Path, checkov: Path
 ) -> None:
     """``terraform.required_version`` is stripped (else Checkov skips the whole file and exits 0);
     a stack Checkov still cannot parse is a parse error and a failure, not a silent pass."""
     outdir = _break(default_synth.outdir, tmp_path / "cdktf.out")
-    scan = _scan(outdir, tmp_path / "checkov.json", "a broken copy of config/default.yaml")
+    scan = _scan(outdir, tmp_path / "checkov.json", "a broken copy of config/default.yaml", checkov)
     data = scan.report
     assert scan.returncode == 1
     assert not data["ok"]
@@ -133,3 +143,41 @@ def test_runner_without_checkov_venv_says_make_install(default_synth: Synthesize
     )
     assert proc.returncode == 2
     assert "make install" in proc.stderr
+
+
+def test_runner_runs_the_locked_checkov_by_default() -> None:
+    runner = load_tool("checkov_scan")
+    assert runner.DEFAULT_CHECKOV == CHECKOV
+    assert CHECKOV.is_file(), "make install builds .checkov-venv"
+
+
+def test_the_prewarmed_checkov_is_the_locked_one_and_passes_its_exit_code_on(
+    checkov: Path, tmp_path: Path
+) -> None:
+    log = checkov.parent / "server.log"
+    env = {**os.environ, **CHECKOV_ENV, "HOME": str(tmp_path)}
+
+    def run(*args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(checkov), *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=tmp_path,
+            env={**env, **extra},
+        )
+
+    version = run("--version")
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.strip() == load_tool("checkov_scan").pinned_version()
+    assert log.read_text().splitlines()[-1] == "prewarmed checkov --version"
+    bad = run("--no-such-flag")
+    assert bad.returncode == 2
+    assert "unrecognized arguments: --no-such-flag" in bad.stderr
+    # Another environment than the one Checkov was imported with: the real checkov, fresh.
+    fresh = run("--version", DUALSTACK_TEST_VARIABLE="1")
+    assert fresh.returncode == 0, fresh.stderr
+    assert fresh.stdout == version.stdout
+    assert (
+        log.read_text().splitlines()[-1] == "fresh checkov (environment differs: ['DUALSTACK_TEST_VARIABLE'])"
+    )

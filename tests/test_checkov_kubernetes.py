@@ -26,9 +26,9 @@ from typing import Any
 import k8shelp
 import pytest
 import yaml
+from prewarmed import CHECKOV, CHECKOV_ENV
 from synthhelp import CONFIG_FILES, REPO, OncePerRun, Synthesized
 
-CHECKOV = REPO / ".checkov-venv" / "bin" / "checkov"
 SKIP_FILE = REPO / "tools" / "checkov" / "kubernetes-skips.yaml"
 CONFIGS = [p.stem for p in CONFIG_FILES]
 
@@ -120,9 +120,7 @@ def split_by_kind(
     return kept, [d for d in docs if d.get("kind") not in kinds]
 
 
-def scan(synth: Synthesized, folder: Path, skips: list[Skip], kinds: frozenset[str]) -> Scan:
-    if not CHECKOV.is_file():
-        pytest.fail(".checkov-venv is missing: run `make install`", pytrace=False)
+def scan(synth: Synthesized, folder: Path, skips: list[Skip], kinds: frozenset[str], checkov: Path) -> Scan:
     folder.mkdir(parents=True)
     objects, left_out = 0, Counter[str]()
     for stack in synth.workloads():
@@ -133,9 +131,9 @@ def scan(synth: Synthesized, folder: Path, skips: list[Skip], kinds: frozenset[s
         (folder / f"{stack.name}.yaml").write_text(yaml.safe_dump_all(kept, sort_keys=True))
     home = folder.parent / "home"
     home.mkdir()
-    env = dict(os.environ, BC_SKIP_MAPPING="TRUE", CKV_SKIP_PACKAGE_UPDATE_CHECK="TRUE", HOME=str(home))
+    env = {**os.environ, **CHECKOV_ENV, "HOME": str(home)}
     proc = subprocess.run(
-        [str(CHECKOV), "-d", str(folder), "--framework", "kubernetes", "--skip-download", "-o", "json"],
+        [str(checkov), "-d", str(folder), "--framework", "kubernetes", "--skip-download", "-o", "json"],
         cwd=home,
         env=env,
         capture_output=True,
@@ -169,6 +167,7 @@ def k8s_scan(
     synthesized_configs: dict[str, Synthesized],
     tmp_path_factory: pytest.TempPathFactory,
     once_per_run: OncePerRun,
+    checkov: Path,
 ) -> Callable[[str], Scan]:
     """The scan of one config, made once per test run (by one xdist worker when there are several)."""
     skips = read_skips()
@@ -177,7 +176,7 @@ def k8s_scan(
         def compute() -> Scan:
             folder = tmp_path_factory.mktemp(f"checkov-k8s-{config}") / "objects"
             kinds = once_per_run("checkov-k8s-kinds", checked_kinds)
-            return scan(synthesized_configs[config], folder, skips, kinds)
+            return scan(synthesized_configs[config], folder, skips, kinds, checkov)
 
         return once_per_run(f"checkov-k8s-{config}", compute)
 
