@@ -133,7 +133,17 @@ def scan(synth: Synthesized, folder: Path, skips: list[Skip], kinds: frozenset[s
     home.mkdir()
     env = {**os.environ, **CHECKOV_ENV, "HOME": str(home)}
     proc = subprocess.run(
-        [str(checkov), "-d", str(folder), "--framework", "kubernetes", "--skip-download", "-o", "json"],
+        [
+            str(checkov),
+            "-d",
+            str(folder),
+            "--framework",
+            "kubernetes",
+            "--skip-download",
+            "-o",
+            "json",
+            "--compact",
+        ],
         cwd=home,
         env=env,
         capture_output=True,
