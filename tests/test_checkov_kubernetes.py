@@ -173,11 +173,18 @@ def scan(synth: Synthesized, folder: Path, skips: list[Skip], kinds: frozenset[s
 
 
 @pytest.fixture(scope="session")
+def kinds(once_per_run: OncePerRun) -> Callable[[], frozenset[str]]:
+    """``checked_kinds()``, asked of Checkov once per test run, when first needed."""
+    return lambda: once_per_run("checkov-k8s-kinds", checked_kinds)
+
+
+@pytest.fixture(scope="session")
 def k8s_scan(
     synthesized_configs: dict[str, Synthesized],
     tmp_path_factory: pytest.TempPathFactory,
     once_per_run: OncePerRun,
     checkov: Path,
+    kinds: Callable[[], frozenset[str]],
 ) -> Callable[[str], Scan]:
     """The scan of one config, made once per test run (by one xdist worker when there are several)."""
     skips = read_skips()
@@ -185,8 +192,7 @@ def k8s_scan(
     def get(config: str) -> Scan:
         def compute() -> Scan:
             folder = tmp_path_factory.mktemp(f"checkov-k8s-{config}") / "objects"
-            kinds = once_per_run("checkov-k8s-kinds", checked_kinds)
-            return scan(synthesized_configs[config], folder, skips, kinds, checkov)
+            return scan(synthesized_configs[config], folder, skips, kinds(), checkov)
 
         return once_per_run(f"checkov-k8s-{config}", compute)
 
@@ -220,9 +226,11 @@ def test_checkov_kubernetes_finds_nothing_unjustified(config: str, k8s_scan: Cal
         assert not any(f.check == check and f.outcome != "passed" for f in result.findings), check
 
 
-def test_checkov_reads_the_workload_kinds_and_not_the_crds(k8s_scans: dict[str, Scan]) -> None:
+def test_checkov_reads_the_workload_kinds_and_not_the_crds(
+    k8s_scans: dict[str, Scan], kinds: Callable[[], frozenset[str]]
+) -> None:
     """What the filter keeps is what the checks read; what it leaves out, only kinds no check reads."""
-    kinds = checked_kinds()
+    checked = kinds()
     for kind in (
         "Deployment",
         "Pod",
@@ -233,11 +241,11 @@ def test_checkov_reads_the_workload_kinds_and_not_the_crds(k8s_scans: dict[str, 
         "ClusterRole",
         "NetworkPolicy",
     ):
-        assert kind in kinds, kind
-    assert "CustomResourceDefinition" not in kinds
+        assert kind in checked, kind
+    assert "CustomResourceDefinition" not in checked
     for config, result in k8s_scans.items():
         assert "CustomResourceDefinition" in result.left_out, config
-        assert not set(result.left_out) & kinds, config
+        assert not set(result.left_out) & checked, config
         assert sum(result.left_out.values()) < result.objects, config
 
 
