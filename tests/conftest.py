@@ -7,6 +7,8 @@ expensive to compute in every worker goes through ``once_per_run``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -61,12 +63,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.fixture(scope="session")
-def synthesized_configs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Synthesized]:
-    """``{config file stem: synthesized output}`` for every file in config/."""
+def synthesized_configs(
+    tmp_path_factory: pytest.TempPathFactory, once_per_run: OncePerRun
+) -> dict[str, Synthesized]:
+    """``{config file stem: synthesized output}`` for every file in config/, each synthesized
+    in-process once per run. Odd-numbered xdist workers go through the configs from the end, so
+    two workers synthesize two each and read the other two."""
+    paths = list(CONFIG_FILES)
+    if int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0) % 2:
+        paths.reverse()
     out = {}
-    for path in CONFIG_FILES:
-        out[path.stem] = synth(load_config(path), tmp_path_factory.mktemp(f"synth-{path.stem}") / "cdktf.out")
-    return out
+    for path in paths:
+
+        def compute(path: Path = path) -> Synthesized:
+            return synth(load_config(path), tmp_path_factory.mktemp(f"synth-{path.stem}") / "cdktf.out")
+
+        out[path.stem] = once_per_run(f"config-{path.stem}", compute)
+    return {path.stem: out[path.stem] for path in CONFIG_FILES}
 
 
 @pytest.fixture(scope="session")
@@ -107,17 +120,23 @@ def wcase(
 
 
 @pytest.fixture(scope="session")
-def synth_variant(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Synthesized]:
-    """Synthesize a variant of a config: ``synth_variant("default", mutate)``."""
-    cache: dict[str, Synthesized] = {}
+def synth_variant(
+    tmp_path_factory: pytest.TempPathFactory, once_per_run: OncePerRun
+) -> Callable[..., Synthesized]:
+    """Synthesize a variant of a config: ``synth_variant("default", mutate, key)``. A variant is
+    synthesized once per run, whichever tests and workers ask for it and under whatever ``key``
+    (which names its folder): it is known by the config it results in."""
 
     def _make(base: str, mutate: Callable[[dict[str, Any]], None], key: str) -> Synthesized:
-        if key not in cache:
-            raw = yaml.safe_load((CONFIG_DIR / f"{base}.yaml").read_text())
-            mutate(raw)
+        raw = yaml.safe_load((CONFIG_DIR / f"{base}.yaml").read_text())
+        mutate(raw)
+        digest = hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()[:24]
+
+        def compute() -> Synthesized:
             config = Config.model_validate(raw)
-            cache[key] = synth(config, tmp_path_factory.mktemp(f"variant-{key}") / "cdktf.out")
-        return cache[key]
+            return synth(config, tmp_path_factory.mktemp(f"variant-{key}") / "cdktf.out")
+
+        return once_per_run(f"variant-{digest}", compute)
 
     return _make
 
