@@ -29,32 +29,16 @@ from typing import Any
 
 from synthhelp import REPO
 
-_SERVER = r"""
-import json, os, resource, runpy, sys, traceback
+_RUN_AND_EXIT = r"""
+import os, sys, traceback
 
-sys.path[0] = os.getcwd()  # python main.py puts the script's folder first
-import dualstack.cli  # what main.py imports; loaded once, here
-
-def child(request):
+# Run main() and end this (forked) process as Python ends after a script: the code of
+# SystemExit, 0 on return, or 1 with the traceback on stderr; the streams flushed.
+def run_and_exit(main):
     code = 1
     try:
-        os.setsid()
-        cap = request["memory_cap"]
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-        os.chdir(request["cwd"])
-        os.environ.clear()
-        os.environ.update(request["env"])
-        for fd, path, flags in (
-            (0, os.devnull, os.O_RDONLY),
-            (1, request["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
-            (2, request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
-        ):
-            opened = os.open(path, flags, 0o644)
-            os.dup2(opened, fd)
-            os.close(opened)
-        sys.argv = ["main.py"]
         try:
-            runpy.run_path("main.py", run_name="__main__")
+            main()
             code = 0
         except SystemExit as exc:
             if exc.code is None or isinstance(exc.code, int):
@@ -72,6 +56,36 @@ def child(request):
             except Exception:
                 pass
         os._exit(code)
+"""
+
+_SERVER = (
+    _RUN_AND_EXIT
+    + r"""
+import json, resource, runpy
+
+sys.path[0] = os.getcwd()  # python main.py puts the script's folder first
+import dualstack.cli  # what main.py imports; loaded once, here
+
+def child(request):
+    def main():
+        os.setsid()
+        cap = request["memory_cap"]
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        for fd, path, flags in (
+            (0, os.devnull, os.O_RDONLY),
+            (1, request["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
+            (2, request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
+        ):
+            opened = os.open(path, flags, 0o644)
+            os.dup2(opened, fd)
+            os.close(opened)
+        sys.argv = ["main.py"]
+        runpy.run_path("main.py", run_name="__main__")
+
+    run_and_exit(main)
 
 print("ready", flush=True)
 for line in sys.stdin:
@@ -83,6 +97,7 @@ for line in sys.stdin:
     _, status = os.waitpid(pid, 0)
     print(json.dumps({"exit": os.waitstatus_to_exitcode(status)}), flush=True)
 """
+)
 
 
 @dataclass(frozen=True)
@@ -177,8 +192,10 @@ _PER_RUN = frozenset({"HOME", "PYTEST_CURRENT_TEST", "COLUMNS", "LINES"})
 it. Checkov reads ``HOME`` when it runs (for ``~/.checkov.yaml``), not when it is imported;
 neither it nor what it imports reads the others (pytest sets them, per test and terminal)."""
 
-_CHECKOV_SERVER = r"""
-import json, os, socket, sys, traceback, warnings
+_CHECKOV_SERVER = (
+    _RUN_AND_EXIT
+    + r"""
+import json, socket, warnings
 
 socket_path, real, per_run = sys.argv[1], sys.argv[2], set(sys.argv[3].split(","))
 started_with = {k: v for k, v in os.environ.items() if k not in per_run}
@@ -187,8 +204,7 @@ with warnings.catch_warnings():  # as the checkov entry point does
     from checkov.main import Checkov
 
 def child(request, fds):
-    code = 1
-    try:
+    def main():
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
             os.close(fd)
@@ -204,26 +220,11 @@ def child(request, fds):
         os.environ.clear()
         os.environ.update(env)
         sys.argv = argv
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", category=SyntaxWarning)
-                code = Checkov(argv=request["args"]).run() or 0  # its default argv is read at import
-        except SystemExit as exc:
-            if exc.code is None or isinstance(exc.code, int):
-                code = exc.code or 0
-            else:
-                print(exc.code, file=sys.stderr)
-                code = 1
-        except BaseException:
-            traceback.print_exc()
-            code = 1
-    finally:
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except Exception:
-                pass
-        os._exit(code)
+        with warnings.catch_warnings():  # what the checkov entry point runs
+            warnings.simplefilter("ignore", category=SyntaxWarning)
+            sys.exit(Checkov(argv=request["args"]).run())  # its default argv is read at import
+
+    run_and_exit(main)
 
 log = os.fdopen(os.dup(2), "w")  # the children's fd 2 is their run's stderr
 server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -249,6 +250,7 @@ while True:
     conn.sendall(json.dumps({"exit": os.waitstatus_to_exitcode(status)}).encode() + b"\n")
     conn.close()
 """
+)
 
 _CHECKOV_CLIENT = """\
 #!{python} -IS
