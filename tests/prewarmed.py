@@ -1,4 +1,5 @@
-"""``python main.py`` as a new process per run, without paying its imports every time.
+"""``python main.py`` and ``checkov`` as a new process per run, without paying their imports
+every time.
 
 A failing ``python main.py`` spends nearly all of its ~0.4 s starting Python and importing the
 config model (pydantic builds its validators at import). ``PrewarmedMain`` starts one
@@ -11,7 +12,10 @@ of ``SystemExit``, or 1 with the traceback on stderr for any other exception, as
 
 Each child starts from the state of the prewarmed interpreter, never from an earlier run's.
 What this does not exercise, the interpreter's own start and the imports, the few ``python
-main.py`` runs of test_cli.py do in a fresh process.
+main.py`` runs of test_cli.py and test_fastimport.py do in a fresh process.
+
+``PrewarmedCheckov`` does the same for the locked Checkov (its import is 3 s of every run), as
+an executable that tools/checkov_scan.py and the Kubernetes scan run like the real one.
 """
 
 from __future__ import annotations
