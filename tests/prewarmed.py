@@ -237,22 +237,33 @@ server.listen(8)
 print("ready", flush=True)
 while True:
     conn, _ = server.accept()
-    data, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
-    while not data.endswith(b"\n"):
-        chunk = conn.recv(1 << 20)
-        if not chunk:
-            break
-        data += chunk
-    pid = os.fork()
-    if pid == 0:
-        server.close()
+    fds = []
+    try:
+        data, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
+        while not data.endswith(b"\n"):
+            chunk = conn.recv(1 << 20)
+            if not chunk:
+                raise ValueError("the client sent no whole request")
+            data += chunk
+        request = json.loads(data)
+        if len(fds) != 3:
+            raise ValueError(f"the client sent {len(fds)} file descriptors, not 3")
+        pid = os.fork()
+        if pid == 0:
+            server.close()
+            conn.close()
+            child(request, fds)
+        for fd in fds:  # the child has them
+            os.close(fd)
+        fds = []
+        _, status = os.waitpid(pid, 0)
+        conn.sendall(json.dumps({"exit": os.waitstatus_to_exitcode(status)}).encode() + b"\n")
+    except (OSError, ValueError) as exc:  # a client gone (killed on a timeout, say): serve the next
+        print(f"request failed: {exc!r}", file=log, flush=True)
+    finally:
+        for fd in fds:
+            os.close(fd)
         conn.close()
-        child(json.loads(data), fds)
-    for fd in fds:
-        os.close(fd)
-    _, status = os.waitpid(pid, 0)
-    conn.sendall(json.dumps({"exit": os.waitstatus_to_exitcode(status)}).encode() + b"\n")
-    conn.close()
 """
 )
 
@@ -283,8 +294,9 @@ class PrewarmedCheckov:
     interpreter of the locked Checkov venv that has already imported Checkov (about 3 s of each
     run's start). The child takes the run's arguments, working directory, environment and
     standard streams, then does what the ``checkov`` entry point does; its exit code is the
-    run's. A run whose environment differs from the interpreter's in more than ``HOME`` execs
-    the real ``checkov`` instead, since Checkov reads some variables when it is imported.
+    run's. A run whose environment differs from the interpreter's beyond ``HOME`` and pytest's
+    per-test variables execs the real ``checkov`` instead, since Checkov reads some variables
+    when it is imported. The interpreter outlives a client killed on a timeout.
     Beside it, ``python`` is the venv's Python, as beside the real one (tools/checkov_scan.py
     asks it which types Checkov checks)."""
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -171,9 +172,13 @@ def test_the_prewarmed_checkov_is_the_locked_one_and_passes_its_exit_code_on(
     assert version.returncode == 0, version.stderr
     assert version.stdout.strip() == load_tool("checkov_scan").pinned_version()
     assert log.read_text().splitlines()[-1] == "prewarmed checkov --version"
+    # A client that goes away without a request (killed on a timeout, say) leaves it serving.
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as gone:
+        gone.connect(str(checkov.parent / "checkov.sock"))
     bad = run("--no-such-flag")
     assert bad.returncode == 2
     assert "unrecognized arguments: --no-such-flag" in bad.stderr
+    assert any(line.startswith("request failed: ") for line in log.read_text().splitlines())
     # Another environment than the one Checkov was imported with: the real checkov, fresh.
     fresh = run("--version", DUALSTACK_TEST_VARIABLE="1")
     assert fresh.returncode == 0, fresh.stderr
