@@ -31,6 +31,7 @@ from synthhelp import (
     OncePerRun,
     Stack,
     Synthesized,
+    earlier_output,
     synth,
 )
 
@@ -149,11 +150,7 @@ def main_py_run(tmp_path_factory: pytest.TempPathFactory, once_per_run: OncePerR
     an earlier run that holds a Terraform lock file beside the stacks."""
 
     def compute() -> MainRun:
-        out = tmp_path_factory.mktemp("main-py") / "cdktf.out"
-        (out / "stacks" / "global").mkdir(parents=True)
-        (out / "stacks" / "global" / "cdk.tf.json").write_text('{"earlier": true}\n')
-        (out / "manifest.json").write_text('{"stacks": {}}\n')
-        (out / "stacks" / "global" / ".terraform.lock.hcl").write_text("# provider lock\n")
+        out = earlier_output(tmp_path_factory.mktemp("main-py") / "cdktf.out")
         env = {k: v for k, v in os.environ.items() if k not in ("DUALSTACK_CONFIG", "CDKTF_OUTDIR")}
         env["PATH"] = os.pathsep.join(
             d for d in env.get("PATH", "").split(os.pathsep) if d and not (Path(d) / "terraform").exists()

@@ -117,6 +117,16 @@ def set_key(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
     return mutate
 
 
+def earlier_output(out: Path) -> Path:
+    """``out`` as an earlier run leaves it: a stale stack and manifest, and a Terraform lock file
+    beside the stack that synthesis must not touch."""
+    (out / "stacks" / "global").mkdir(parents=True)
+    (out / "stacks" / "global" / "cdk.tf.json").write_text('{"earlier": true}\n')
+    (out / "manifest.json").write_text('{"stacks": {}}\n')
+    (out / "stacks" / "global" / ".terraform.lock.hcl").write_text("# provider lock\n")
+    return out
+
+
 def read_outdir(outdir: Path) -> Synthesized:
     manifest = json.loads((outdir / "manifest.json").read_text())
     stacks = {

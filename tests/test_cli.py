@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from synthhelp import CONFIG_DIR, REPO, MainRun, Synthesized, read_outdir
+from synthhelp import CONFIG_DIR, REPO, MainRun, Synthesized, earlier_output, read_outdir
 
 pytestmark = pytest.mark.cli
 
@@ -48,12 +48,7 @@ def tree_digest(root: Path) -> dict[str, str]:
 @pytest.fixture
 def existing_output(tmp_path: Path) -> Path:
     """An output folder from an earlier run, with state-like files beside the stacks."""
-    out = tmp_path / "cdktf.out"
-    (out / "stacks" / "global").mkdir(parents=True)
-    (out / "stacks" / "global" / "cdk.tf.json").write_text('{"earlier": true}\n')
-    (out / "manifest.json").write_text('{"stacks": {}}\n')
-    (out / "stacks" / "global" / ".terraform.lock.hcl").write_text("# provider lock\n")
-    return out
+    return earlier_output(tmp_path / "cdktf.out")
 
 
 def test_python_main_synthesizes_the_same_bytes_as_in_process(

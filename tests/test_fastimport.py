@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from synthhelp import CONFIG_DIR, REPO, MainRun, Synthesized, read_outdir
+from synthhelp import CONFIG_DIR, REPO, MainRun, Synthesized, earlier_output, read_outdir
 
 pytestmark = pytest.mark.cli
 
@@ -70,9 +70,7 @@ def test_every_stack_file_is_complete_json_once_the_process_has_exited(main_py_r
 
 
 def test_an_error_during_synthesis_exits_nonzero_and_keeps_earlier_output(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    (out / "stacks" / "global").mkdir(parents=True)
-    (out / "stacks" / "global" / "cdk.tf.json").write_text('{"earlier": true}\n')
+    out = earlier_output(tmp_path / "out")
     failing = (
         "import sys, dualstack.synth as s\n"
         "def boom(*a, **k):\n"
