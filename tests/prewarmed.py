@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from synthhelp import REPO
+from synthhelp import REPO, load_tool
 
 _RUN_AND_EXIT = r"""
 import os, sys, traceback
@@ -184,12 +184,15 @@ class PrewarmedMain:
 
 # --- Checkov ------------------------------------------------------------------------------------
 
-CHECKOV = REPO / ".checkov-venv" / "bin" / "checkov"
+_RUNNER = load_tool("checkov_scan")
+
+CHECKOV: Path = _RUNNER.DEFAULT_CHECKOV
 """The locked Checkov (``make install`` builds .checkov-venv from tools/checkov/requirements.txt)."""
 
-CHECKOV_ENV = {"BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "TRUE", "LOG_LEVEL": "WARNING"}
-"""What every Checkov run of the tests sets (tools/checkov_scan.py sets the same): offline, no
-update check, warnings only."""
+CHECKOV_ENV: dict[str, str] = {**_RUNNER.OFFLINE_ENV, "LOG_LEVEL": _RUNNER.LOG_LEVEL}
+"""What every Checkov run of the tests has in its environment, as tools/checkov_scan.py sets it
+(offline, no update check, its log level): the prewarmed interpreter starts with it, so the
+runner's runs are forked from it."""
 
 _PER_RUN = frozenset({"HOME", "PYTEST_CURRENT_TEST", "COLUMNS", "LINES"})
 """Variables a run may set differently from the prewarmed interpreter and still be forked from

@@ -148,7 +148,7 @@ def test_runner_without_checkov_venv_says_make_install(default_synth: Synthesize
 
 def test_runner_runs_the_locked_checkov_by_default() -> None:
     runner = load_tool("checkov_scan")
-    assert runner.DEFAULT_CHECKOV == CHECKOV
+    assert runner.DEFAULT_CHECKOV == REPO / ".checkov-venv" / "bin" / "checkov"
     assert CHECKOV.is_file(), "make install builds .checkov-venv"
 
 

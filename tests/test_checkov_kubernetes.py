@@ -26,7 +26,7 @@ from typing import Any
 import k8shelp
 import pytest
 import yaml
-from prewarmed import CHECKOV, CHECKOV_ENV
+from prewarmed import CHECKOV_ENV
 from synthhelp import CONFIG_FILES, REPO, OncePerRun, Synthesized
 
 SKIP_FILE = REPO / "tools" / "checkov" / "kubernetes-skips.yaml"
@@ -101,12 +101,10 @@ print(json.dumps(sorted(kinds)))
 """
 
 
-def checked_kinds() -> frozenset[str]:
-    """The kinds Checkov's Kubernetes checks read, asked of the locked Checkov itself."""
-    if not CHECKOV.is_file():
-        pytest.fail(".checkov-venv is missing: run `make install`", pytrace=False)
+def checked_kinds(checkov: Path) -> frozenset[str]:
+    """The kinds Checkov's Kubernetes checks read, asked of ``checkov``'s own Python."""
     proc = subprocess.run(
-        [str(CHECKOV.parent / "python"), "-c", CHECKED_KINDS], capture_output=True, text=True, check=False
+        [str(checkov.parent / "python"), "-c", CHECKED_KINDS], capture_output=True, text=True, check=False
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return frozenset(json.loads(proc.stdout))
@@ -173,9 +171,9 @@ def scan(synth: Synthesized, folder: Path, skips: list[Skip], kinds: frozenset[s
 
 
 @pytest.fixture(scope="session")
-def kinds(once_per_run: OncePerRun) -> Callable[[], frozenset[str]]:
-    """``checked_kinds()``, asked of Checkov once per test run, when first needed."""
-    return lambda: once_per_run("checkov-k8s-kinds", checked_kinds)
+def kinds(once_per_run: OncePerRun, checkov: Path) -> Callable[[], frozenset[str]]:
+    """``checked_kinds()``, asked of the tests' Checkov once per test run, when first needed."""
+    return lambda: once_per_run("checkov-k8s-kinds", lambda: checked_kinds(checkov))
 
 
 @pytest.fixture(scope="session")

@@ -290,13 +290,22 @@ def count_resources(doc: dict[str, Any]) -> int:
 # --- checkov ----------------------------------------------------------------------------------
 
 
+OFFLINE_ENV = {
+    "BC_SKIP_MAPPING": "TRUE",
+    "CKV_SKIP_PACKAGE_UPDATE_CHECK": "TRUE",  # else every run asks PyPI for a newer checkov
+}
+"""What every Checkov run gets in its environment: offline, no update check."""
+
+LOG_LEVEL = "WARNING"
+"""Checkov's log level unless ``LOG_LEVEL`` is set."""
+
+
 def run_checkov(checkov: Path, folder: Path, home: Path) -> tuple[list[dict[str, Any]], str]:
     env = dict(os.environ)
     env.update(
-        BC_SKIP_MAPPING="TRUE",
-        CKV_SKIP_PACKAGE_UPDATE_CHECK="TRUE",  # else every run asks PyPI for a newer checkov
+        OFFLINE_ENV,
         HOME=str(home),  # no ~/.checkov.yaml
-        LOG_LEVEL=env.get("LOG_LEVEL", "WARNING"),
+        LOG_LEVEL=env.get("LOG_LEVEL", LOG_LEVEL),
     )
     cmd = [
         str(checkov),
