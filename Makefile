@@ -52,16 +52,22 @@ synth: install
 # The tests also scan every synthesized stack with Checkov, from its own venv. They run in
 # pytest-xdist workers, one per core, an idle worker taking tests queued for a busy one
 # (PYTEST_WORKERS=0 runs them all in this one process). The last line printed is the wall
-# time of the whole pytest run, measured here. Python keeps its compiled bytecode (the git-ignored
+# time of the whole pytest run, measured here, beside the CPU time of every process it ran
+# (user + system, from the shell's `times`: pytest, its workers, the jsii node processes and
+# every process a test started) and the machine's cores: wall time alone says little on a
+# shared machine, and CPU time / cores is the floor a run's wall time cannot go under. Python keeps its compiled bytecode (the git-ignored
 # __pycache__ folders, pytest's rewritten test modules among them) even where the environment
 # sets PYTHONDONTWRITEBYTECODE: every test process, and every python main.py a test starts,
 # would otherwise compile the project's modules again (about 3.5 s of each worker's start).
 PYTEST_WORKERS ?= auto
 test: install .checkov-venv/.synced
-	@start=$$(date +%s.%N); status=0; \
+	@start=$$(date +%s.%N); status=0; cpu=$$(mktemp); \
 	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS) || status=$$?; \
-	awk -v s="$$start" -v e="$$(date +%s.%N)" 'BEGIN { printf "suite wall time: %.1f s\n", e - s }'; \
-	exit $$status
+	times >"$$cpu"; \
+	awk -v s="$$start" -v e="$$(date +%s.%N)" -v cores="$$(nproc)" ' \
+	  function sec(t, p) { sub(/s$$/, "", t); split(t, p, "m"); return p[1] * 60 + p[2] } \
+	  NR == 2 { printf "suite wall time: %.1f s (CPU %.1f s in all its processes, %d cores)\n", e - s, sec($$1) + sec($$2), cores }' "$$cpu"; \
+	rm -f "$$cpu"; exit $$status
 
 # terraform validate (the real providers' validators) on every stack of every config in config/.
 # Providers come from the registry, or from the filesystem mirror $DUALSTACK_PROVIDER_MIRROR names
