@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
 import json
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -141,8 +143,27 @@ def releases(stack: Stack) -> list[Release]:
     return copy.deepcopy(_releases(stack))
 
 
+Once = Callable[[str, Callable[[], list[Release]]], list[Release]]
+_once: Once | None = None
+
+
+def share_renders(once: Once) -> None:
+    """Render each stack's releases once per test run: ``once`` is the session's
+    ``once_per_run`` (conftest.py), so under xdist one worker renders a stack and the others read
+    its result (without it, both workers rendered every workloads stack, about 6 s each)."""
+    global _once
+    _once = once
+
+
 @functools.cache
 def _releases(stack: Stack) -> list[Release]:
+    if _once is None:
+        return _render_releases(stack)
+    digest = hashlib.sha256(f"{stack.name}\n{stack.text}".encode()).hexdigest()
+    return _once(f"releases-{digest}", lambda: _render_releases(stack))
+
+
+def _render_releases(stack: Stack) -> list[Release]:
     out = []
     for body in stack.resources("helm_release").values():
         chart = _chart_of(body)
