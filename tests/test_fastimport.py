@@ -70,17 +70,23 @@ def test_every_stack_file_is_complete_json_once_the_process_has_exited(main_py_r
 
 
 def test_an_error_during_synthesis_exits_nonzero_and_keeps_earlier_output(tmp_path: Path) -> None:
+    """The real ``main`` and ``synthesize`` run; the app's first stack fails while it is built
+    into the staging folder. The stack modules are replaced by stubs that raise, so the process
+    never imports the provider bindings (seconds it would spend for nothing)."""
     out = earlier_output(tmp_path / "out")
     failing = (
-        "import sys, dualstack.synth as s\n"
+        "import sys, types\n"
         "def boom(*a, **k):\n"
         "    raise RuntimeError('synthesis failed on purpose')\n"
-        "s.build_app = boom\n"
+        "for name in ('dualstack.region', 'dualstack.stacks'):\n"
+        "    stub = sys.modules[name] = types.ModuleType(name)\n"
+        "    stub.Region = stub.GlobalStack = stub.EdgeStack = boom\n"
         "from dualstack.cli import main\n"
         "sys.exit(main())\n"
     )
     result = _run(["-c", failing], out)
     assert result.returncode != 0
     assert "synthesis failed on purpose" in result.stderr
+    assert "in build_app" in result.stderr  # the real one, up to its first stack
     assert (out / "stacks" / "global" / "cdk.tf.json").read_text() == '{"earlier": true}\n'
     assert not list(tmp_path.glob(".out.staging-*")), "staging folder left behind"
