@@ -83,6 +83,7 @@ def _scan(outdir: Path, report: Path, label: str, checkov: Path) -> Scan:
     return Scan(proc.returncode, proc.stdout, proc.stderr, data)
 
 
+@pytest.mark.slow(3)
 @pytest.mark.parametrize("config", [p.stem for p in CONFIG_FILES])
 def test_checkov(
     config: str,

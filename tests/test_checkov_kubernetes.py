@@ -202,6 +202,7 @@ def k8s_scans(k8s_scan: Callable[[str], Scan]) -> dict[str, Scan]:
     return {config: k8s_scan(config) for config in CONFIGS}
 
 
+@pytest.mark.slow(4)
 @pytest.mark.parametrize("config", CONFIGS)
 def test_checkov_kubernetes_finds_nothing_unjustified(config: str, k8s_scan: Callable[[str], Scan]) -> None:
     result = k8s_scan(config)

@@ -51,6 +51,7 @@ def existing_output(tmp_path: Path) -> Path:
     return earlier_output(tmp_path / "cdktf.out")
 
 
+@pytest.mark.slow(8)  # main_py_run: computed by the first of its tests to run
 def test_python_main_synthesizes_the_same_bytes_as_in_process(
     default_synth: Synthesized, main_py_run: MainRun
 ) -> None:
@@ -64,6 +65,7 @@ def test_python_main_synthesizes_the_same_bytes_as_in_process(
     assert not list(main_py_run.outdir.parent.glob(".cdktf.out.staging-*")), "staging folder left behind"
 
 
+@pytest.mark.slow(8)
 def test_unset_config_means_the_default(main_py_run: MainRun) -> None:
     """``main_py_run`` runs with ``DUALSTACK_CONFIG`` unset."""
     assert main_py_run.returncode == 0, main_py_run.stderr
@@ -114,6 +116,7 @@ def test_missing_config_file_is_a_clear_error(tmp_path: Path, existing_output: P
 @pytest.mark.skipif(
     not (REPO / "node_modules" / ".bin" / "cdktf").exists(), reason="cdktf CLI not installed (make install)"
 )
+@pytest.mark.slow(11)
 def test_cdktf_cli_synth_from_repo_root(default_synth: Synthesized, tmp_path: Path) -> None:
     out = tmp_path / "cli.out"
     result = subprocess.run(

@@ -43,6 +43,7 @@ def test_in_this_process_the_provider_packages_were_not_imported_eagerly() -> No
     assert not hasattr(cdktf_cdktf_provider_azurerm, "aadb2c_directory")
 
 
+@pytest.mark.slow(20)
 def test_stock_eager_import_gives_byte_identical_output(default_synth: Synthesized, tmp_path: Path) -> None:
     result = _run(["main.py"], tmp_path / "eager", DUALSTACK_EAGER_IMPORTS="1")
     assert result.returncode == 0, result.stderr
@@ -52,6 +53,7 @@ def test_stock_eager_import_gives_byte_identical_output(default_synth: Synthesiz
     }
 
 
+@pytest.mark.slow(8)  # main_py_run: computed by the first of its tests to run
 def test_every_stack_file_is_complete_json_once_the_process_has_exited(main_py_run: MainRun) -> None:
     """Also: synthesis needs no Terraform binary (``main_py_run`` has no terraform on PATH)."""
     assert main_py_run.returncode == 0, main_py_run.stderr

@@ -516,6 +516,7 @@ def _azurerm_stack(sku: str, deprecated: bool) -> dict[str, Any]:
     }
 
 
+@pytest.mark.slow(3)
 def test_the_real_provider_reports_an_invalid_enum_and_a_deprecation(
     real_mirror: Path, tmp_path: Path
 ) -> None:
