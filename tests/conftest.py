@@ -32,6 +32,7 @@ from synthhelp import (
     Stack,
     Synthesized,
     earlier_output,
+    slow_first,
     synth,
 )
 
@@ -56,19 +57,10 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests marked ``slow`` first, the longest first; the others after them, in their order.
-
-    ``make test`` hands the xdist workers one test at a time in this order (``--dist load
-    --maxschedchunk 1``), so the long tests are spread over the workers and run beside the short
-    ones, and the run ends on short tests. Before, each worker started with a contiguous half of
-    the list, and the stock eager-import proof (about 20 s) ran at the end of one half while the
-    other core idled: a fifth of the run."""
-
-    def seconds(item: pytest.Item) -> float:
-        marker = item.get_closest_marker("slow")
-        return float(marker.args[0]) if marker else 0.0
-
-    items.sort(key=lambda item: -seconds(item))
+    """The tests marked ``slow`` first, the longest first (``synthhelp.slow_first``): the xdist
+    workers of ``make test`` take tests from the front of this list as they go, so the long ones
+    run beside the short ones and the run ends on short ones (docs/development.md#tests)."""
+    slow_first(items)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -107,13 +99,13 @@ def once_per_run(tmp_path_factory: pytest.TempPathFactory) -> OncePerRun:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _share_chart_renders(once_per_run: OncePerRun) -> None:
+def _share_chart_renders(request: pytest.FixtureRequest) -> None:
     """Each workloads stack's Helm releases are rendered by one process of the run (k8shelp),
     when a collected test module uses k8shelp: importing it here would load the provider
     bindings into xdist's controller and into runs that render nothing."""
     k8shelp = sys.modules.get("k8shelp")
     if k8shelp is not None:
-        k8shelp.share_renders(once_per_run)
+        k8shelp.share_renders(request.getfixturevalue("once_per_run"))
 
 
 @pytest.fixture(scope="session")

@@ -146,6 +146,22 @@ def synth(config: Any, outdir: Path) -> Synthesized:
 T = TypeVar("T")
 
 
+def slow_seconds(item: Any) -> float:
+    """The seconds a test's ``slow(seconds)`` marker gives (0 for a test without one)."""
+    marker = item.get_closest_marker("slow")
+    if marker is None:
+        return 0.0
+    if len(marker.args) != 1:
+        raise ValueError(f"{item.nodeid}: the slow marker takes the seconds, e.g. @pytest.mark.slow(5)")
+    return float(marker.args[0])
+
+
+def slow_first(items: list[Any]) -> None:
+    """Sort ``items`` in place: the tests marked ``slow`` first, the longest first, the others
+    after them in their order (``make test`` hands the xdist workers tests in this order)."""
+    items.sort(key=lambda item: -slow_seconds(item))
+
+
 class OncePerRun:
     """``once(key, compute)``: ``compute()`` once per test run, whatever the number of processes.
 

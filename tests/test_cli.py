@@ -51,7 +51,7 @@ def existing_output(tmp_path: Path) -> Path:
     return earlier_output(tmp_path / "cdktf.out")
 
 
-@pytest.mark.slow(8)  # main_py_run: computed by the first of its tests to run
+@pytest.mark.slow(8)  # computes main_py_run; its other readers, unmarked, read it later
 def test_python_main_synthesizes_the_same_bytes_as_in_process(
     default_synth: Synthesized, main_py_run: MainRun
 ) -> None:
@@ -65,7 +65,6 @@ def test_python_main_synthesizes_the_same_bytes_as_in_process(
     assert not list(main_py_run.outdir.parent.glob(".cdktf.out.staging-*")), "staging folder left behind"
 
 
-@pytest.mark.slow(8)
 def test_unset_config_means_the_default(main_py_run: MainRun) -> None:
     """``main_py_run`` runs with ``DUALSTACK_CONFIG`` unset."""
     assert main_py_run.returncode == 0, main_py_run.stderr

@@ -53,7 +53,6 @@ def test_stock_eager_import_gives_byte_identical_output(default_synth: Synthesiz
     }
 
 
-@pytest.mark.slow(8)  # main_py_run: computed by the first of its tests to run
 def test_every_stack_file_is_complete_json_once_the_process_has_exited(main_py_run: MainRun) -> None:
     """Also: synthesis needs no Terraform binary (``main_py_run`` has no terraform on PATH)."""
     assert main_py_run.returncode == 0, main_py_run.stderr
@@ -72,23 +71,39 @@ def test_every_stack_file_is_complete_json_once_the_process_has_exited(main_py_r
 
 
 def test_an_error_during_synthesis_exits_nonzero_and_keeps_earlier_output(tmp_path: Path) -> None:
-    """The real ``main`` and ``synthesize`` run; the app's first stack fails while it is built
-    into the staging folder. The stack modules are replaced by stubs that raise, so the process
-    never imports the provider bindings (seconds it would spend for nothing)."""
+    """The real ``main``, ``synthesize`` and ``build_app`` run, and cdktf writes the stack files
+    into the staging folder; then the step after them (the overview) fails. Stubs stand in for
+    the stack constructs (one empty stack each) and the overview, so the process never imports
+    the provider bindings (seconds it would spend for nothing)."""
     out = earlier_output(tmp_path / "out")
     failing = (
-        "import sys, types\n"
-        "def boom(*a, **k):\n"
-        "    raise RuntimeError('synthesis failed on purpose')\n"
-        "for name in ('dualstack.region', 'dualstack.stacks'):\n"
+        "import os, sys, types\n"
+        "from pathlib import Path\n"
+        "from cdktf import TerraformStack\n"
+        "def global_stack(scope, name, **_):\n"
+        "    TerraformStack(scope, name)\n"
+        "    ns = types.SimpleNamespace\n"
+        "    return ns(services=ns(refs=ns(front_door=None)))\n"
+        "def region(scope, *, region_name, **_):\n"
+        "    TerraformStack(scope, region_name)\n"
+        "def render_overview(config):\n"
+        "    out = Path(os.environ['CDKTF_OUTDIR'])\n"
+        "    files = out.parent.glob(f'.{out.name}.staging-*/stacks/*/cdk.tf.json')\n"
+        "    staged = sorted(p.parent.name for p in files)\n"
+        "    raise RuntimeError(f'synthesis failed on purpose; staged: {staged}')\n"
+        "for name, attrs in (\n"
+        "    ('dualstack.stacks', {'GlobalStack': global_stack, 'EdgeStack': None}),\n"
+        "    ('dualstack.region', {'Region': region}),\n"
+        "    ('dualstack.review.overview', {'render_overview': render_overview}),\n"
+        "):\n"
         "    stub = sys.modules[name] = types.ModuleType(name)\n"
-        "    stub.Region = stub.GlobalStack = stub.EdgeStack = boom\n"
+        "    vars(stub).update(attrs)\n"
         "from dualstack.cli import main\n"
         "sys.exit(main())\n"
     )
     result = _run(["-c", failing], out)
     assert result.returncode != 0
-    assert "synthesis failed on purpose" in result.stderr
-    assert "in build_app" in result.stderr  # the real one, up to its first stack
+    # It failed after the stacks were written, into the staging folder only.
+    assert "synthesis failed on purpose; staged: ['eastus2', 'global', 'swedencentral']" in result.stderr
     assert (out / "stacks" / "global" / "cdk.tf.json").read_text() == '{"earlier": true}\n'
     assert not list(tmp_path.glob(".out.staging-*")), "staging folder left behind"

@@ -53,6 +53,7 @@ def test_python_main_py_sees_the_library() -> None:
     _check(result.stdout)
 
 
+@pytest.mark.slow(5)
 @pytest.mark.parametrize(
     "runner",
     [
@@ -60,7 +61,6 @@ def test_python_main_py_sees_the_library() -> None:
         pytest.param([str(Path(sys.executable).parent / "pytest")], id="plain-pytest"),
     ],
 )
-@pytest.mark.slow(5)
 def test_pytest_entry_points_from_repo_root(runner: list[str]) -> None:
     result = subprocess.run(
         [*runner, "-q", "-p", "no:cacheprovider", "tests/test_layout.py::test_in_this_pytest_process"],

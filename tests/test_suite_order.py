@@ -1,42 +1,54 @@
-"""The order the suite runs in (conftest.py): the tests marked ``slow(seconds)`` first, the
-longest first, the others after them in collection order. ``make test`` hands the xdist workers
-one test at a time in this order, so the long tests run beside the short ones instead of at the
-end of one worker's share."""
+"""The order the suite runs in (``synthhelp.slow_first``, applied by conftest.py): the tests
+marked ``slow(seconds)`` first, the longest first, the others after them in collection order.
+The xdist workers of ``make test`` take tests from the front of the list as they go, so the long
+tests run beside the short ones instead of at the end of the run."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pytest
-from conftest import pytest_collection_modifyitems
+from synthhelp import slow_first, slow_seconds
 
 EAGER = "tests/test_fastimport.py::test_stock_eager_import_gives_byte_identical_output"
 
 
 @dataclass
 class _Item:
-    name: str
-    slow: float | None = None
+    nodeid: str
+    marker: pytest.MarkDecorator | None = None
 
     def get_closest_marker(self, name: str) -> pytest.Mark | None:
-        if name == "slow" and self.slow is not None:
-            return pytest.mark.slow(self.slow).mark
-        return None
+        return self.marker.mark if self.marker is not None and name == "slow" else None
 
 
 def test_slow_tests_come_first_the_longest_first_and_the_rest_keep_their_order() -> None:
-    items = [_Item("a"), _Item("b", 3), _Item("c"), _Item("d", 20), _Item("e", 3), _Item("f")]
-    pytest_collection_modifyitems(items)  # type: ignore[arg-type]
-    assert [i.name for i in items] == ["d", "b", "e", "a", "c", "f"]
+    slow = pytest.mark.slow
+    items = [
+        _Item("a"),
+        _Item("b", slow(3)),
+        _Item("c"),
+        _Item("d", slow(20)),
+        _Item("e", slow(3)),
+        _Item("f"),
+    ]
+    slow_first(items)
+    assert [i.nodeid for i in items] == ["d", "b", "e", "a", "c", "f"]
+
+
+def test_a_slow_marker_without_its_seconds_is_an_error() -> None:
+    with pytest.raises(ValueError, match="x: the slow marker takes the seconds"):
+        slow_seconds(_Item("x", pytest.mark.slow))
 
 
 def test_this_run_starts_with_the_slow_tests(request: pytest.FixtureRequest) -> None:
-    """The order of the tests this run collected (every worker collects them all)."""
-    seconds = [
-        float(marker.args[0]) if (marker := item.get_closest_marker("slow")) else 0.0
-        for item in request.session.items
-    ]
+    """The order of the tests this run collected (every xdist worker collects them all), unless
+    ``--ff``/``--nf`` reordered them after conftest.py on purpose."""
+    if request.config.getoption("failedfirst", False) or request.config.getoption("newfirst", False):
+        pytest.skip("--ff or --nf reorders the tests after conftest.py")
+    items = request.session.items
+    seconds = [slow_seconds(item) for item in items]
     assert seconds == sorted(seconds, reverse=True)
-    ids = [item.nodeid for item in request.session.items]
-    if EAGER in ids:  # the longest test, when this run has it
-        assert ids[0] == EAGER
+    eager = [item for item in items if item.nodeid == EAGER]
+    if eager:  # the longest test; it must not start near the end
+        assert slow_seconds(eager[0]) > 0
