@@ -50,28 +50,27 @@ synth: install
 	$(BIN)/python main.py
 
 # The tests also scan every synthesized stack with Checkov, from its own venv. They run in
-# pytest-xdist workers, one per core (PYTEST_WORKERS=0 runs them all in this one process),
-# handed one test at a time in the order conftest.py gives them: the long ones (marker `slow`)
-# first, the longest first, so they run beside the short ones and none starts near the end
-# (with worksteal each worker started with a contiguous half of the list, and one of them ran
-# the 20 s eager-import proof last while the other core idled).
-# The last line printed is the wall time of the whole pytest run, measured here, beside the CPU
-# time of every process it ran (user + system, from the shell's `times`: pytest, its workers,
-# the jsii node processes and every process a test started) and the machine's cores: wall time
-# alone says little on a shared machine, and CPU time / cores is a floor the wall time cannot
-# go under.
+# pytest-xdist workers, one per core (PYTEST_WORKERS=0 runs them all in this one process), each
+# worker taking the next test from the front of the list as it goes (--dist load
+# --maxschedchunk 1: two queued per worker) in the order conftest.py gives: the tests marked
+# `slow` first, the longest first, so they run beside the short ones and the run ends on short
+# ones.
+# The last line printed is the wall time of the whole pytest run, measured here, the CPU time
+# (user + system, the shell's `times`) of pytest and every process it waited for (its workers,
+# their jsii node processes, every process a test ran) and the cores: wall time alone says
+# little on a shared machine, and CPU time / cores is a floor the wall time cannot go under.
 # Python keeps its compiled bytecode (the git-ignored __pycache__ folders, pytest's rewritten
 # test modules among them) even where the environment sets PYTHONDONTWRITEBYTECODE: every test
 # process, and every python main.py a test starts, would otherwise compile the project's
 # modules again (about 3.5 s of each worker's start).
 PYTEST_WORKERS ?= auto
 test: install .checkov-venv/.synced
-	@start=$$(date +%s.%N); status=0; cpu=$$(mktemp); \
+	@start=$$(date +%s.%N); status=0; \
 	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist load --maxschedchunk 1 $(PYTEST_ARGS) || status=$$?; \
-	times >"$$cpu"; \
-	awk -v s="$$start" -v e="$$(date +%s.%N)" -v cores="$$(nproc)" ' \
-	  function sec(t, p) { sub(/s$$/, "", t); split(t, p, "m"); return p[1] * 60 + p[2] } \
-	  NR == 2 { printf "suite wall time: %.1f s (CPU %.1f s in all its processes, %d cores)\n", e - s, sec($$1) + sec($$2), cores }' "$$cpu"; \
+	end=$$(date +%s.%N); cpu=$$(mktemp); times >"$$cpu"; \
+	awk -v s="$$start" -v e="$$end" -v cores="$$(env -u OMP_NUM_THREADS nproc)" ' \
+	  function sec(t, p) { gsub(/,/, ".", t); sub(/s$$/, "", t); split(t, p, "m"); return p[1] * 60 + p[2] } \
+	  NR == 2 { printf "suite wall time: %.1f s (CPU %.1f s, %d cores)\n", e - s, sec($$1) + sec($$2), cores }' "$$cpu"; \
 	rm -f "$$cpu"; exit $$status
 
 # terraform validate (the real providers' validators) on every stack of every config in config/.
