@@ -62,9 +62,17 @@ def test_python_main_py_sees_the_library() -> None:
     ],
 )
 def test_pytest_entry_points_from_repo_root(runner: list[str]) -> None:
+    # A pytest of its own, as a user starts it, not a copy of this xdist worker: with the
+    # worker's variables its once_per_run would share a folder across runs.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("PYTEST_XDIST_") and k != "PYTEST_CURRENT_TEST"
+    }
     result = subprocess.run(
         [*runner, "-q", "-p", "no:cacheprovider", "tests/test_layout.py::test_in_this_pytest_process"],
         cwd=REPO,
+        env=env,
         capture_output=True,
         text=True,
         timeout=300,
