@@ -74,19 +74,11 @@ test: install .checkov-venv/.synced
 	rm -f "$$cpu"; exit $$status
 
 # terraform validate (the real providers' validators) on every stack of every config in config/.
-# Providers come from the registry, or from the filesystem mirror $DUALSTACK_PROVIDER_MIRROR names
-# (offline; stacks that need a provider it lacks are skipped). Terraform itself is a prerequisite.
+# Providers come from the registry (online: the pull-request workflow), or from a filesystem mirror
+# a user points $DUALSTACK_PROVIDER_MIRROR at (stacks that need a provider it lacks are skipped).
+# Terraform itself is a prerequisite.
 validate: install
 	$(BIN)/python tools/validate.py
-
-# The offline provider mirror (see ../shared/terraform-providers/README.md), unpacked into the repo's
-# own git-ignored folder: shared/ is read-only in CI. Never used unless named in $DUALSTACK_PROVIDER_MIRROR:
-#   make .terraform-mirror/.installed && DUALSTACK_PROVIDER_MIRROR=$PWD/.terraform-mirror make validate
-MIRROR_INSTALLER := ../shared/terraform-providers/install-mirror
-.terraform-mirror/.installed: $(wildcard ../shared/terraform-providers/SHA256SUMS)
-	@test -f $(MIRROR_INSTALLER) || { echo "no provider mirror: $(MIRROR_INSTALLER) not found" >&2; exit 1; }
-	bash $(MIRROR_INSTALLER) .terraform-mirror
-	touch $@
 
 # ruff (with the complexity limit), ruff format, mypy --strict over constructs, tests and tools,
 # and the generated config reference; .pre-commit-config.yaml runs the same checks.
@@ -125,7 +117,7 @@ diff: install
 	cdktf diff $(STACKS)
 
 clean:
-	rm -rf cdktf.out $(VENV) $(TOOLS) node_modules .checkov-venv .validate .terraform-mirror
+	rm -rf cdktf.out $(VENV) $(TOOLS) node_modules .checkov-venv .validate
 
 # Times whole synthesis processes against a bare-app floor (several minutes); see docs/benchmark.md.
 .PHONY: bench

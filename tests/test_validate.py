@@ -3,9 +3,10 @@
 The pure parts (diagnostic lines, range -> block address, the skip decision, version
 constraints, severities) are tested here without Terraform; ``validate_stack`` runs against a
 fake ``terraform`` script for the exit-status paths. One integration test runs the real Terraform
-CLI with the real azurerm provider from the offline mirror (``../shared/terraform-providers``) on
-a hand-written stack; it is skipped when that mirror is not there. ``make validate`` runs the tool
-on every synthesized stack; nothing here re-synthesizes a config.
+CLI with the real azurerm provider on a hand-written stack, from the filesystem mirror that
+``DUALSTACK_PROVIDER_MIRROR`` names (a mirror a user points at); without one it is skipped, with
+the reason, since no provider can be downloaded offline. ``make validate`` runs the tool on every
+synthesized stack; nothing here re-synthesizes a config.
 """
 
 from __future__ import annotations
@@ -23,8 +24,6 @@ import pytest
 from synthhelp import REPO, Synthesized, load_tool
 
 TOOL = REPO / "tools" / "validate.py"
-INSTALLER = REPO.parent / "shared" / "terraform-providers" / "install-mirror"
-REPO_MIRROR = REPO / ".terraform-mirror"
 AZURERM = "registry.terraform.io/hashicorp/azurerm"
 
 
@@ -471,22 +470,24 @@ def test_a_mirror_that_is_not_a_folder_fails_before_synthesis(tmp_path: Path) ->
     assert not (tmp_path / "work" / "default").exists()
 
 
-# --- the real provider, offline ---------------------------------------------------------------
+# --- the real provider, from a mirror a user points at ---------------------------------------
 
 
 @pytest.fixture(scope="module")
-def real_mirror(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The azurerm provider's filesystem mirror: the repo's ``.terraform-mirror`` when ``make``
-    installed it, else unpacked by ``install-mirror`` into a temp folder (about 5 s)."""
-    if not INSTALLER.is_file():
-        pytest.skip(f"no offline provider mirror: {INSTALLER} not found")
+def real_mirror() -> Path:
+    """The filesystem provider mirror ``DUALSTACK_PROVIDER_MIRROR`` names, with azurerm 4.55.0
+    for this platform; the test skips, saying why, where there is none."""
+    named = os.environ.get(validate.MIRROR_ENV)
+    if not named:
+        pytest.skip(
+            f"no provider mirror: set {validate.MIRROR_ENV} to a filesystem mirror with azurerm 4.55.0"
+        )
+    mirror = Path(named)
+    if "4.55.0" not in validate.mirror_index(mirror, "linux_amd64").get(AZURERM, set()):
+        pytest.skip(f"{mirror}: no {AZURERM} 4.55.0 for linux_amd64 in this mirror")
     if shutil.which("terraform") is None:
         pytest.fail("terraform is not on PATH (a prerequisite; see README)", pytrace=False)
-    if (REPO_MIRROR / ".installed").is_file() and validate.mirror_index(REPO_MIRROR, "linux_amd64"):
-        return REPO_MIRROR
-    dest = tmp_path_factory.mktemp("terraform-mirror")
-    subprocess.run(["bash", str(INSTALLER), str(dest)], check=True, capture_output=True, timeout=300)
-    return dest
+    return mirror
 
 
 def _azurerm_stack(sku: str, deprecated: bool) -> dict[str, Any]:
