@@ -98,16 +98,6 @@ def once_per_run(tmp_path_factory: pytest.TempPathFactory) -> OncePerRun:
     return OncePerRun(tmp_path_factory.getbasetemp().parent if distributed else None)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _share_chart_renders(request: pytest.FixtureRequest) -> None:
-    """Each workloads stack's Helm releases are rendered by one process of the run (k8shelp),
-    when a collected test module uses k8shelp: importing it here would load the provider
-    bindings into xdist's controller and into runs that render nothing."""
-    k8shelp = sys.modules.get("k8shelp")
-    if k8shelp is not None:
-        k8shelp.share_renders(request.getfixturevalue("once_per_run"))
-
-
 @pytest.fixture(scope="session")
 def default_synth(synthesized_configs: dict[str, Synthesized]) -> Synthesized:
     return synthesized_configs["default"]

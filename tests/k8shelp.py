@@ -1,121 +1,77 @@
-"""What a workloads stack puts into its cluster, as Kubernetes objects, for the tests.
+"""What a workloads stack puts into its cluster, as the Kubernetes objects this project
+defines, for the tests.
 
-* ``rendered(stack)``: every ``helm_release`` rendered offline (helm-python-sdk, the Helm SDK
-  without a helm binary) from the chart source kept in tests/data/charts (or the project's own
-  local chart), with the values the stack passes, as ``helm install`` renders it.
+* ``own_releases(stack)``: the releases of the project's own chart (``dualstack-tls``: the
+  ClusterIssuer and the certificates), rendered offline (helm-python-sdk, the Helm SDK without
+  a helm binary) with the values the stack passes, as ``helm install`` renders them. The
+  third-party charts (``THIRD_PARTY``: the ingress controller, cert-manager) are not rendered:
+  their templates are other projects' code, which this repository does not hold. Their values
+  are validated against the charts' values schemas instead (tests/test_chart_values.py), and
+  the security-relevant values are checked one by one (tests/test_helm_values.py).
 * ``terraform_objects(stack)``: every ``kubernetes_*`` resource mapped back to the object the
   Kubernetes provider sends: block names snake_case to camelCase, the provider's singular
   block names to the API's plural fields, one-element blocks to objects, numbers the provider
   takes as strings to numbers, and namespace references to the namespace's name. The mapping
   is this module's model of the provider; the strict schema validation is what keeps it
   honest (a wrong name is an unknown field and fails).
-* ``validate(obj, version)``: strict validation against the Kubernetes API schema of the
-  cluster's minor version (kubernetes-validate's ``-strict`` schemas: unknown fields fail), or
-  for custom resources against the CRD rendered in the same stack, with unknown fields refused.
+* ``validate(obj, version, crds)``: strict validation against the Kubernetes API schema of the
+  cluster's minor version (kubernetes-validate's ``-strict`` schemas: unknown fields fail), or,
+  for a custom resource, against its CRD (cert-manager's, from ``../shared/schemas``:
+  tests/chartdata.py) with unknown fields refused.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
-import hashlib
 import json
 import re
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import helm_python
 import jsonschema
 import kubernetes_validate
 import yaml
-from synthhelp import REPO, Stack
+from synthhelp import Stack
 
-from dualstack import tls
+from dualstack import ingress_controller, tls
 
-CHARTS = REPO / "tests" / "data" / "charts"
-VENDORED = {"nginx-ingress": CHARTS / "nginx-ingress", "cert-manager": CHARTS / "cert-manager"}
-SCHEMAS = Path(kubernetes_validate.__file__).parent / "kubernetes-json-schema"
-NGINX_SCHEMA_REF = (
-    "https://raw.githubusercontent.com/nginxinc/kubernetes-json-schema/master/v1.36.1/_definitions.json"
-)
-"""The nginx-ingress chart's values.schema.json refers to this file for its Kubernetes types;
-Helm would fetch it. Offline it is replaced by the same minor's definitions from
-kubernetes-validate (v1.36.0: the newest it has of that minor)."""
-
-CLUSTER_SCOPED = {
-    "Namespace",
-    "ClusterRole",
-    "ClusterRoleBinding",
-    "CustomResourceDefinition",
-    "IngressClass",
-    "MutatingWebhookConfiguration",
-    "ValidatingWebhookConfiguration",
-    "ClusterIssuer",
-    "PriorityClass",
+OWN_CHART = "dualstack-tls"
+THIRD_PARTY = {
+    ingress_controller.CHART_NAME: ingress_controller.CHART_REPOSITORY,
+    "cert-manager": tls.CHART_REPOSITORY,
 }
+"""``{chart: repository}`` of every third-party chart a workloads stack installs."""
+
+CLUSTER_SCOPED = {"Namespace", "IngressClass", "ClusterIssuer"}
+"""The cluster-scoped kinds among the objects this project defines."""
 
 
 @dataclass(frozen=True)
 class Release:
     name: str
     namespace: str
-    chart: str
-    version: str
     objects: list[dict[str, Any]]
 
 
 @functools.cache
-def _chart_dir(chart: str) -> Path:
-    """The chart to load: the vendored source, with the nginx chart's remote schema reference
-    pointed at a local copy (in a temporary folder; the vendored files stay untouched)."""
-    if chart != "nginx-ingress":
-        return VENDORED[chart]
-    tmp = Path(tempfile.mkdtemp(prefix="chart-nginx-ingress-"))
-    definitions = json.loads(
-        (SCHEMAS / "v1.36.0-local" / "_definitions.json").read_text().replace("#/$defs/", "#/definitions/")
-    )
-    local = tmp / "_definitions.json"
-    local.write_text(json.dumps({"definitions": definitions["$defs"]}))
-    target = tmp / "nginx-ingress"
-    target.mkdir()
-    for path in VENDORED[chart].rglob("*"):
-        if path.is_file():
-            out = target / path.relative_to(VENDORED[chart])
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_bytes(path.read_bytes())
-    schema = target / "values.schema.json"
-    text = schema.read_text()
-    assert NGINX_SCHEMA_REF in text, "the chart's schema no longer refers to the file this replaces"
-    schema.write_text(text.replace(NGINX_SCHEMA_REF, local.as_uri()))
-    return target
-
-
-@functools.cache
-def _load(chart: str) -> helm_python.Chart:
-    path = tls.LOCAL_CHART if chart == "dualstack-tls" else _chart_dir(chart)
-    return helm_python.Chart.load(str(path))
-
-
-def chart_version(chart: str) -> str:
-    version: str = _load(chart).metadata["version"]
-    return version
+def _own_chart() -> helm_python.Chart:
+    return helm_python.Chart.load(str(tls.LOCAL_CHART))
 
 
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""PyYAML's safe loader on libyaml's parser when PyYAML has it: the same constructors (the same
-objects) as ``yaml.safe_load``, about ten times faster on the charts' CRDs."""
+"""PyYAML's safe loader on libyaml's parser when PyYAML has it: the same objects as
+``yaml.safe_load``, faster."""
 
 _SEPARATOR = re.compile(r"(?:^|\s*\n)---\s*")
-"""How Helm splits a template's output into documents (releaseutil.SplitManifests): a ``---``
-directly followed by a comment still separates, as cert-manager's rbac.yaml relies on."""
+"""How Helm splits a template's output into documents (releaseutil.SplitManifests)."""
 
 
-def render(chart: str, values: dict[str, Any], *, name: str, namespace: str) -> list[dict[str, Any]]:
-    """The objects ``helm install`` would apply (namespaced ones in the release's namespace)."""
-    manifests = _load(chart).render(values, name=name, namespace=namespace, is_install=True)
+def render_own_chart(values: dict[str, Any], *, name: str, namespace: str) -> list[dict[str, Any]]:
+    """The objects ``helm install`` would apply of the project's chart (namespaced ones in the
+    release's namespace)."""
+    manifests = _own_chart().render(values, name=name, namespace=namespace, is_install=True)
     objects = []
     for path in sorted(manifests):
         if not path.endswith((".yaml", ".yml")):
@@ -130,48 +86,43 @@ def render(chart: str, values: dict[str, Any], *, name: str, namespace: str) -> 
     return objects
 
 
-def _chart_of(body: dict[str, Any]) -> str:
+def release_values(body: dict[str, Any]) -> dict[str, Any]:
+    """The values a ``helm_release`` body passes (its ``values`` documents, merged in order)."""
+    values: dict[str, Any] = {}
+    for text in body.get("values", []):
+        values |= yaml.safe_load(text)
+    return values
+
+
+def is_own_chart(body: dict[str, Any]) -> bool:
+    """Whether a ``helm_release`` installs the project's chart (a cdktf asset). Any other
+    release must install one of ``THIRD_PARTY`` from its repository."""
     chart = str(body["chart"])
-    if chart in VENDORED:
-        return chart
-    assert chart.startswith("assets/") and body["name"] == "dualstack-tls", chart
-    return "dualstack-tls"
+    if chart.startswith("assets/") and body["name"] == OWN_CHART:
+        return True
+    assert THIRD_PARTY.get(chart) == body.get("repository"), f"{chart}: not a chart these tests know"
+    return False
 
 
-def releases(stack: Stack) -> list[Release]:
-    """Every release of the stack, rendered (a fresh copy each call; rendering is cached)."""
-    return copy.deepcopy(_releases(stack))
+def third_party_releases(stack: Stack) -> dict[str, dict[str, Any]]:
+    """``{release name: helm_release body}`` of every third-party release in the stack."""
+    return {
+        str(body["name"]): body for body in stack.resources("helm_release").values() if not is_own_chart(body)
+    }
 
 
-Once = Callable[[str, Callable[[], list[Release]]], list[Release]]
-_once: Once | None = None
-
-
-def share_renders(once: Once) -> None:
-    """Render each stack's releases once per test run: ``once`` is the session's
-    ``once_per_run`` (conftest.py), so under xdist one worker renders a stack and the others read
-    its result (without it, both workers rendered every workloads stack, about 6 s each)."""
-    global _once
-    _once = once
+def own_releases(stack: Stack) -> list[Release]:
+    """Every release of the project's own chart in the stack, rendered (a fresh copy each call)."""
+    return copy.deepcopy(_own_releases(stack))
 
 
 @functools.cache
-def _releases(stack: Stack) -> list[Release]:
-    if _once is None:
-        return _render_releases(stack)
-    digest = hashlib.sha256(f"{stack.name}\n{stack.text}".encode()).hexdigest()
-    return _once(f"releases-{digest}", lambda: _render_releases(stack))
-
-
-def _render_releases(stack: Stack) -> list[Release]:
+def _own_releases(stack: Stack) -> list[Release]:
     out = []
     for body in stack.resources("helm_release").values():
-        chart = _chart_of(body)
-        values: dict[str, Any] = {}
-        for text in body.get("values", []):
-            values |= yaml.safe_load(text)
-        objects = render(chart, values, name=body["name"], namespace=body["namespace"])
-        out.append(Release(body["name"], body["namespace"], chart, str(body.get("version", "")), objects))
+        if is_own_chart(body):
+            objects = render_own_chart(release_values(body), name=body["name"], namespace=body["namespace"])
+            out.append(Release(body["name"], body["namespace"], objects))
     return sorted(out, key=lambda r: r.name)
 
 
@@ -284,43 +235,11 @@ def strip_address(obj: dict[str, Any]) -> dict[str, Any]:
 
 
 def stack_objects(stack: Stack) -> list[dict[str, Any]]:
-    """Everything the stack applies: the releases' objects, then the Terraform ones."""
-    return [o for r in releases(stack) for o in r.objects] + terraform_objects(stack)
+    """Every object the project itself defines in the stack: its chart's, then the Terraform ones."""
+    return [o for r in own_releases(stack) for o in r.objects] + terraform_objects(stack)
 
 
 # --- validation -------------------------------------------------------------------------------
-
-
-def strict_schema(schema: Any) -> Any:
-    """A CRD's schema with unknown fields refused (the API server would prune them silently)."""
-    if isinstance(schema, dict):
-        out = {k: strict_schema(v) for k, v in schema.items()}
-        if (
-            out.get("type") == "object"
-            and "properties" in out
-            and "additionalProperties" not in out
-            and not out.get("x-kubernetes-preserve-unknown-fields")
-        ):
-            out["additionalProperties"] = False
-        return out
-    if isinstance(schema, list):
-        return [strict_schema(v) for v in schema]
-    return schema
-
-
-def crd_schemas(objects: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
-    """``{(apiVersion, kind): strict schema}`` of every served version of the CRDs among ``objects``."""
-    out = {}
-    for crd in objects:
-        if crd["kind"] != "CustomResourceDefinition":
-            continue
-        group, kind = crd["spec"]["group"], crd["spec"]["names"]["kind"]
-        for version in crd["spec"]["versions"]:
-            if version.get("served"):
-                schema = strict_schema(version["schema"]["openAPIV3Schema"])
-                schema["properties"]["metadata"] = {"type": "object"}
-                out[(f"{group}/{version['name']}", kind)] = schema
-    return out
 
 
 # kubernetes-validate reads and parses the schema file and the definitions file (megabytes of

@@ -1482,9 +1482,9 @@ def test_number_where_a_cluster_string_belongs(
 @pytest.mark.parametrize(
     ("changes", "field", "example", "got"),
     [
-        ({"ingress.chart_version": 2.7}, "ingress.chart_version", "2.6.4", 2.7),
-        ({"ingress.chart_version": 3}, "ingress.chart_version", "2.6.4", 3),
-        ({"tls.chart_version": 1.21}, "tls.chart_version", "v1.21.1", 1.21),
+        ({"ingress.chart_version": 2.7}, "ingress.chart_version", "2.7.3", 2.7),
+        ({"ingress.chart_version": 3}, "ingress.chart_version", "2.7.3", 3),
+        ({"tls.chart_version": 1.21}, "tls.chart_version", "v1.21.2", 1.21),
     ],
 )
 def test_number_where_a_chart_version_belongs(

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import k8shelp
 import pytest
 import yaml
+from synthhelp import CONFIGS
 
-from dualstack import ingress_controller, kube
+from dualstack import images, ingress_controller, kube, network_policy, tls
 from dualstack.config import Hsts, Ingress
 from dualstack.ingress import release_specs
 
 PIPS = {"ipv4": "pip-v4", "ipv6": "pip-v6"}
 CONTROLLER = ingress_controller.Controller(
     image_repository="myacr.azurecr.io/nginx/nginx-ingress",
-    image_tag="5.5.4",
+    image_tag="5.6.3",
     image_digest=None,
     hsts=Hsts(),
 )
@@ -125,3 +127,118 @@ def test_yaml_is_deterministic_and_has_no_anchors() -> None:
     assert text == kube.to_yaml(ingress_controller.release_values(_specs("nat64")["ipv6"]))
     assert "&id" not in text and "*id" not in text
     assert yaml.safe_load(text) == values
+
+
+def test_service_ports_and_readiness_are_stated_and_match_the_network_policy() -> None:
+    """The controllers' Service ports and readiness probe are the product's values, not the
+    chart's defaults, and the namespace's network policy opens exactly those Service ports."""
+    for spec in _specs("dualstack").values():
+        controller = _controller(spec)
+        service = controller["service"]
+        assert service["httpPort"] == {"enable": True, "port": 80, "targetPort": 80}
+        assert service["httpsPort"] == {"enable": True, "port": 443, "targetPort": 443}
+        assert controller["readyStatus"] == {
+            "enable": True,
+            "port": ingress_controller.READY_PORT,
+            "initialDelaySeconds": 0,
+        }
+    (allowed,) = [
+        p
+        for p in network_policy.controller_policies(
+            ingress_controller.CONTROLLER_POD_LABELS, sorted(ingress_controller.SERVICE_PORTS.values()), []
+        )
+        if p.name == "controllers-ingress"
+    ]
+    assert allowed.spec["ingress"] == [
+        {"ports": [{"protocol": "TCP", "port": "80"}, {"protocol": "TCP", "port": "443"}]}
+    ]
+
+
+def _values_pod(pod_context: dict[str, Any], *containers: dict[str, Any]) -> dict[str, Any]:
+    """A pod as a chart's template would build it from these values, if it puts the pod
+    context on the pod and each container context on its container (as both charts'
+    ``values.yaml`` document): what the values alone decide."""
+    return {
+        "securityContext": pod_context,
+        "containers": [{"name": f"c{i}", "securityContext": c} for i, c in enumerate(containers)],
+    }
+
+
+@pytest.mark.parametrize("mode", ["nat64", "nat46", "dualstack"])
+def test_the_controller_values_meet_pod_security_restricted(mode: str) -> None:
+    for spec in _specs(mode).values():
+        controller = _controller(spec)
+        pod = _values_pod(
+            controller["podSecurityContext"],
+            controller["securityContext"],
+            controller["initContainerSecurityContext"],
+        )
+        assert k8shelp.pod_security_violations(pod, ingress_controller.POD_SECURITY_LEVEL) == []
+        assert controller["podSecurityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+        # 101 is the image's nginx user; every capability is dropped, the init container adds none.
+        assert (
+            controller["securityContext"]["runAsUser"]
+            == controller["initContainerSecurityContext"]["runAsUser"]
+            == 101
+        )
+        assert "add" not in controller["initContainerSecurityContext"]["capabilities"]
+        assert controller["resources"]["limits"]["memory"] and controller["resources"]["requests"]["memory"]
+        assert controller["initContainerResources"] == ingress_controller.INIT_CONTAINER_RESOURCES
+    broken = _values_pod({}, {"capabilities": {"add": ["NET_ADMIN"]}})
+    assert k8shelp.pod_security_violations(broken, "restricted") != [], "the check can fail"
+
+
+# --- cert-manager ----------------------------------------------------------------------------
+
+CERT_MANAGER_PODS = ("controller", "webhook", "cainjector", "startupapicheck")
+
+
+def _cert_manager() -> dict[str, dict[str, Any]]:
+    """The values of each cert-manager component (the controller's are at the top level)."""
+    values = tls.cert_manager_values(CONFIGS["default"], "client-id")
+    return {key: values if key == "controller" else values[key] for key in CERT_MANAGER_PODS}
+
+
+@pytest.mark.parametrize("component", CERT_MANAGER_PODS)
+def test_every_cert_manager_component_is_hardened_and_bounded(component: str) -> None:
+    values = _cert_manager()[component]
+    assert values["securityContext"] == {
+        "runAsNonRoot": True,
+        "runAsUser": tls.RUN_AS,
+        "runAsGroup": tls.RUN_AS,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
+    assert values["containerSecurityContext"] == {
+        "allowPrivilegeEscalation": False,
+        "capabilities": {"drop": ["ALL"]},
+        "readOnlyRootFilesystem": True,
+    }
+    pod = _values_pod(values["securityContext"], values["containerSecurityContext"])
+    assert k8shelp.pod_security_violations(pod, "restricted") == []
+    assert values["resources"] == tls.RESOURCES[component]
+    assert values["resources"]["limits"]["memory"] and values["resources"]["requests"]["memory"]
+    assert values["nodeSelector"] == kube.USER_POOL_SELECTOR
+    registry = images.login_server(CONFIGS["default"])
+    assert values["image"]["repository"] == f"{registry}/jetstack/cert-manager-{component}"
+    assert values["image"]["tag"] == CONFIGS["default"].tls.chart_version
+
+
+@pytest.mark.parametrize("component", ["controller", "webhook", "cainjector"])
+def test_long_running_cert_manager_components_are_replicated_spread_and_budgeted(component: str) -> None:
+    values = _cert_manager()[component]
+    assert values["replicaCount"] == 2
+    assert values["podDisruptionBudget"] == {"enabled": True, "maxUnavailable": 1}
+    (spread,) = values["topologySpreadConstraints"]
+    assert spread["topologyKey"] == kube.ZONE_KEY
+    assert spread["labelSelector"]["matchLabels"] == tls.pod_labels(component)
+
+
+def test_cert_manager_probes_crds_identity_and_webhook_port() -> None:
+    values = tls.cert_manager_values(CONFIGS["default"], "client-id")
+    assert values["livenessProbe"] == {"enabled": True}
+    assert values["crds"] == {"enabled": True, "keep": True}, "CRDs installed, and kept on uninstall"
+    assert values["podLabels"] == {"azure.workload.identity/use": "true"}
+    assert values["serviceAccount"]["annotations"] == {"azure.workload.identity/client-id": "client-id"}
+    assert values["webhook"]["securePort"] == tls.WEBHOOK_PORT
+    assert "replicaCount" not in values["startupapicheck"], "a Job, not a Deployment"
+    assert values["acmesolver"]["image"]["tag"] == CONFIGS["default"].tls.chart_version

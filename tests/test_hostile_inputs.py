@@ -270,8 +270,8 @@ CASES: list[Case] = [
     Case(
         "type_chart_versions_numbers",
         (
-            E("ingress.chart_version", 'must be a quoted string such as "2.6.4" (unquoted, YAML reads 2.7'),
-            E("tls.chart_version", 'must be a quoted string such as "v1.21.1" (unquoted, YAML reads 1.21'),
+            E("ingress.chart_version", 'must be a quoted string such as "2.7.3" (unquoted, YAML reads 2.7'),
+            E("tls.chart_version", 'must be a quoted string such as "v1.21.2" (unquoted, YAML reads 1.21'),
         ),
     ),
     Case(

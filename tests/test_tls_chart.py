@@ -1,49 +1,23 @@
 """The local chart of the ACME issuer and certificates, rendered as Helm renders it (the Helm
 SDK through PyPI's helm-python-sdk, no helm binary) with the values each workloads stack
-passes, and every object validated strictly against cert-manager's own CRD schema."""
+passes, and every object validated strictly against cert-manager's own CRD schema (from
+``../shared/schemas``, tests/chartdata.py: those tests skip without it outside CI)."""
 
 from __future__ import annotations
 
 import copy
-import hashlib
 from pathlib import Path
 from typing import Any
 
+import chartdata
 import helm_python
 import jsonschema
 import k8shelp
 import pytest
 import yaml
-from synthhelp import CONFIGS, REPO, WORKLOADS_CASES, WORKLOADS_IDS, Synthesized
+from synthhelp import CONFIGS, WORKLOADS_CASES, WORKLOADS_IDS, Synthesized
 
 from dualstack import tls
-
-CRDS = REPO / "tests" / "data" / "cert-manager-crds"
-
-
-def _schemas() -> dict[str, dict[str, Any]]:
-    out = {}
-    for path in sorted(CRDS.glob("*.yaml")):
-        crd = yaml.safe_load(path.read_text())
-        (version,) = [v for v in crd["spec"]["versions"] if v["name"] == "v1"]
-        schema = k8shelp.strict_schema(version["schema"]["openAPIV3Schema"])
-        schema["properties"]["metadata"] = {"type": "object"}  # metadata is the API server's
-        out[crd["spec"]["names"]["kind"]] = schema
-    return out
-
-
-SCHEMAS = _schemas()
-
-
-def test_the_crds_are_the_recorded_upstream_files() -> None:
-    recorded = {
-        line.split()[1]: line.split()[0]
-        for line in (CRDS / "SOURCE").read_text().splitlines()
-        if line and not line.startswith("#")
-    }
-    assert recorded.keys() == {p.name for p in CRDS.glob("*.yaml")}
-    for name, digest in recorded.items():
-        assert hashlib.sha256((CRDS / name).read_bytes()).hexdigest() == digest, name
 
 
 def _render(values: dict[str, Any]) -> list[dict[str, Any]]:
@@ -53,7 +27,7 @@ def _render(values: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _validate(obj: dict[str, Any]) -> None:
-    k8shelp.schema_validate(obj, SCHEMAS[obj["kind"]])
+    k8shelp.schema_validate(obj, chartdata.crd_schemas()[(obj["apiVersion"], obj["kind"])])
 
 
 def _issuer_values(out: Synthesized, stack: str) -> dict[str, Any]:

@@ -81,6 +81,10 @@ IPv4Cidr = Annotated[StrictStr, AfterValidator(_ipv4), Shown("IPv4 CIDR")]
 IPv6Cidr = Annotated[StrictStr, AfterValidator(_ipv6), Shown("IPv6 CIDR")]
 
 # Words Azure refuses inside resource names that become DNS names ("ReservedResourceName").
+CERT_MANAGER_VERSION = "v1.21.2"
+"""The default of ``tls.chart_version``: cert-manager's newest stable release (September 2026;
+docs/kubernetes-baseline.md, "Chart versions")."""
+
 RESERVED_WORDS = ("microsoft", "azure", "windows", "office", "xbox", "login")
 
 _DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
@@ -763,9 +767,9 @@ class Ingress(Model):
     chart_version: Annotated[StrictStr, Field(pattern=r"^[0-9]+\.[0-9]+\.[0-9]+$")] = (
         ingress_controller.CHART_VERSION
     )
-    """Version of the F5 NGINX Ingress Controller chart (``nginx-ingress``). 2.6.4 is the
-    newest whose source the tests can render offline (docs/kubernetes-baseline.md, "Chart
-    versions")."""
+    """Version of the F5 NGINX Ingress Controller chart (``nginx-ingress``). The default is
+    the newest stable release, 2.7.3 (controller 5.6.3); docs/kubernetes-baseline.md, "Chart
+    versions", says why and what the tests validate its values against."""
     ipv4: IngressFamily = IngressFamily()
     """Scaling and resources of the IPv4 ingress; in dualstack mode, of the one release
     (``ingress-dual``), which serves both families."""
@@ -853,16 +857,17 @@ class Tls(Model):
     HTTP only (port 443 serves nothing)."""
     email: Email | None = None
     """Contact of the ACME account (Let's Encrypt's notices about the account); optional."""
-    chart_version: Annotated[StrictStr, Field(pattern=r"^v[0-9]+\.[0-9]+\.[0-9]+$")] = "v1.21.1"
-    """Version of the cert-manager chart (and of its images). v1.21.1 is the newest whose
-    source the tests can render offline (docs/kubernetes-baseline.md, "Chart versions")."""
+    chart_version: Annotated[StrictStr, Field(pattern=r"^v[0-9]+\.[0-9]+\.[0-9]+$")] = CERT_MANAGER_VERSION
+    """Version of the cert-manager chart (and of its images). The default is the newest
+    stable release, v1.21.2; docs/kubernetes-baseline.md, "Chart versions", says why and what
+    the tests validate its values against."""
     hsts: Hsts = Hsts()
     """HTTP Strict Transport Security from the ingress controllers."""
 
     @field_validator("chart_version", mode="before")
     @classmethod
     def _quoted_chart_version(cls, value: Any) -> Any:
-        return _unquoted(value, "v1.21.1")
+        return _unquoted(value, CERT_MANAGER_VERSION)
 
     @model_validator(mode="after")
     def _hsts_needs_certificates(self) -> Tls:

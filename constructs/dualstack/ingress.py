@@ -74,22 +74,15 @@ class RegionIngress(Construct):
                 "labels": kube.pod_security_labels(ingress_controller.POD_SECURITY_LEVEL),
             },
         )
-        self.ingress_class = IngressClassV1(
-            self,
-            "ingress_class",
-            provider=kubernetes_provider,
-            metadata={
-                "name": ingress_controller.INGRESS_CLASS,
-                "annotations": {"ingressclass.kubernetes.io/is-default-class": "true"},
-            },
-            spec={"controller": ingress_controller.INGRESS_CONTROLLER},
-        )
+        self.ingress_class = self._ingress_class(kubernetes_provider)
         # The policies exist before any controller starts (deny by default from the first pod).
         self.network_policies = network_policy.create(
             self,
             namespace=ingress_controller.NAMESPACE,
             policies=network_policy.controller_policies(
-                ingress_controller.CONTROLLER_POD_LABELS, cluster_ranges
+                ingress_controller.CONTROLLER_POD_LABELS,
+                sorted(ingress_controller.SERVICE_PORTS.values()),
+                cluster_ranges,
             ),
             depends_on=[namespace],
             provider=kubernetes_provider,
@@ -110,6 +103,19 @@ class RegionIngress(Construct):
             )
             self.releases[spec.kind] = release
             previous = [release]
+
+    def _ingress_class(self, provider: KubernetesProvider) -> IngressClassV1:
+        """The one IngressClass every release serves, owned by Terraform (the cluster's default)."""
+        return IngressClassV1(
+            self,
+            "ingress_class",
+            provider=provider,
+            metadata={
+                "name": ingress_controller.INGRESS_CLASS,
+                "annotations": {"ingressclass.kubernetes.io/is-default-class": "true"},
+            },
+            spec={"controller": ingress_controller.INGRESS_CONTROLLER},
+        )
 
     @property
     def primary_release(self) -> Release:

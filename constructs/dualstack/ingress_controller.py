@@ -18,7 +18,7 @@ fact written anywhere else or on a private name used from outside):
 
 Keys follow the chart's ``values.yaml`` (nginx/kubernetes-ingress, charts/nginx-ingress).
 Plain data, so it is tested without synthesizing (``tests/test_helm_values.py``,
-``tests/test_chart_keys.py``). The config model imports this module for its defaults, so
+``tests/test_chart_values.py``). The config model imports this module for its defaults, so
 it imports neither the config model (``Scaling`` and ``HstsPolicy`` say what it reads of
 it) nor cdktf; only the generic ``kube``, ``modes`` and ``naming``.
 
@@ -48,6 +48,8 @@ __all__ = [
     "INIT_CONTAINER_RESOURCES",
     "NAMESPACE",
     "POD_SECURITY_LEVEL",
+    "READY_PORT",
+    "SERVICE_PORTS",
     "TLS_PROTOCOLS",
     "Controller",
     "HstsPolicy",
@@ -64,10 +66,12 @@ __all__ = [
 
 CHART_REPOSITORY = "oci://ghcr.io/nginx/charts"
 CHART_NAME = "nginx-ingress"
-CHART_VERSION = "2.6.4"
-"""The default of ``ingress.chart_version``: the newest chart whose source the tests can
-render offline (docs/kubernetes-baseline.md, "Chart versions")."""
-_APP_VERSION = "5.5.4"
+CHART_VERSION = "2.7.3"
+"""The default of ``ingress.chart_version``: the newest stable chart F5 has released, 2.7.3
+(controller 5.6.3, NGINX OSS 1.31.6, September 2026), chosen for the platform: it carries the
+5.6 line's fixes and its newer nginx. docs/kubernetes-baseline.md, "Chart versions", gives the
+sources and what the tests validate it against."""
+_APP_VERSION = "5.6.3"
 IMAGE = Image(
     key="nginx-ingress",
     source=f"ghcr.io/nginx/nginx-ingress:{_APP_VERSION}",
@@ -77,7 +81,7 @@ IMAGE = Image(
     pin_note="tag only: F5 publishes no digests and re-pushes version tags weekly; "
     "make images prints the digest imported",
 )
-"""The controller's image: the release that chart 2.6.4 ships (its ``appVersion``). Its
+"""The controller's image: the release chart 2.7.3 ships (its ``appVersion``, 5.6.3). Its
 init container runs the same image."""
 INGRESS_CLASS = "nginx"
 """The one IngressClass every release serves; applications declare one Ingress with it."""
@@ -89,13 +93,19 @@ POD_SECURITY_LEVEL = "restricted"
 container run as a non-root user (101, the image's nginx user), without privilege
 escalation, with RuntimeDefault seccomp, dropping every capability; the one they add back,
 NET_BIND_SERVICE (to listen on 80 and 443), is the one capability restricted allows
-(tests/test_rendered_charts.py checks the pods)."""
+(tests/test_helm_values.py checks the values that say so)."""
 HEALTH_PATH = "/nginx-health"
 """Answered with 200 on port 80 by the controller's default server: the Traffic Manager probe."""
 CONTROLLER_POD_LABELS = {"app.kubernetes.io/name": CHART_NAME}
 """The label the chart gives every controller pod of every release (network policies select it)."""
 INIT_CONTAINER_RESOURCES = {"requests": {"cpu": "10m", "memory": "32Mi"}, "limits": {"memory": "64Mi"}}
 """The chart's init container copies the nginx configuration into an emptyDir, nothing more."""
+
+SERVICE_PORTS = {"http": 80, "https": 443}
+"""The ports of the controllers' LoadBalancer Service and pods: HTTP (the Traffic Manager probe,
+the redirect to HTTPS) and HTTPS."""
+READY_PORT = 8081
+"""The port of the controller's readiness endpoint (``/nginx-ready``), probed by the kubelet only."""
 
 TLS_PROTOCOLS = "TLSv1.2 TLSv1.3"
 """The only protocols the controllers speak (ConfigMap ``ssl-protocols``; unset, nginx's
@@ -191,6 +201,10 @@ def service_values(spec: ReleaseSpec) -> dict[str, Any]:
         "ipFamilyPolicy": policy,
         "ipFamilies": ip_families,
         "annotations": annotations,
+        # Stated, not left to the chart's defaults: the ports the network policy opens and
+        # the public IPs' NSG rules allow (``SERVICE_PORTS``).
+        "httpPort": {"enable": True, "port": SERVICE_PORTS["http"], "targetPort": SERVICE_PORTS["http"]},
+        "httpsPort": {"enable": True, "port": SERVICE_PORTS["https"], "targetPort": SERVICE_PORTS["https"]},
     }
 
 
@@ -212,6 +226,9 @@ def controller_values(spec: ReleaseSpec) -> dict[str, Any]:
         "enableCustomResources": False,
         "healthStatus": True,
         "healthStatusURI": HEALTH_PATH,
+        # The readiness probe (/nginx-ready on this port): a pod that has not loaded its
+        # configuration gets no traffic. Stated, not left to the chart's default.
+        "readyStatus": {"enable": True, "port": READY_PORT, "initialDelaySeconds": 0},
         "telemetryReporting": {"enable": False},
         "image": image_values(spec.controller),
         "config": {

@@ -113,7 +113,10 @@ def allow_https_out(name: str, cluster_ranges: Sequence[str], pod_labels: dict[s
     )
 
 
-def controller_policies(controller_labels: dict[str, str], cluster_ranges: Sequence[str]) -> list[Policy]:
+def controller_policies(
+    controller_labels: dict[str, str], ports: Sequence[int], cluster_ranges: Sequence[str]
+) -> list[Policy]:
+    """The controllers' namespace: in, ``ports`` (their Service's) from anywhere."""
     selector = {"match_labels": controller_labels}
     return [
         default_deny(),
@@ -126,7 +129,7 @@ def controller_policies(controller_labels: dict[str, str], cluster_ranges: Seque
                 # No "from": clients of both families keep their address (externalTrafficPolicy
                 # Local), and Traffic Manager probes the controller's health path on 80 from the
                 # internet.
-                "ingress": [{"ports": _ports("TCP", 80, 443)}],
+                "ingress": [{"ports": _ports("TCP", *ports)}],
             },
         ),
         allow_https_out("controllers-to-api-server", cluster_ranges, controller_labels),

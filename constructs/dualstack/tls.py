@@ -16,6 +16,7 @@ So the first deploy on an empty cluster succeeds in one run.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,14 @@ RESOURCES = {
 }
 """Requests and limits per component; the controller's memory grows with the number of
 certificates and secrets it watches."""
+
+
+CONTAINER_SECURITY_CONTEXT = {
+    "allowPrivilegeEscalation": False,
+    "capabilities": {"drop": ["ALL"]},
+    "readOnlyRootFilesystem": True,
+}
+"""Every cert-manager container: no privilege escalation, no capability, a read-only root."""
 
 
 def pod_labels(component: str) -> dict[str, str]:
@@ -146,48 +155,60 @@ class DnsIdentity(Construct):
 # --- workloads stack -------------------------------------------------------------------
 
 
+def _component_values(config: Config, key: str, *, replicas: int | None = None) -> dict[str, Any]:
+    """One cert-manager component's values: its image from the registry, the user pool, its
+    resources, restricted-level security contexts; with ``replicas``, a disruption budget and
+    a spread over zones."""
+    values: dict[str, Any] = {
+        "image": _image_values(config, key),
+        "nodeSelector": dict(kube.USER_POOL_SELECTOR),
+        "resources": RESOURCES[key],
+        # The chart's own restricted-level contexts, with a high UID and GID added, stated
+        # here rather than left to the chart's defaults (tests/test_helm_values.py).
+        "securityContext": {
+            "runAsNonRoot": True,
+            "runAsUser": RUN_AS,
+            "runAsGroup": RUN_AS,
+            "seccompProfile": {"type": "RuntimeDefault"},
+        },
+        "containerSecurityContext": CONTAINER_SECURITY_CONTEXT,
+    }
+    if replicas is not None:
+        values |= {
+            "replicaCount": replicas,
+            "podDisruptionBudget": {"enabled": True, "maxUnavailable": 1},
+            "topologySpreadConstraints": [
+                {
+                    "maxSkew": 1,
+                    "topologyKey": kube.ZONE_KEY,
+                    "whenUnsatisfiable": "ScheduleAnyway",
+                    "labelSelector": {"matchLabels": pod_labels(key)},
+                }
+            ],
+        }
+    return values
+
+
+def _image_values(config: Config, key: str) -> dict[str, Any]:
+    image = images.image(config, f"cert-manager-{key}")
+    return {
+        "repository": f"{images.login_server(config)}/{image.repository}",
+        "tag": image.tag,
+        "pullPolicy": "Always",
+    }
+
+
 def cert_manager_values(config: Config, client_id: str) -> dict[str, Any]:
     """Values of the cert-manager chart: CRDs, images from the registry, user pool, spread,
     workload identity for the controller, restricted-level security contexts (the chart's)."""
-    registry = images.login_server(config)
-
-    def image_values(key: str) -> dict[str, Any]:
-        image = images.image(config, f"cert-manager-{key}")
-        return {"repository": f"{registry}/{image.repository}", "tag": image.tag, "pullPolicy": "Always"}
-
-    def component(key: str, *, replicas: int | None = None) -> dict[str, Any]:
-        values: dict[str, Any] = {
-            "image": image_values(key),
-            "nodeSelector": dict(kube.USER_POOL_SELECTOR),
-            "resources": RESOURCES[key],
-            # The chart's own restricted-level context, with a high UID and GID added.
-            "securityContext": {
-                "runAsNonRoot": True,
-                "runAsUser": RUN_AS,
-                "runAsGroup": RUN_AS,
-                "seccompProfile": {"type": "RuntimeDefault"},
-            },
-        }
-        if replicas is not None:
-            selector = {"app.kubernetes.io/instance": "cert-manager", "app.kubernetes.io/component": key}
-            values |= {
-                "replicaCount": replicas,
-                "podDisruptionBudget": {"enabled": True, "maxUnavailable": 1},
-                "topologySpreadConstraints": [
-                    {
-                        "maxSkew": 1,
-                        "topologyKey": kube.ZONE_KEY,
-                        "whenUnsatisfiable": "ScheduleAnyway",
-                        "labelSelector": {"matchLabels": selector},
-                    }
-                ],
-            }
-        return values
-
+    component = functools.partial(_component_values, config)
     values: dict[str, Any] = {
         "crds": {"enabled": True, "keep": True},
         "global": {"leaderElection": {"namespace": NAMESPACE}},
         **component("controller", replicas=2),
+        # The controller's liveness probe (its /livez on the healthz port): on, as the chart's
+        # default has it, stated so a chart change cannot turn it off unnoticed.
+        "livenessProbe": {"enabled": True},
         "podLabels": {"azure.workload.identity/use": "true"},
         "serviceAccount": {
             "create": True,
@@ -198,7 +219,7 @@ def cert_manager_values(config: Config, client_id: str) -> dict[str, Any]:
         "cainjector": component("cainjector", replicas=2),
         "startupapicheck": component("startupapicheck"),
         # Used only for HTTP-01 challenges (this issuer solves DNS-01), pinned all the same.
-        "acmesolver": {"image": image_values("acmesolver")},
+        "acmesolver": {"image": _image_values(config, "acmesolver")},
         "prometheus": {"enabled": True},
     }
     return values
