@@ -39,6 +39,7 @@ _SUBSCRIPTION = "/subscriptions/00000000-0000-0000-0000-000000000000"
 _GLOBAL_GROUP = f"{_SUBSCRIPTION}/resourceGroups/rg-fake-global"
 
 REFS = GlobalRefs(
+    acme_dns_role_id=f"{_GLOBAL_GROUP}/providers/Microsoft.Authorization/roleDefinitions/00000000-0000-0000-0000-00000000acme",
     resource_group_name="rg-fake-global",
     dns_zone_name="zone.fake.test",
     private_dns_zone_name="internal.zone.fake.test",

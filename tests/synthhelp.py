@@ -45,7 +45,13 @@ class Stack:
         return json.loads(self.text)  # type: ignore[no-any-return]
 
     def resources(self, rtype: str) -> dict[str, dict[str, Any]]:
-        """Resources of one Terraform type, keyed by their construct path below the stack."""
+        """Resources of one Terraform type that Terraform creates, keyed by their construct path
+        below the stack: a resource declared with ``count: 0`` has no instance and is left out
+        (``declared`` has it)."""
+        return {path: body for path, body in self.declared(rtype).items() if body.get("count") != 0}
+
+    def declared(self, rtype: str) -> dict[str, dict[str, Any]]:
+        """Every resource of one Terraform type in the JSON, ``count: 0`` included."""
         found = self.json.get("resource", {}).get(rtype, {})
         return {body["//"]["metadata"]["path"].split("/", 1)[1]: body for body in found.values()}
 
@@ -65,15 +71,26 @@ class Stack:
         """Every resource, data source and output, keyed ``type.name``, ``data.type.name`` or
         ``output.name``."""
         doc = self.json
-        out = {f"{t}.{n}": b for t, items in doc.get("resource", {}).items() for n, b in items.items()}
+        out = {
+            f"{t}.{n}": b
+            for t, items in doc.get("resource", {}).items()
+            for n, b in items.items()
+            if b.get("count") != 0
+        }
         out |= {f"data.{t}.{n}": b for t, items in doc.get("data", {}).items() for n, b in items.items()}
         out |= {f"output.{n}": b for n, b in doc.get("output", {}).items()}
         return out
 
     def addresses(self) -> set[str]:
-        """Every Terraform address (``type.name``) of resources and data sources."""
+        """Every Terraform address (``type.name``) of resources (those with an instance: not
+        ``count: 0``) and data sources."""
         doc = self.json
-        out = {f"{t}.{n}" for t, items in doc.get("resource", {}).items() for n in items}
+        out = {
+            f"{t}.{n}"
+            for t, items in doc.get("resource", {}).items()
+            for n, b in items.items()
+            if b.get("count") != 0
+        }
         out |= {f"data.{t}.{n}" for t, items in doc.get("data", {}).items() for n in items}
         return out
 

@@ -5,8 +5,13 @@ platform team will try (translator off, a drained region)."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shutil
+import subprocess
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -111,15 +116,110 @@ def test_custom_domain_is_validated_through_the_zone_with_a_managed_certificate(
     ]
 
 
-def test_app_name_aliases_point_at_the_endpoint_for_both_families(fd: Synthesized) -> None:
-    """Same addresses as the Traffic Manager edge's records (switching edges retargets them in
-    place), now aimed at the endpoint, which answers A and AAAA."""
+def test_the_app_name_is_one_cname_to_the_endpoint_and_no_alias(fd: Synthesized) -> None:
+    """Front Door renews its managed certificate on its own only for a domain that is a CNAME
+    straight to the endpoint: the app name is that CNAME, and no A or AAAA record has an
+    instance (declared with ``count: 0``, so a switch of edges orders the swap)."""
     glob = fd["global"]
-    endpoint = _ref(glob, "azurerm_cdn_frontdoor_endpoint", "endpoint", "id")
-    a = glob.resource("azurerm_dns_a_record", "services/traffic/ipv4_alias")
-    aaaa = glob.resource("azurerm_dns_aaaa_record", "services/traffic/ipv6_alias")
-    assert a["target_resource_id"] == aaaa["target_resource_id"] == endpoint
-    assert a["name"] == aaaa["name"] == FD_CONFIG.dns.app_name
+    (cname,) = glob.resources("azurerm_dns_cname_record").values()
+    assert cname["name"] == FD_CONFIG.dns.app_name
+    assert cname["record"] == _ref(glob, "azurerm_cdn_frontdoor_endpoint", "endpoint", "host_name")
+    assert glob.resources("azurerm_dns_a_record") == glob.resources("azurerm_dns_aaaa_record") == {}
+    for rtype in ("azurerm_dns_a_record", "azurerm_dns_aaaa_record"):
+        assert all(body["count"] == 0 for body in glob.declared(rtype).values())
+    # Nothing else in any stack points the app's name at the endpoint by alias.
+    endpoint_id = _ref(glob, "azurerm_cdn_frontdoor_endpoint", "endpoint", "id")
+    for stack in fd.stacks.values():
+        for rtype in ("azurerm_dns_a_record", "azurerm_dns_aaaa_record"):
+            for body in stack.resources(rtype).values():
+                assert body.get("target_resource_id") != endpoint_id
+
+
+def test_traffic_manager_configs_have_aliases_and_no_cname(
+    synthesized_configs: dict[str, Synthesized],
+) -> None:
+    for stem, out in synthesized_configs.items():
+        if stem == FD:
+            continue
+        glob = out["global"]
+        assert glob.resources("azurerm_dns_cname_record") == {}, stem
+        (declared,) = glob.declared("azurerm_dns_cname_record").values()
+        assert declared["count"] == 0
+        assert glob.resources("azurerm_dns_a_record") or glob.resources("azurerm_dns_aaaa_record"), stem
+
+
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="the Terraform CLI is a prerequisite")
+def test_terraform_swaps_the_records_in_order_both_ways(
+    default_synth: Synthesized, fd: Synthesized, tmp_path: Path
+) -> None:
+    """Terraform itself, on the three records exactly as the two edges synthesize them (their
+    addresses, ``count`` and ``depends_on``), with built-in stand-ins that log when they are
+    created and destroyed (the azurerm provider is not available offline): Traffic Manager ->
+    Front Door deletes the A and AAAA records before it creates the CNAME, and back again the
+    CNAME goes before the A and AAAA records come."""
+    log = tmp_path / "log.txt"
+    names = {
+        "azurerm_dns_a_record": "a",
+        "azurerm_dns_aaaa_record": "aaaa",
+        "azurerm_dns_cname_record": "cname",
+    }
+
+    def write(out: Synthesized) -> None:
+        stand_ins: dict[str, Any] = {}
+        rename = {}
+        record_names = set()
+        for rtype, short in names.items():
+            ((key, body),) = out["global"].json["resource"][rtype].items()
+            record_names.add(body["name"])
+            rename[f"{rtype}.{key}"] = f"terraform_data.{short}"
+            stand_ins[short] = {"count": body.get("count"), "depends_on": body.get("depends_on", [])}
+        assert len(record_names) == 1, "the three records are of one name"
+        resources = {}
+        for short, stand_in in stand_ins.items():
+            body = {
+                "input": short,
+                "provisioner": [
+                    {"local-exec": {"command": f"sleep 1; echo create {short} >> {log}"}},
+                    {"local-exec": {"when": "destroy", "command": f"sleep 1; echo destroy {short} >> {log}"}},
+                ],
+            }
+            if stand_in["count"] is not None:
+                body["count"] = stand_in["count"]
+            if stand_in["depends_on"]:
+                body["depends_on"] = [rename[d] for d in stand_in["depends_on"]]
+            resources[short] = body
+        (tmp_path / "main.tf.json").write_text(json.dumps({"resource": {"terraform_data": resources}}))
+
+    def terraform(*args: str) -> None:
+        run = subprocess.run(
+            ["terraform", *args, "-input=false", "-no-color"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={
+                "PATH": os.environ["PATH"],
+                "CHECKPOINT_DISABLE": "1",
+                "HOME": str(tmp_path),
+                "TF_CLI_CONFIG_FILE": os.devnull,
+            },
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+
+    write(default_synth)
+    terraform("init")
+    terraform("apply", "-auto-approve")
+    assert log.read_text().split("\n")[:-1] in (["create a", "create aaaa"], ["create aaaa", "create a"])
+    log.write_text("")
+    write(fd)
+    terraform("apply", "-auto-approve")
+    steps = log.read_text().splitlines()
+    assert sorted(steps[:2]) == ["destroy a", "destroy aaaa"] and steps[2:] == ["create cname"], steps
+    log.write_text("")
+    write(default_synth)
+    terraform("apply", "-auto-approve")
+    steps = log.read_text().splitlines()
+    assert steps[0] == "destroy cname" and sorted(steps[1:]) == ["create a", "create aaaa"], steps
 
 
 def test_waf_policy_comes_from_the_config(fd: Synthesized) -> None:
@@ -312,13 +412,13 @@ def test_front_door_entries_hold_the_id_and_no_terraform_template_syntax() -> No
 Variant = Callable[..., Synthesized]
 
 
-def test_translator_off_keeps_both_alias_records_and_origins_of_the_native_family(
+def test_translator_off_keeps_the_cname_and_the_origins_of_the_native_family(
     synth_variant: Variant,
 ) -> None:
     out = synth_variant(FD, set_key("ingress.translator_enabled", False), "frontdoor-no-translator")
     glob = out["global"]
-    # Front Door still answers IPv6 clients (and forwards over IPv4).
-    assert glob.resources("azurerm_dns_a_record") and glob.resources("azurerm_dns_aaaa_record")
+    # Front Door still answers IPv6 clients (and forwards over IPv4): the one CNAME stays.
+    assert len(glob.resources("azurerm_dns_cname_record")) == 1
     for region in FD_CONFIG.regions:
         assert set(out[region].resources("azurerm_cdn_frontdoor_origin")) == {"region/origins/ipv4_origin"}
         rules = {r["name"] for r in out[region].resources("azurerm_network_security_rule").values()}
@@ -349,12 +449,14 @@ def test_the_review_tool_reads_a_drained_front_door_region_as_drained(
     assert by_name["edge"].region is None
 
 
-def test_switching_an_environment_to_front_door_is_loud_and_keeps_the_app_records(
+def test_switching_an_environment_to_front_door_is_loud_and_says_what_the_name_does(
     synth_variant: Variant, default_synth: Synthesized
 ) -> None:
     """The Traffic Manager profiles are protected: the review gate names them, so the switch
-    needs an acknowledgement; the app name's records are updated in place (never re-created)."""
+    needs an acknowledgement. The app name swaps its A and AAAA records for a CNAME: the change
+    summary says so, with what clients see during the apply."""
     from dualstack.review.diff import diff_outdirs
+    from dualstack.review.markdown import render
 
     def to_front_door(raw: dict[str, Any]) -> None:
         raw["edge"] = {"kind": "front_door"}
@@ -365,8 +467,22 @@ def test_switching_an_environment_to_front_door_is_loud_and_keeps_the_app_record
     loud = {(stack, c.item.rtype, c.action) for stack, c in report.loud}
     assert loud == {("global", "azurerm_traffic_manager_profile", "remove")}
     glob = {s.name: s for s in report.stacks}["global"]
-    records = [c for c in glob.changes if c.item.rtype in ("azurerm_dns_a_record", "azurerm_dns_aaaa_record")]
-    assert records and {c.action for c in records} == {"update"}
+    records = {
+        (c.item.rtype, c.action): c
+        for c in glob.changes
+        if c.item.rtype in ("azurerm_dns_a_record", "azurerm_dns_aaaa_record", "azurerm_dns_cname_record")
+    }
+    assert set(records) == {
+        ("azurerm_dns_a_record", "remove"),
+        ("azurerm_dns_aaaa_record", "remove"),
+        ("azurerm_dns_cname_record", "add"),
+    }
+    for key in (("azurerm_dns_a_record", "remove"), ("azurerm_dns_aaaa_record", "remove")):
+        impact = records[key].impact
+        assert impact.startswith(f"the name `{CONFIGS['default'].dns.app_name}` swaps its ")
+        assert "for CNAME" in impact and "deletes the old record first" in impact and "300 s" in impact
+    text = render(report)
+    assert "swaps its A (IPv4) record for CNAME" in text and "swaps its AAAA (IPv6) record for CNAME" in text
 
 
 def test_adding_a_region_behind_front_door_changes_only_its_stacks_and_the_registry(

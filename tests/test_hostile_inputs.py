@@ -600,7 +600,7 @@ CASES: list[Case] = [
         "edge_bad_waf_values",
         (
             E("edge.waf.mode", "'Prevention' or 'Detection'"),
-            E("edge.waf.default_rule_set_version", "should match pattern"),
+            E("edge.waf.default_rule_set_version", "'2.1' or '2.2'"),
             E("edge.waf.rate_limit.threshold", "greater than or equal to 10"),
             E("edge.waf.rate_limit.duration_minutes", "1 or 5"),
             E("edge.waf.exclusions.SQLI[0].match_variable", "'RequestHeaderNames'"),

@@ -84,6 +84,7 @@ def resources(stack: Stack | None) -> dict[str, dict[str, Any]]:
         f"{rtype}.{name}": {k: v for k, v in body.items() if k not in ("//", "depends_on")}
         for rtype, entries in stack.json.get("resource", {}).items()
         for name, body in entries.items()
+        if body.get("count") != 0  # declared without an instance: Terraform creates nothing
     }
 
 

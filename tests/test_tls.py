@@ -13,7 +13,7 @@ import pytest
 import yaml
 from synthhelp import CONFIGS, REGION_CASES, REGION_IDS, Stack, Synthesized, set_key
 
-from dualstack import images, tls
+from dualstack import images, roles, tls
 from dualstack.config import Config
 
 Variant = Callable[..., Synthesized]
@@ -170,7 +170,10 @@ def test_each_region_has_its_own_dns_identity_with_one_role_and_one_federated_cr
         if identity_address in r["principal_id"]
     ]
     (role,) = roles
-    assert role["role_definition_name"] == "DNS Zone Contributor"
+    assert "role_definition_name" not in role, "a custom role, by its ID"
+    assert role["role_definition_id"].startswith(
+        "${data.terraform_remote_state.cross-stack-reference-input-global.outputs.cross-stack-output-azurerm_role_definition"
+    )
     assert "azurerm_dns_zoneservices_dns_zone" in role["scope"] and role["scope"].endswith("id}")
     (credential,) = region_stack.resources("azurerm_federated_identity_credential").values()
     assert credential["parent_id"] == "${" + identity_address + ".id}"
@@ -284,15 +287,24 @@ def test_the_local_chart_templates_every_value_the_app_sets() -> None:
 def test_issuer_none_removes_only_the_tls_pieces(default_synth: Synthesized, synth_variant: Variant) -> None:
     off = synth_variant("default", set_key("tls", {"issuer": "none"}), "default-tls-none")
     assert off.stacks.keys() == default_synth.stacks.keys()
-    # global: unchanged but for the zone ID output that only the identities' role reads.
+    # global: unchanged but for the ACME role and the outputs only the identities' grant reads
+    # (the zone's ID, the role's ID).
     removed_global = set(default_synth["global"].bodies()) - set(off["global"].bodies())
-    assert len(removed_global) == 1 and "dns_zone" in next(iter(removed_global))
+    assert len(removed_global) == 3, removed_global
+    (role,) = [a for a in removed_global if not a.startswith("output.")]
+    assert role.startswith("azurerm_role_definition.services_acme_dns_role")
+    assert {a.split("-")[-1].split("services_")[0] for a in removed_global if a.startswith("output.")} == {
+        "azurerm_dns_zone",
+        "azurerm_role_definition",
+    }
     for name in default_synth.stacks:
         on_, off_ = default_synth[name].bodies(), off[name].bodies()
         assert set(off_) <= set(on_), name
         removed = set(on_) - set(off_)
         for address in removed:
-            assert "cert_manager" in address or address.startswith("output."), f"{name}: {address}"
+            assert "cert_manager" in address or address.startswith("output.") or address == role, (
+                f"{name}: {address}"
+            )
         for address, body in off_.items():
             if address.startswith("kubernetes_ingress_v1."):
                 assert "tls" not in body["spec"]  # HTTP only, as before
@@ -326,3 +338,46 @@ def test_production_issuer_changes_only_the_acme_server_and_account_key(
             "accountKeySecret": values["issuer"]["accountKeySecret"],
         }
         assert staging == values
+
+
+@pytest.mark.parametrize("stem", sorted(CONFIGS))
+def test_the_acme_role_allows_txt_records_and_nothing_else(
+    stem: str, synthesized_configs: dict[str, Synthesized]
+) -> None:
+    config = CONFIGS[stem]
+    definitions = synthesized_configs[stem]["global"].resources("azurerm_role_definition")
+    if not config.tls.enabled:
+        assert definitions == {}
+        return
+    (role,) = definitions.values()
+    assert role["permissions"] == [
+        {
+            "actions": [
+                "Microsoft.Network/dnszones/read",
+                "Microsoft.Network/dnszones/TXT/read",
+                "Microsoft.Network/dnszones/TXT/write",
+                "Microsoft.Network/dnszones/TXT/delete",
+            ]
+        }
+    ]
+    assert role["scope"] == "${azurerm_resource_group.services_resource_group_CB4067CD.id}"
+    assert role["assignable_scopes"] == [role["scope"]]
+    assert role["name"] == f"{config.project} ACME DNS-01 TXT records ({config.dns.zone_name})"
+
+
+def test_no_identity_holds_a_dns_role_broader_than_txt_records(any_synth: Synthesized) -> None:
+    """No assignment of a built-in role that could change the app's names, in any stack; the
+    one role given by ID is the ACME role, on the public zone."""
+    assignments = [
+        (name, r)
+        for name, stack in any_synth.stacks.items()
+        for r in stack.resources("azurerm_role_assignment").values()
+    ]
+    assert assignments
+    for name, r in assignments:
+        assert r.get("role_definition_name") not in roles.DNS_ROLES, (
+            f"{name}: {r.get('role_definition_name')}"
+        )
+        if "role_definition_id" in r:
+            assert "cross-stack-output-azurerm_role_definition" in r["role_definition_id"], name
+            assert "cross-stack-output-azurerm_dns_zone" in r["scope"], name

@@ -1029,7 +1029,6 @@ WafMatchVariable = Literal[
     "RequestHeaderNames",
 ]
 WafRuleGroup = Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9-]{1,64}$")]
-RuleSetVersion = Annotated[StrictStr, Field(pattern=r"^[0-9]+\.[0-9]+$")]
 
 
 class WafExclusion(Model):
@@ -1058,9 +1057,11 @@ class Waf(Model):
 
     mode: Literal["Prevention", "Detection"] = "Prevention"
     """Prevention blocks what the rules match; Detection only logs (for tuning a new app)."""
-    default_rule_set_version: RuleSetVersion = "2.1"
-    """Version of Microsoft_DefaultRuleSet (OWASP-based, anomaly scoring from 2.0)."""
-    bot_manager_rule_set_version: RuleSetVersion = "1.1"
+    default_rule_set_version: Literal["1.1", "2.0", "2.1", "2.2"] = "2.1"
+    """Version of Microsoft_DefaultRuleSet (OWASP-based, anomaly scoring from 2.0), one Front
+    Door Premium offers and azurerm accepts. 2.2 is the newest; moving to it adds and changes
+    rules, so run it in ``mode: Detection`` first and tune exclusions before Prevention."""
+    bot_manager_rule_set_version: Literal["1.0", "1.1"] = "1.1"
     """Version of Microsoft_BotManagerRuleSet."""
     rate_limit: RateLimit = RateLimit()
     exclusions: FrozenMapping[WafRuleGroup, tuple[WafExclusion, ...]] = Field(

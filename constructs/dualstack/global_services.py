@@ -18,9 +18,10 @@ from cdktf_cdktf_provider_azurerm.key_vault import KeyVault, KeyVaultNetworkAcls
 from cdktf_cdktf_provider_azurerm.log_analytics_workspace import LogAnalyticsWorkspace
 from cdktf_cdktf_provider_azurerm.private_dns_zone import PrivateDnsZone
 from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
+from cdktf_cdktf_provider_azurerm.role_definition import RoleDefinition, RoleDefinitionPermissions
 from constructs import Construct
 
-from dualstack import modes, naming, protection
+from dualstack import modes, naming, protection, roles
 from dualstack.config import Config
 from dualstack.edge import FrontDoor
 from dualstack.refs import GlobalRefs
@@ -65,6 +66,7 @@ class GlobalServices(Construct):
             traffic_manager_profile_ids={f: p.id for f, p in traffic.profiles.items()},
             private_link_targets={"registry": registry.id, "vault": vault.id},
             dns_zone_id=self.zone.id,
+            acme_dns_role_id=self._acme_dns_role(),
             front_door=front_door.refs if front_door is not None else None,
         )
 
@@ -94,6 +96,24 @@ class GlobalServices(Construct):
             tags=tags,
             lifecycle=self._protect,
         )
+
+    def _acme_dns_role(self) -> str | None:
+        """With certificates: the custom role cert-manager's identities get on the public zone
+        (TXT records only, ``roles.ACME_DNS_ACTIONS``). Defined on the global resource group
+        (Azure takes a subscription, management group or resource group as assignable scope,
+        not a zone) and assigned on the zone by each region stack."""
+        if not self._config.tls.enabled:
+            return None
+        role = RoleDefinition(
+            self,
+            "acme_dns_role",
+            name=naming.acme_dns_role(self._config.project, self._config.dns.zone_name),
+            scope=self.group.id,
+            assignable_scopes=[self.group.id],
+            description="cert-manager ACME DNS-01: read the zone, manage its TXT record sets; nothing else",
+            permissions=[RoleDefinitionPermissions(actions=list(roles.ACME_DNS_ACTIONS))],
+        )
+        return role.role_definition_resource_id
 
     def _registry(self) -> ContainerRegistry:
         config, tags, glob = self._config, self._tags, self._config.global_
@@ -171,6 +191,6 @@ class GlobalServices(Construct):
             zone=self.zone,
             tags=tags,
             prevent_destroy=config.prevent_destroy,
-            front_door_endpoint_id=front_door.endpoint.id if front_door is not None else None,
+            front_door=front_door.endpoint if front_door is not None else None,
         )
         return front_door, traffic

@@ -111,6 +111,13 @@ def container_insights_rule(project: str, region: str) -> str:
     return f"MSCI-{region}-{cluster(project, region)}"
 
 
+def acme_dns_role(project: str, zone_name: str) -> str:
+    """cert-manager's custom role (``roles.ACME_DNS_ACTIONS``). Role names are unique in the
+    tenant, so the zone is in it too: two environments of one project in two subscriptions of a
+    tenant have two zones."""
+    return f"{project} ACME DNS-01 TXT records ({zone_name})"
+
+
 def cert_manager_identity(project: str, region: str) -> str:
     """cert-manager's identity for ACME DNS-01 on the public zone (region resource group)."""
     return f"id-{project}-{region}-cert-manager"

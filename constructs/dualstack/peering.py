@@ -18,7 +18,7 @@ from cdktf_cdktf_provider_azurerm.virtual_network import VirtualNetwork
 from cdktf_cdktf_provider_azurerm.virtual_network_peering import VirtualNetworkPeering
 from constructs import Construct
 
-from dualstack import naming
+from dualstack import naming, resource_providers
 from dualstack.config import Hub
 from dualstack.context import RegionContext
 
@@ -41,6 +41,7 @@ def hub_provider(stack: TerraformStack, hub: Hub) -> AzurermProvider:
         alias=HUB_PROVIDER_ALIAS,
         subscription_id=hub.subscription_id,
         features=[AzurermProviderFeatures()],
+        resource_provider_registrations=resource_providers.REGISTRATIONS,
     )
 
 

@@ -47,6 +47,7 @@ from dualstack.sample_app import NAMESPACE as SAMPLE_NAMESPACE
 from dualstack.sample_app import SampleApp
 from dualstack.stacks import azurerm_provider, base_tags, configure_backend
 from dualstack.tls import CertManager, DnsIdentity, secret_name
+from dualstack.tls import certificate_key as tls_certificate_key
 
 
 class Region:
@@ -195,11 +196,20 @@ class WorkloadsStack(TerraformStack):
         )
 
 
-def sample_certificates(hosts: list[str]) -> list[dict[str, Any]]:
+def sample_certificates(hosts: list[str], *, front_door: bool) -> list[dict[str, Any]]:
     """The region's own certificate for the sample app: the app name and the region's name,
-    so the name set (and Let's Encrypt's duplicate-certificate limit) differs per region."""
+    so the name set (and Let's Encrypt's duplicate-certificate limit) differs per region. Its
+    key: ``tls.certificate_key`` (RSA 2048 behind Front Door, ECDSA P-256 otherwise)."""
     secret = secret_name(SAMPLE_NAMESPACE)
-    return [{"name": secret, "namespace": SAMPLE_NAMESPACE, "secretName": secret, "dnsNames": hosts}]
+    return [
+        {
+            "name": secret,
+            "namespace": SAMPLE_NAMESPACE,
+            "secretName": secret,
+            "dnsNames": hosts,
+            "privateKey": tls_certificate_key(front_door=front_door),
+        }
+    ]
 
 
 class RegionWorkloads(Construct):
@@ -257,7 +267,9 @@ class RegionWorkloads(Construct):
                 "cert_manager",
                 config=config,
                 region_name=region_name,
-                certificates=sample_certificates(hosts) if self.sample_app is not None else [],
+                certificates=sample_certificates(hosts, front_door=config.front_door is not None)
+                if self.sample_app is not None
+                else [],
                 depends_on=[self.sample_app.namespace] if self.sample_app is not None else [],
                 cluster_ranges=cluster_ranges,
                 kubernetes_provider=kubernetes_provider,

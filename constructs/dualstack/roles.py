@@ -17,5 +17,18 @@ AKS_RBAC_CLUSTER_ADMIN = "Azure Kubernetes Service RBAC Cluster Admin"
 """The identity running ``cdktf deploy`` on the cluster: installs the ingresses in the same
 deploy. Scoped to the one cluster."""
 
-DNS_ZONE_CONTRIBUTOR = "DNS Zone Contributor"
-"""Manage record sets in one DNS zone: cert-manager's DNS-01 TXT records."""
+ACME_DNS_ACTIONS = (
+    "Microsoft.Network/dnszones/read",
+    "Microsoft.Network/dnszones/TXT/read",
+    "Microsoft.Network/dnszones/TXT/write",
+    "Microsoft.Network/dnszones/TXT/delete",
+)
+"""The custom role of cert-manager's identities (``acme_dns_role``), assigned on the public zone
+only: read the zone, and read, write and delete TXT record sets in it (the ``_acme-challenge``
+records of DNS-01). Nothing else: no A, AAAA or CNAME record (the app's names), no zone
+change, no role. Azure DNS has no finer scope that survives cert-manager deleting its record
+sets after each challenge, so TXT on the zone is the least that works; the one other TXT
+record in the zone, Front Door's ``_dnsauth`` validation token, stays writable by it (a
+stolen cert-manager token could stall a Front Door certificate renewal, not redirect traffic)."""
+DNS_ROLES = frozenset({"DNS Zone Contributor", "Private DNS Zone Contributor", "Contributor", "Owner"})
+"""Built-in roles that could change the app's DNS records: no identity the stacks create holds one."""

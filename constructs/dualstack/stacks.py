@@ -9,6 +9,7 @@ from cdktf import AzurermBackend, LocalBackend, TerraformStack
 from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
 from constructs import Construct
 
+from dualstack import resource_providers
 from dualstack.config import AzurermBackend as AzurermBackendConfig
 from dualstack.config import Config
 from dualstack.edge import FrontDoorRoute
@@ -44,8 +45,14 @@ def configure_backend(stack: TerraformStack, config: Config, stack_name: str) ->
 
 def azurerm_provider(stack: TerraformStack) -> AzurermProvider:
     # Subscription and credentials come from the environment (ARM_SUBSCRIPTION_ID, az login
-    # or OIDC), never from the synthesized JSON.
-    return AzurermProvider(stack, "azurerm", features=[AzurermProviderFeatures()])
+    # or OIDC), never from the synthesized JSON. Resource providers are registered beforehand,
+    # not by Terraform (resource_providers.py).
+    return AzurermProvider(
+        stack,
+        "azurerm",
+        features=[AzurermProviderFeatures()],
+        resource_provider_registrations=resource_providers.REGISTRATIONS,
+    )
 
 
 class GlobalStack(TerraformStack):

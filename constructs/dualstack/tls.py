@@ -1,8 +1,8 @@
 """HTTPS certificates: cert-manager and an ACME issuer on the global Azure DNS zone.
 
-Region stack (``DnsIdentity``): a user-assigned identity with DNS Zone Contributor on the
-global public zone only, and a federated credential that lets cert-manager's service account
-on the region's cluster act as it. Workloads stack (``CertManager``): the cert-manager
+Region stack (``DnsIdentity``): a user-assigned identity with the custom ACME role (TXT record
+sets only, ``roles.ACME_DNS_ACTIONS``) on the global public zone only, and a federated
+credential that lets cert-manager's service account on the region's cluster act as it. Workloads stack (``CertManager``): the cert-manager
 release (CRDs included), then a small local chart shipped as a cdktf asset with the
 ClusterIssuer and the region's certificate.
 
@@ -32,7 +32,7 @@ from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1
 from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
 from constructs import Construct
 
-from dualstack import images, kube, naming, network_policy, roles
+from dualstack import images, kube, naming, network_policy
 from dualstack.config import Config
 from dualstack.context import RegionContext
 
@@ -93,12 +93,28 @@ def secret_name(app_namespace: str) -> str:
     return f"{app_namespace}-tls"
 
 
+ORIGIN_KEY = {"algorithm": "RSA", "size": 2048}
+"""The key of a certificate Front Door sees (the ingresses' certificates behind the Front Door
+edge): Front Door's documented TLS 1.2 cipher suites to origins are ECDHE-RSA ones only
+(Microsoft Learn, "End-to-end TLS with Azure Front Door"), so an ECDSA-only origin could fail
+its handshakes."""
+CLIENT_KEY = {"algorithm": "ECDSA", "size": 256}
+"""The key of a certificate clients see directly (the Traffic Manager edge): P-256, smaller and
+faster to verify, supported by every TLS 1.2 and 1.3 client."""
+
+
+def certificate_key(*, front_door: bool) -> dict[str, Any]:
+    """The private key of the ingresses' certificates: ``ORIGIN_KEY`` behind Front Door,
+    ``CLIENT_KEY`` otherwise."""
+    return dict(ORIGIN_KEY if front_door else CLIENT_KEY)
+
+
 # --- region stack ----------------------------------------------------------------------
 
 
 class DnsIdentity(Construct):
-    """cert-manager's identity for DNS-01 in one region: DNS Zone Contributor on the public
-    zone only, and a federated credential for cert-manager's service account on this region's
+    """cert-manager's identity for DNS-01 in one region: the custom ACME role (read the zone,
+    manage TXT record sets) on the public zone only, and a federated credential for cert-manager's service account on this region's
     cluster (its OIDC issuer), so no client secret exists anywhere.
 
     One identity per region rather than one shared: Azure refuses concurrent writes of
@@ -131,11 +147,15 @@ class DnsIdentity(Construct):
             location=region_name,
             tags=tags,
         )
+        role_id = ctx.global_refs.acme_dns_role_id
+        assert role_id is not None, "the global stack defines the ACME role whenever certificates are on"
+        # A new construct id: the role changed from the built-in DNS Zone Contributor, and a
+        # role assignment's role cannot change in place (Azure replaces it either way).
         RoleAssignment(
             self,
-            "dns_zone_contributor",
+            "acme_txt_records",
             scope=zone_id,
-            role_definition_name=roles.DNS_ZONE_CONTRIBUTOR,
+            role_definition_id=role_id,
             principal_id=self.identity.principal_id,
             principal_type="ServicePrincipal",
             description="cert-manager: ACME DNS-01 TXT records in the public zone, nothing else",

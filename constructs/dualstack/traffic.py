@@ -1,7 +1,7 @@
 """Global routing: one Traffic Manager profile per IP family, and the app's alias records.
 
-(With ``edge.kind: front_door`` the alias records point at the Front Door endpoint instead and
-no profile exists; see ``edge.py``.)
+(With ``edge.kind: front_door`` the app name is a CNAME to the Front Door endpoint instead and
+no profile exists; see ``GlobalTraffic`` and ``edge.py``.)
 
 A profile holds external endpoints of one family only (Traffic Manager answers A for
 IPv4 addresses and AAAA for IPv6 ones), so the dual-stack name uses two profiles with
@@ -11,8 +11,11 @@ add their own endpoints, so adding a region changes no other region's stack.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from cdktf_cdktf_provider_azurerm.dns_a_record import DnsARecord
 from cdktf_cdktf_provider_azurerm.dns_aaaa_record import DnsAaaaRecord
+from cdktf_cdktf_provider_azurerm.dns_cname_record import DnsCnameRecord
 from cdktf_cdktf_provider_azurerm.dns_zone import DnsZone
 from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
 from cdktf_cdktf_provider_azurerm.traffic_manager_profile import (
@@ -26,6 +29,17 @@ from constructs import Construct
 from dualstack import protection
 from dualstack.config import HealthProbe
 from dualstack.naming import ALL_FAMILIES, IpFamily
+
+
+class FrontDoorEndpointRef(Protocol):
+    """What the app's records need of the Front Door endpoint."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def host_name(self) -> str: ...
+
 
 DNS_TTL = 60
 """Seconds resolvers cache the app's answers: short, so a failed region drains quickly."""
@@ -51,11 +65,22 @@ def monitor_config(probe: HealthProbe) -> TrafficManagerProfileMonitorConfig:
 
 
 class GlobalTraffic(Construct):
-    """The A / AAAA alias records of the app name, and what they point at: a Traffic Manager
-    profile per family, or (``front_door_endpoint_id``) the Front Door endpoint.
+    """The app name's records, and with the Traffic Manager edge what they point at: a Traffic
+    Manager profile per family.
 
-    The records keep their addresses in both edges, so switching the edge changes their
-    target in place: the name never disappears from the zone.
+    - Traffic Manager edge: ``<app_name>`` A and AAAA alias records to the profiles (only for a
+      family that is served).
+    - Front Door edge (``front_door_host``): ``<app_name>`` is one CNAME to the endpoint's host
+      name, which answers A and AAAA. Front Door renews its managed certificate on its own only
+      for a domain that is a CNAME straight to the endpoint (Microsoft Learn, "Domains in Azure
+      Front Door"); with A/AAAA aliases the domain goes to "pending revalidation" at renewal.
+
+    A CNAME cannot share its name with A or AAAA records, so switching the edge swaps record
+    types. All three resources exist in both edges (``count: 0`` for the records the edge does
+    not use), and the CNAME depends on the A and AAAA records: Terraform then deletes the A and
+    AAAA records before it creates the CNAME, and deletes the CNAME before it creates A and
+    AAAA (tests/test_edge.py runs Terraform on exactly this shape). The name is without an
+    answer only for the seconds between (docs/edge.md, "Switching the edge").
     """
 
     def __init__(
@@ -71,36 +96,53 @@ class GlobalTraffic(Construct):
         zone: DnsZone,
         tags: dict[str, str],
         prevent_destroy: bool,
-        front_door_endpoint_id: str | None = None,
+        front_door: FrontDoorEndpointRef | None = None,
     ) -> None:
         super().__init__(scope, id_)
         self.profiles: dict[IpFamily, TrafficManagerProfile] = {}
-        if front_door_endpoint_id is not None:
-            # Front Door's endpoint answers A and AAAA whatever families the origins use: a
-            # client of a family without an ingress is still served (Front Door forwards on
-            # the other family), so both records exist.
+        if front_door is None:
+            # Both profiles always (they are protected: their names are what the alias records
+            # and any CNAME elsewhere point at); the alias record only for a family that is served.
             for family in ALL_FAMILIES:
-                self._alias(family, app_name, zone, group, tags, front_door_endpoint_id)
-            return
-        # Both profiles always (they are protected: their names are what the alias records and
-        # any CNAME elsewhere point at); the alias record only for a family that is served.
-        for family in ALL_FAMILIES:
-            profile = TrafficManagerProfile(
-                self,
-                f"{family}_profile",
-                name=f"tm-{project}-{app_name}-{family}",
-                resource_group_name=group.name,
-                traffic_routing_method="Performance",
-                dns_config=TrafficManagerProfileDnsConfig(
-                    relative_name=f"{project}-{app_name}-{family}", ttl=DNS_TTL
-                ),
-                monitor_config=monitor_config(probe),
-                tags=tags,
-                lifecycle=protection.lifecycle(prevent_destroy),
+                self.profiles[family] = TrafficManagerProfile(
+                    self,
+                    f"{family}_profile",
+                    name=f"tm-{project}-{app_name}-{family}",
+                    resource_group_name=group.name,
+                    traffic_routing_method="Performance",
+                    dns_config=TrafficManagerProfileDnsConfig(
+                        relative_name=f"{project}-{app_name}-{family}", ttl=DNS_TTL
+                    ),
+                    monitor_config=monitor_config(probe),
+                    tags=tags,
+                    lifecycle=protection.lifecycle(prevent_destroy),
+                )
+        aliases = [
+            self._alias(
+                family,
+                app_name,
+                zone,
+                group,
+                tags,
+                front_door.id if front_door is not None else self.profiles[family].id,
+                exists=front_door is None and family in served,
             )
-            self.profiles[family] = profile
-            if family in served:
-                self._alias(family, app_name, zone, group, tags, profile.id)
+            for family in ALL_FAMILIES
+        ]
+        DnsCnameRecord(
+            self,
+            "app_cname",
+            name=app_name,
+            zone_name=zone.name,
+            resource_group_name=group.name,
+            ttl=DNS_TTL,
+            record=front_door.host_name if front_door is not None else self.profiles["ipv4"].fqdn,
+            tags=tags,
+            count=None if front_door is not None else 0,
+            # Created only after the A and AAAA records of its name are deleted, and deleted
+            # before they are created: a CNAME cannot share its name with them.
+            depends_on=aliases,
+        )
 
     def _alias(
         self,
@@ -110,9 +152,11 @@ class GlobalTraffic(Construct):
         group: ResourceGroup,
         tags: dict[str, str],
         target: str,
-    ) -> None:
+        *,
+        exists: bool,
+    ) -> DnsARecord | DnsAaaaRecord:
         record_type = DnsARecord if family == "ipv4" else DnsAaaaRecord
-        record_type(
+        return record_type(
             self,
             f"{family}_alias",
             name=app_name,
@@ -121,4 +165,5 @@ class GlobalTraffic(Construct):
             ttl=DNS_TTL,
             target_resource_id=target,
             tags=tags,
+            count=None if exists else 0,
         )

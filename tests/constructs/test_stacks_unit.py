@@ -84,7 +84,7 @@ def test_azurerm_backend_from_any_config() -> None:
 
 def test_provider_carries_no_subscription_or_credential() -> None:
     out = synth(bare_stack())
-    assert out.doc["provider"] == {"azurerm": [{"features": [{}]}]}
+    assert out.doc["provider"] == {"azurerm": [{"features": [{}], "resource_provider_registrations": "none"}]}
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +97,7 @@ def global_stack() -> Synth:
 def test_global_stack_has_its_backend_provider_and_services(global_stack: Synth) -> None:
     doc = global_stack.doc
     assert doc["terraform"]["backend"] == {"local": {"path": "../../../terraform.woodgrove.global.tfstate"}}
-    assert doc["provider"]["azurerm"] == [{"features": [{}]}]
+    assert doc["provider"]["azurerm"] == [{"features": [{}], "resource_provider_registrations": "none"}]
     assert all(path.startswith("services/") for path in global_stack.under(""))
     assert global_stack.resources("azurerm_container_registry")
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from constructhelp import REFS, Synth, bare_stack, config, region_context, synth
 
-from dualstack import images, roles
+from dualstack import images
 from dualstack.config import Config
 from dualstack.tls import (
     ACME_SERVERS,
@@ -56,7 +56,8 @@ def test_identity_may_write_the_public_zone_only(identity: tuple[str, str, Synth
     _, _, out = identity
     (grant,) = out.resources("azurerm_role_assignment").values()
     assert grant["scope"] == REFS.dns_zone_id
-    assert grant["role_definition_name"] == roles.DNS_ZONE_CONTRIBUTOR
+    assert grant["role_definition_id"] == REFS.acme_dns_role_id
+    assert "role_definition_name" not in grant
     assert grant["principal_id"] == out.ref(IDENTITY, "cert_manager_dns/identity", "principal_id")
 
 

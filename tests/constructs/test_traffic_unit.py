@@ -1,10 +1,13 @@
 """``GlobalTraffic`` alone: both Traffic Manager profiles always, alias records for the served
-families; with ``front_door_endpoint_id`` no profile and both records aimed at the endpoint."""
+families; with ``front_door`` no profile and the app name one CNAME to the endpoint's host name.
+Both edges declare the same three records (``count: 0`` for those not used), the CNAME after
+the A and AAAA records."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -18,6 +21,8 @@ from dualstack.traffic import DNS_TTL, GlobalTraffic
 
 PROFILE = "azurerm_traffic_manager_profile"
 ALIAS = {"ipv4": "azurerm_dns_a_record", "ipv6": "azurerm_dns_aaaa_record"}
+CNAME = "azurerm_dns_cname_record"
+ENDPOINT = SimpleNamespace(id=FRONT_DOOR.endpoint_id, host_name="ep-fake-abc123.z01.azurefd.net")
 TAGS = {"given": "tags"}
 
 
@@ -36,13 +41,16 @@ class Built:
     def alias(self, family: str) -> dict[str, Any]:
         return self.out.resource(ALIAS[family], f"traffic/{family}_alias")
 
+    def cname(self) -> dict[str, Any]:
+        return self.out.resource(CNAME, "traffic/app_cname")
+
 
 def build(
     served: tuple[IpFamily, ...],
     probe: HealthProbe = DEFAULT_PROBE,
     *,
     protected: bool = True,
-    front_door_endpoint_id: str | None = None,
+    front_door: bool = False,
 ) -> Built:
     stack = bare_stack()
     group = ResourceGroup(stack, "group", name="rg-given", location="eastus2")
@@ -58,10 +66,10 @@ def build(
         zone=zone,
         tags=TAGS,
         prevent_destroy=protected,
-        front_door_endpoint_id=front_door_endpoint_id,
+        front_door=ENDPOINT if front_door else None,
     )
     out = synth(stack)
-    return Built(served, probe, protected, front_door_endpoint_id is not None, out, set(traffic.profiles))
+    return Built(served, probe, protected, front_door, out, set(traffic.profiles))
 
 
 CUSTOM_PROBE = HealthProbe.model_validate(
@@ -93,7 +101,7 @@ def each(request: pytest.FixtureRequest, built: dict[str, Built]) -> Built:
 
 @pytest.fixture(scope="module")
 def front_door() -> Built:
-    return build(("ipv4",), front_door_endpoint_id=FRONT_DOOR.endpoint_id)
+    return build(("ipv4",), front_door=True)
 
 
 def test_both_profiles_exist_whatever_is_served(each: Built) -> None:
@@ -133,28 +141,41 @@ def test_monitor_follows_the_probe(each: Built) -> None:
 
 def test_alias_records_only_for_served_families_aimed_at_their_profile(each: Built) -> None:
     for family in ALL_FAMILIES:
-        records = each.out.resources(ALIAS[family])
-        if family not in each.served:
-            assert records == {}
-            continue
         alias = each.alias(family)
         assert alias["name"] == "web"
         assert alias["zone_name"] == each.out.ref("azurerm_dns_zone", "zone", "name")
         assert alias["target_resource_id"] == each.out.ref(PROFILE, f"traffic/{family}_profile", "id")
         assert alias["ttl"] == DNS_TTL
+        # A family that is not served has its record declared with no instance.
+        assert alias.get("count") == (None if family in each.served else 0)
+    assert each.cname()["count"] == 0, "no CNAME with the Traffic Manager edge"
 
 
-def test_front_door_has_no_profile_and_both_records_aim_at_the_endpoint(front_door: Built) -> None:
+def test_front_door_has_no_profile_and_the_name_is_one_cname_to_the_endpoint(front_door: Built) -> None:
     assert front_door.profiles == set()
     assert front_door.out.resources(PROFILE) == {}
-    for family in ALL_FAMILIES:  # both, though only IPv4 is served
-        assert front_door.alias(family)["target_resource_id"] == FRONT_DOOR.endpoint_id
+    cname = front_door.cname()
+    assert "count" not in cname
+    assert (cname["name"], cname["record"], cname["ttl"]) == ("web", ENDPOINT.host_name, DNS_TTL)
+    assert cname["zone_name"] == front_door.out.ref("azurerm_dns_zone", "zone", "name")
+    for family in ALL_FAMILIES:  # no A or AAAA record: a CNAME cannot share its name
+        assert front_door.alias(family)["count"] == 0
+
+
+def test_the_cname_is_created_after_and_deleted_before_the_a_and_aaaa_records(
+    built: dict[str, Built], front_door: Built
+) -> None:
+    for case in (*built.values(), front_door):
+        assert sorted(case.cname()["depends_on"]) == sorted(
+            case.out.address(ALIAS[f], f"traffic/{f}_alias") for f in ALL_FAMILIES
+        )
 
 
 def test_record_addresses_are_the_same_for_both_edges(built: dict[str, Built], front_door: Built) -> None:
-    """Switching the edge retargets the records in place: same construct paths."""
+    """Switching the edge changes which records have an instance, at the same construct paths."""
     both = built["both"]
-    for family in ALL_FAMILIES:
-        assert both.out.address(ALIAS[family], f"traffic/{family}_alias") == front_door.out.address(
-            ALIAS[family], f"traffic/{family}_alias"
-        )
+    for rtype, path in [
+        *((ALIAS[f], f"traffic/{f}_alias") for f in ALL_FAMILIES),
+        (CNAME, "traffic/app_cname"),
+    ]:
+        assert both.out.address(rtype, path) == front_door.out.address(rtype, path)

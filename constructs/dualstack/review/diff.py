@@ -372,10 +372,14 @@ def _check_stack(path: Path, doc: dict[str, Any]) -> None:
 
 
 def items(doc: dict[str, Any]) -> dict[str, Item]:
-    """Every resource, data source and output of one stack, by address."""
+    """Every resource, data source and output of one stack, by address. A resource declared
+    with ``count: 0`` has no instance: it is left out, so a change of its count between 0 and
+    one instance reads as the resource being added or removed, as Terraform plans it."""
     out: dict[str, Item] = {}
     for rtype, entries in doc.get("resource", {}).items():
         for name, body in entries.items():
+            if body.get("count") == 0:
+                continue
             out[f"{rtype}.{name}"] = Item("resource", f"{rtype}.{name}", rtype, body)
     for rtype, entries in doc.get("data", {}).items():
         for name, body in entries.items():
@@ -558,6 +562,42 @@ def _with_triggers(old: dict[str, Item], new: dict[str, Item], changes: list[Cha
 # --- Kubernetes and Helm: what a removal or replacement does to running workloads -------------
 
 
+APP_NAME_RECORDS: dict[str, str] = {
+    "azurerm_dns_a_record": "A (IPv4)",
+    "azurerm_dns_aaaa_record": "AAAA (IPv6)",
+    "azurerm_dns_cname_record": "CNAME",
+}
+"""The public record types of the app's name in the global stack, with the answers they give."""
+
+
+def record_impact(removed: Item, added_types: set[str]) -> str:
+    """What removing one of the app name's records in the global stack does to clients;
+    ``added_types``: the record types added at the same name in the same change."""
+    name, answer = removed.display_name or removed.address, APP_NAME_RECORDS[removed.rtype]
+    if added_types - {removed.rtype}:
+        new = " and ".join(APP_NAME_RECORDS[t] for t in sorted(added_types))
+        return (
+            f"the name `{name}` swaps its {answer} record for {new}: Terraform deletes the old record "
+            "first and creates the new one right after (the CNAME depends on the A and AAAA records), "
+            "so the name has no answer for the seconds in between, and a resolver that asks then "
+            "caches the empty answer for up to the zone's negative-caching TTL (its SOA record's, "
+            "300 s by default): for that long its clients cannot resolve the app"
+        )
+    family = "IPv4" if removed.rtype == "azurerm_dns_a_record" else "IPv6"
+    if removed.rtype == "azurerm_dns_cname_record":
+        return f"the name `{name}` stops resolving: no client can reach the app by name"
+    return f"the name `{name}` stops answering {answer} queries: {family}-only clients can no longer reach the app"
+
+
+def _record_swaps(changes: list[Change]) -> dict[str, set[str]]:
+    """``{record name: record types added}`` among the app name's records in one stack."""
+    out: dict[str, set[str]] = {}
+    for change in changes:
+        if change.kind == "resource" and change.action == "add" and change.item.rtype in APP_NAME_RECORDS:
+            out.setdefault(change.item.display_name or "", set()).add(change.item.rtype)
+    return out
+
+
 def _with_impacts(stack: str, old: dict[str, Item], changes: list[Change]) -> list[Change]:
     new_ingress = any(
         c.action in ("add", "rename")
@@ -565,6 +605,7 @@ def _with_impacts(stack: str, old: dict[str, Item], changes: list[Change]) -> li
         and c.item.display_name in INGRESS_RELEASES
         for c in changes
     )
+    swaps = _record_swaps(changes)
     out = []
     for change in changes:
         if (
@@ -574,6 +615,14 @@ def _with_impacts(stack: str, old: dict[str, Item], changes: list[Change]) -> li
         ):
             before = old.get(change.destroyed_address, change.item)
             change = replace(change, impact=impact(stack, change.action, before, new_ingress=new_ingress))
+        elif (
+            stack == GLOBAL_STACK
+            and change.kind == "resource"
+            and change.item.rtype in APP_NAME_RECORDS
+            and change.action == "remove"
+        ):
+            added = swaps.get(change.item.display_name or "", set())
+            change = replace(change, impact=record_impact(change.item, added))
         out.append(change)
     return out
 
