@@ -202,12 +202,18 @@ def terraform_objects(stack: Stack) -> list[dict[str, Any]]:
     names = {
         f"{rtype}.{name}": body["metadata"]["name"]
         for rtype, items in doc.items()
-        if rtype.startswith("kubernetes_")
+        if rtype.startswith("kubernetes_") and rtype != "kubernetes_manifest"
         for name, body in items.items()
     }
     out = []
     for rtype, items in sorted(doc.items()):
         if not rtype.startswith("kubernetes_"):
+            continue
+        if rtype == "kubernetes_manifest":  # the object as the API takes it, as it is
+            for name, body in sorted(items.items()):
+                manifest: dict[str, Any] = copy.deepcopy(body["manifest"])
+                manifest["metadata"]["annotations"] = {"terraform-address": f"{rtype}.{name}"}
+                out.append(manifest)
             continue
         assert rtype in KINDS, f"{rtype}: no mapping to a Kubernetes kind in tests/k8shelp.py"
         api_version, kind = KINDS[rtype]
@@ -232,6 +238,83 @@ def strip_address(obj: dict[str, Any]) -> dict[str, Any]:
     if not annotations:
         out["metadata"].pop("annotations", None)
     return out
+
+
+CILIUM_ENTITIES = [
+    "all",
+    "cluster",
+    "host",
+    "init",
+    "ingress",
+    "kube-apiserver",
+    "remote-node",
+    "world",
+    "health",
+    "unmanaged",
+]
+
+CILIUM_NETWORK_POLICY: dict[str, Any] = {
+    "type": "object",
+    "required": ["apiVersion", "kind", "metadata", "spec"],
+    "additionalProperties": False,
+    "properties": {
+        "apiVersion": {"const": "cilium.io/v2"},
+        "kind": {"const": "CiliumNetworkPolicy"},
+        "metadata": {"type": "object"},
+        "spec": {
+            "type": "object",
+            "required": ["endpointSelector"],
+            "additionalProperties": False,
+            "properties": {
+                "endpointSelector": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "matchLabels": {"type": "object", "additionalProperties": {"type": "string"}}
+                    },
+                },
+                "egress": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            "toEntities": {"type": "array", "items": {"enum": CILIUM_ENTITIES}},
+                            "toPorts": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "additionalProperties": False,
+                                    "properties": {
+                                        "ports": {
+                                            "type": "array",
+                                            "items": {
+                                                "type": "object",
+                                                "required": ["port"],
+                                                "additionalProperties": False,
+                                                "properties": {
+                                                    "port": {"type": "string", "pattern": "^[0-9]{1,5}$"},
+                                                    "protocol": {"enum": ["TCP", "UDP", "SCTP", "ANY"]},
+                                                },
+                                            },
+                                        }
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+"""The fields of ``CiliumNetworkPolicy`` (``cilium.io/v2``) the project uses, written here from
+Cilium's policy documentation (docs.cilium.io, "Layer 3 Examples: Entities Based", "Layer 4
+Examples"), strict: a misspelt field or an unknown entity fails. Cilium's own CRD is not among
+the data in ``../shared/schemas``; with it, the objects would be validated against that instead."""
+
+OWN_SCHEMAS = {("cilium.io/v2", "CiliumNetworkPolicy"): CILIUM_NETWORK_POLICY}
+"""Schemas of the custom resources the project defines through ``kubernetes_manifest``."""
 
 
 def stack_objects(stack: Stack) -> list[dict[str, Any]]:

@@ -14,6 +14,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar
 
+import yaml
+
 from dualstack.naming import EDGE_STACK, GLOBAL_STACK, WORKLOADS_SUFFIX
 
 REPO = Path(__file__).resolve().parents[1]
@@ -242,3 +244,28 @@ REGION_IDS = [f"{stem}-{region}" for stem, region in REGION_CASES]
 WORKLOADS_CASES = [(stem, f"{region}-workloads") for stem, region in REGION_CASES]
 """``(config file stem, workloads stack name)`` for every region of every config in config/."""
 WORKLOADS_IDS = [f"{stem}-{stack}" for stem, stack in WORKLOADS_CASES]
+
+
+def assert_probe_reaches_the_app(workloads: Stack, host: str, path: str, *, tls: bool) -> None:
+    """``path`` on ``host`` is routed by an Ingress to the sample app's Service (which has
+    ready endpoints only while its pods answer their readiness probe on the same path), and no
+    controller answers it itself: no ConfigMap entry holds a location or a ``return 200``."""
+    (ingress,) = workloads.resources("kubernetes_ingress_v1").values()
+    (rule,) = [r for r in ingress["spec"]["rule"] if r["host"] == host]
+    matching = [
+        p
+        for p in rule["http"]["path"]
+        if path == p["path"] or (p["path_type"] == "Prefix" and path.startswith(p["path"].rstrip("/") + "/"))
+    ]
+    assert matching, f"{path} on {host} reaches no backend"
+    assert matching[0]["backend"]["service"]["name"] == "echo"
+    if tls:
+        assert any(host in t["hosts"] for t in ingress["spec"]["tls"])
+    (deployment,) = workloads.resources("kubernetes_deployment_v1").values()
+    (container,) = deployment["spec"]["template"]["spec"]["container"]
+    assert container["readiness_probe"]["http_get"]["path"] == path
+    for body in workloads.resources("helm_release").values():
+        if body["name"].startswith("ingress-"):
+            entries = yaml.safe_load(body["values"][0])["controller"]["config"]["entries"]
+            text = "\n".join(entries.values())
+            assert "location" not in text and "return 200" not in text

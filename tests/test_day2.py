@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 import yaml
-from synthhelp import CONFIG_DIR, REPO, Stack, Synthesized, set_key
+from synthhelp import CONFIG_DIR, CONFIGS, REPO, Stack, Synthesized, assert_probe_reaches_the_app, set_key
 
+from dualstack import ingress_controller
 from dualstack.config import Config
 from dualstack.protection import DESTROY_CONSEQUENCES
 from dualstack.retirement import unprotected_regions
@@ -165,38 +166,65 @@ def test_draining_every_region_is_refused() -> None:
         Config.model_validate(raw)
 
 
-# --- the Traffic Manager probe -----------------------------------------------------------------
+# --- the Traffic Manager probe ---------------------------------------------------------------
 
 
-def test_the_probe_can_check_the_application_through_the_ingress(
-    default_synth: Synthesized, synth_variant: Variant
+def test_the_probe_checks_the_application_through_the_ingress_by_default(
+    synthesized_configs: dict[str, Synthesized],
 ) -> None:
+    """Every Traffic Manager config probes the application's health path on the app's own name,
+    over HTTPS where the app has a certificate, per family (each profile probes that family's
+    ingress addresses): the sample app's Ingress routes it to the app."""
+    for stem, out in synthesized_configs.items():
+        config = CONFIGS[stem]
+        if config.front_door is not None:
+            continue
+        https = config.tls.enabled
+        for profile in out["global"].resources("azurerm_traffic_manager_profile").values():
+            monitor = profile["monitor_config"]
+            assert (monitor["protocol"], monitor["port"], monitor["path"]) == (
+                ("HTTPS", 443, "/healthz") if https else ("HTTP", 80, "/healthz")
+            ), stem
+            assert monitor["custom_header"] == [{"name": "Host", "value": config.dns.app_host}], stem
+            assert monitor["expected_status_code_ranges"] == ["200-200"]
+            assert monitor["path"] != ingress_controller.HEALTH_PATH, "not the controller's own location"
+        for region in config.regions:
+            if config.ingress.sample_app_enabled:
+                assert_probe_reaches_the_app(
+                    out[f"{region}-workloads"], config.dns.app_host, "/healthz", tls=https
+                )
+
+
+def test_the_probe_follows_the_config(synth_variant: Variant) -> None:
     probe = {
         "protocol": "HTTPS",
-        "port": 443,
-        "path": "/healthz",
-        "host": "app.dualstack.contoso.com",
+        "port": 8443,
+        "path": "/ready",
+        "host": "x.example.org",
         "expected_status": "200-299",
     }
     custom = synth_variant("default", set_key("dns.health_probe", probe), "default-app-probe")
     for profile in custom["global"].resources("azurerm_traffic_manager_profile").values():
         monitor = profile["monitor_config"]
-        assert (monitor["protocol"], monitor["port"], monitor["path"]) == ("HTTPS", 443, "/healthz")
-        assert monitor["custom_header"] == [{"name": "Host", "value": "app.dualstack.contoso.com"}]
+        assert (monitor["protocol"], monitor["port"], monitor["path"]) == ("HTTPS", 8443, "/ready")
+        assert monitor["custom_header"] == [{"name": "Host", "value": "x.example.org"}]
         assert monitor["expected_status_code_ranges"] == ["200-299"]
-    for profile in default_synth["global"].resources("azurerm_traffic_manager_profile").values():
-        monitor = profile["monitor_config"]
-        assert (monitor["protocol"], monitor["port"], monitor["path"]) == ("HTTP", 80, "/nginx-health")
-        assert "custom_header" not in monitor
+    for workloads in custom.workloads():
+        (deployment,) = workloads.resources("kubernetes_deployment_v1").values()
+        (container,) = deployment["spec"]["template"]["spec"]["container"]
+        assert container["readiness_probe"]["http_get"]["path"] == "/ready"
 
 
-def test_an_http_probe_with_the_apps_host_is_refused_when_the_app_redirects_to_https() -> None:
+def test_an_http_probe_is_refused_when_the_app_redirects_to_https() -> None:
     raw = yaml.safe_load((CONFIG_DIR / "default.yaml").read_text())
-    raw["dns"]["health_probe"] = {"host": "app.dualstack.contoso.com"}
-    with pytest.raises(ValueError, match="use HTTPS"):
+    raw["dns"]["health_probe"] = {"protocol": "HTTP"}
+    with pytest.raises(ValueError, match="use HTTPS or leave it unset"):
         Config.model_validate(copy.deepcopy(raw))
     raw["tls"] = {"issuer": "none"}
-    assert Config.model_validate(raw).dns.health_probe.host == "app.dualstack.contoso.com"
+    config = Config.model_validate(raw)
+    assert (config.probe.protocol, config.probe.port) == ("HTTP", 80)
+    raw["dns"]["health_probe"] = {}
+    assert (Config.model_validate(raw).probe.protocol, Config.model_validate(raw).probe.port) == ("HTTP", 80)
 
 
 # --- retiring a region: make destroy with the region's protection lifted -------------------------

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
-from synthhelp import CONFIGS, Stack, Synthesized, set_key
+from synthhelp import CONFIGS, Stack, Synthesized, assert_probe_reaches_the_app, set_key
 
 from dualstack import ingress_controller, modes
 from dualstack.config import FrontDoorEdge
@@ -90,16 +90,21 @@ def test_global_holds_the_front_door_and_no_traffic_manager(fd: Synthesized) -> 
     )
 
 
-def test_origin_group_is_latency_based_with_https_probes_of_the_controllers_path(fd: Synthesized) -> None:
+def test_origin_group_is_latency_based_with_https_probes_of_the_applications_path(fd: Synthesized) -> None:
+    """The probe asks the application (through the origin's host header, the app's name, and
+    the sample app's Ingress), not a location the controller answers itself."""
     group = _one(fd["global"], "azurerm_cdn_frontdoor_origin_group")
     assert group["load_balancing"]["additional_latency_in_milliseconds"] == _fd().latency_sensitivity_ms
     assert group["session_affinity_enabled"] is False
     probe = group["health_probe"]
-    assert (probe["protocol"], probe["path"], probe["request_type"]) == (
-        "Https",
-        ingress_controller.EDGE_HEALTH_PATH,
-        "HEAD",
-    )
+    assert (probe["protocol"], probe["path"], probe["request_type"]) == ("Https", "/healthz", "GET")
+    assert probe["path"] == FD_CONFIG.dns.health_probe.path
+    for region in FD_CONFIG.regions:
+        for origin in fd[region].resources("azurerm_cdn_frontdoor_origin").values():
+            assert origin["origin_host_header"] == FD_CONFIG.dns.app_host
+        assert_probe_reaches_the_app(
+            fd[f"{region}-workloads"], FD_CONFIG.dns.app_host, probe["path"], tls=True
+        )
 
 
 def test_custom_domain_is_validated_through_the_zone_with_a_managed_certificate(fd: Synthesized) -> None:
@@ -372,14 +377,21 @@ def test_controllers_refuse_requests_without_this_front_doors_id(fd: Synthesized
         # A request is refused unless its X-Azure-FDID is the profile's ID; only the probe path is exempt.
         assert f'"{fdid}" 0;' in http, release
         assert re.search(r"map \$http_x_azure_fdid \$dualstack_not_front_door \{\s+default 1;", http)
-        assert f'"{ingress_controller.EDGE_HEALTH_PATH}" 1;' in http
+        # Exempt: a GET or HEAD of exactly the application's health path, which then goes on
+        # to the application like any request.
+        probe = FD_CONFIG.dns.health_probe.path
+        assert re.search(
+            r'map "\$request_method \$uri" \$dualstack_edge_probe \{\s+default 0;\s+'
+            rf'"GET {re.escape(probe)}" 1;\s+"HEAD {re.escape(probe)}" 1;\s+\}}',
+            http,
+        )
         assert re.search(
             r'map "\$dualstack_not_front_door\$dualstack_edge_probe" \$dualstack_refuse \{\s+default 0;\s+"10" 1;',
             http,
         )
         server = values["server-snippets"]
         assert re.search(r"if \(\$dualstack_refuse\) \{\s+return 403;\s+\}", server)
-        assert f"location = {ingress_controller.EDGE_HEALTH_PATH} {{" in server
+        assert "location" not in server and "return 200" not in server
         # The client address: the last X-Forwarded-For entry (Front Door's), never the first.
         assert values["real-ip-header"] == "X-Forwarded-For"
         assert values["real-ip-recursive"] == "false"
@@ -402,7 +414,7 @@ def test_traffic_manager_controllers_have_no_front_door_entries(
 
 
 def test_front_door_entries_hold_the_id_and_no_terraform_template_syntax() -> None:
-    entries = ingress_controller.front_door_entries("00000000-0000-0000-0000-000000000000")
+    entries = ingress_controller.front_door_entries("00000000-0000-0000-0000-000000000000", "/healthz")
     assert '"00000000-0000-0000-0000-000000000000" 0;' in entries["http-snippets"]
     # No Terraform template directive may hide in the snippets: they pass through HCL strings.
     for text in entries.values():

@@ -588,7 +588,10 @@ CASES: list[Case] = [
     ),
     Case(
         "edge_front_door_with_traffic_manager_probe",
-        (E("dns.health_probe", "which edge.kind front_door does not create"),),
+        (
+            E("dns.health_probe.host", "is a Traffic Manager setting; Front Door probes every origin"),
+            E("dns.health_probe.expected_status", "is a Traffic Manager setting"),
+        ),
     ),
     Case(
         "edge_origin_without_front_door",

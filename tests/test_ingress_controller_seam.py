@@ -31,8 +31,9 @@ SOURCES = sorted(p for p in [*PACKAGE.rglob("*.py"), REPO / "main.py", *(REPO / 
 OTHERS = [p for p in SOURCES if p != CONTROLLER]
 
 NGINX = re.compile("nginx", re.IGNORECASE)
-FACTS = (ingress_controller.EDGE_HEALTH_PATH,)
-"""Facts of the controller module whose value does not say nginx (the others all do)."""
+FACTS = ("http-snippets", "$dualstack_refuse")
+"""Facts of the controller module whose value does not say nginx (the others all do): the
+ConfigMap key of its global configuration and the variable of the Front Door lockdown."""
 BRIEF = ("nginx.org/ingress-controller", "oci://ghcr.io/nginx/charts", "/nginx-health", "nginx-ingress")
 """NGINX literals that must stand in the controller module and nowhere else."""
 
@@ -84,7 +85,7 @@ def leaks(path: Path, source: str) -> list[str]:
 
 
 def test_the_scanner_finds_strings_and_comments_and_honours_the_allow_list() -> None:
-    source = 'X = 1  # probes /nginx-health\nY = f"{X}/dualstack-edge-health"\n"""Doc: F5 NGINX."""\n'
+    source = 'X = 1  # probes /nginx-health\nY = {"http-snippets": X}\n"""Doc: F5 NGINX."""\n'
     fake = PACKAGE / "fake.py"
     assert [f.split(": ", 1)[0] for f in leaks(fake, source)] == [
         "constructs/dualstack/fake.py:1",
@@ -146,7 +147,7 @@ def test_the_public_api_is_what_the_module_defines() -> None:
     assert len(api) == len(set(api)) and all(not name.startswith("_") for name in api)
     assert all(hasattr(ingress_controller, name) for name in api)
     used = set().union(*(_controller_names(ast.parse(p.read_text(encoding="utf-8"))) for p in OTHERS))
-    assert {"CHART_VERSION", "HEALTH_PATH", "IMAGE", "INGRESS_CLASS", "EDGE_HEALTH_PATH"} <= used
+    assert {"CHART_VERSION", "IMAGE", "INGRESS_CLASS", "SERVICE_PORTS"} <= used
 
 
 def test_the_controller_module_imports_neither_the_config_nor_cdktf() -> None:

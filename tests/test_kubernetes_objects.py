@@ -49,7 +49,7 @@ def test_every_kubernetes_resource_is_valid_for_the_clusters_version(
     """Needs no ``../shared``: the Terraform-defined objects against the Kubernetes API alone."""
     config = CONFIGS[stem]
     objects = k8shelp.terraform_objects(synthesized_configs[stem][stack])
-    assert _validate_all(objects, config.cluster.kubernetes_version, {}) == []
+    assert _validate_all(objects, config.cluster.kubernetes_version, k8shelp.OWN_SCHEMAS) == []
     kinds = {o["kind"] for o in objects}
     assert {"Namespace", "IngressClass", "NetworkPolicy"} <= kinds
     if config.ingress.sample_app_enabled:
@@ -132,7 +132,7 @@ def test_the_terraform_objects_are_what_the_provider_sends(default_synth: Synthe
     pod = deployment["spec"]["template"]["spec"]
     (container,) = pod["containers"]
     assert container["ports"] == [{"containerPort": 8080, "name": "http"}]
-    assert container["readinessProbe"]["httpGet"] == {"path": "/", "port": 8080}
+    assert container["readinessProbe"]["httpGet"] == {"path": "/healthz", "port": 8080}
     assert container["securityContext"]["runAsUser"] == 10001
     assert pod["topologySpreadConstraints"][0]["labelSelector"] == {"matchLabels": sample_app.LABELS}
     service = objects[("Service", "echo")]

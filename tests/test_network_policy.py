@@ -8,12 +8,14 @@ few address rules (traffic leaving the cluster) always come as a pair, IPv4 and 
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import jsonschema
 import k8shelp
 import pytest
-from synthhelp import CONFIGS, WORKLOADS_CASES, Synthesized
+from synthhelp import CONFIGS, WORKLOADS_CASES, Synthesized, set_key
 
 from dualstack import ingress_controller, network_policy, sample_app, tls
 
@@ -245,3 +247,62 @@ def test_the_evaluator_refuses_an_empty_peer() -> None:
     policies.namespaces["team-a"] = {}
     with pytest.raises(AssertionError, match="empty peer"):
         policies.allows(OTHER, ECHO, 8080)
+
+
+# --- the API server on the Cilium data plane --------------------------------------------------
+
+
+def _entity_policies(synth: Synthesized, stack: str) -> dict[str, dict[str, Any]]:
+    """``{namespace: CiliumNetworkPolicy}`` of one workloads stack."""
+    out = {}
+    for obj in k8shelp.terraform_objects(synth[stack]):
+        if obj["kind"] == "CiliumNetworkPolicy":
+            assert obj["metadata"]["namespace"] not in out, "one per namespace"
+            out[obj["metadata"]["namespace"]] = obj
+    return out
+
+
+@pytest.mark.parametrize(("stem", "stack"), WORKLOADS_CASES, ids=IDS)
+def test_every_api_calling_pod_may_reach_the_kube_apiserver_entity(
+    stem: str, stack: str, synthesized_configs: dict[str, Synthesized]
+) -> None:
+    """On the Cilium data plane (every example config), the controllers and every cert-manager
+    pod get Cilium's entity rule to the API server (an ipBlock may not select the API server's
+    reserved identity there); the sample app, which calls nothing, gets none. The standard
+    ipBlock rule stays, for a data plane without Cilium."""
+    config = CONFIGS[stem]
+    assert config.cluster.network_data_plane == "cilium"
+    policies = _entity_policies(synthesized_configs[stem], stack)
+    expected = {ingress_controller.NAMESPACE: ingress_controller.CONTROLLER_POD_LABELS}
+    if config.tls.enabled:
+        expected[tls.NAMESPACE] = {"app.kubernetes.io/instance": "cert-manager"}  # every pod calls the API
+    assert set(policies) == set(expected)
+    for namespace, labels in expected.items():
+        spec = policies[namespace]["spec"]
+        assert spec["endpointSelector"] == {"matchLabels": labels}
+        assert spec["egress"] == [
+            {"toEntities": ["kube-apiserver"], "toPorts": [{"ports": [{"port": "443", "protocol": "TCP"}]}]}
+        ]
+    standard = _policies(synthesized_configs[stem], stack)
+    names = {(p["metadata"]["namespace"], p["metadata"]["name"]) for p in standard.policies}
+    assert (ingress_controller.NAMESPACE, "controllers-to-api-server") in names
+
+
+def test_the_azure_data_plane_gets_no_cilium_policy(synth_variant: Callable[..., Synthesized]) -> None:
+    out = synth_variant("default", set_key("cluster.network_data_plane", "azure"), "default-azure-data-plane")
+    for workloads in out.workloads():
+        assert "kubernetes_manifest" not in workloads.json["resource"]
+        assert _entity_policies(out, workloads.name) == {}
+
+
+def test_the_entity_rule_is_refused_with_a_misspelt_field() -> None:
+    """The tests' schema of CiliumNetworkPolicy is strict (k8shelp.CILIUM_NETWORK_POLICY)."""
+    policy = network_policy.api_server_entity_policy("ns", {"a": "b"})
+    k8shelp.validate(policy, "1.35", k8shelp.OWN_SCHEMAS)
+    policy["spec"]["egress"][0]["toEntity"] = policy["spec"]["egress"][0].pop("toEntities")
+    with pytest.raises(jsonschema.ValidationError):
+        k8shelp.validate(policy, "1.35", k8shelp.OWN_SCHEMAS)
+    wrong = network_policy.api_server_entity_policy("ns", None)
+    wrong["spec"]["egress"][0]["toEntities"] = ["kube-api-server"]
+    with pytest.raises(jsonschema.ValidationError):
+        k8shelp.validate(wrong, "1.35", k8shelp.OWN_SCHEMAS)

@@ -196,7 +196,12 @@ def test_global_profiles_and_alias_records(stem: str, synthesized_configs: dict[
     for profile in profiles.values():
         assert profile["traffic_routing_method"] == "Performance"
         monitor = profile["monitor_config"]
-        assert (monitor["protocol"], monitor["port"], monitor["path"]) == ("HTTP", 80, "/nginx-health")
+        probe = config.probe
+        assert (monitor["protocol"], monitor["port"], monitor["path"]) == (
+            probe.protocol,
+            probe.port,
+            "/healthz",
+        )
     a = stack.resource("azurerm_dns_a_record", "services/traffic/ipv4_alias")
     aaaa = stack.resource("azurerm_dns_aaaa_record", "services/traffic/ipv6_alias")
     assert a["name"] == aaaa["name"] == config.dns.app_name

@@ -89,9 +89,12 @@ def test_issuer_and_certificate_come_after_cert_manager_as_a_local_chart(
     releases = _releases(workloads)
     issuer = releases["dualstack-tls"]
     cert_manager_address = workloads.address("helm_release", "cert_manager/release")
-    # Planned as a chart (no kubernetes_manifest, which needs the CRDs at plan time).
+    # Planned as a chart: no cert-manager object as a kubernetes_manifest, which would need
+    # cert-manager's CRDs at plan time (the only manifests are Cilium's policies, whose CRD the
+    # cluster has from its creation).
     assert cert_manager_address in issuer["depends_on"]
-    assert "kubernetes_manifest" not in workloads.json["resource"]
+    manifests = workloads.json["resource"].get("kubernetes_manifest", {}).values()
+    assert {m["manifest"]["apiVersion"] for m in manifests} <= {"cilium.io/v2"}
     assert re.fullmatch(r"assets/[\w-]+/[0-9A-F]{32}", issuer["chart"])
     chart = synthesized_configs[stem].outdir / "stacks" / f"{region}-workloads" / issuer["chart"]
     assert (chart / "Chart.yaml").is_file() and (chart / "templates" / "clusterissuer.yaml").is_file()
@@ -306,7 +309,19 @@ def test_issuer_none_removes_only_the_tls_pieces(default_synth: Synthesized, syn
                 f"{name}: {address}"
             )
         for address, body in off_.items():
-            if address.startswith("kubernetes_ingress_v1."):
+            if address.startswith("azurerm_traffic_manager_profile."):
+                # Without certificates the probe is plain HTTP on 80 (HTTPS on 443 with them).
+                monitor, before = body["monitor_config"], on_[address]["monitor_config"]
+                assert (before["protocol"], before["port"], monitor["protocol"], monitor["port"]) == (
+                    "HTTPS",
+                    443,
+                    "HTTP",
+                    80,
+                )
+                assert {k: v for k, v in body.items() if k != "monitor_config"} == {
+                    k: v for k, v in on_[address].items() if k != "monitor_config"
+                }
+            elif address.startswith("kubernetes_ingress_v1."):
                 assert "tls" not in body["spec"]  # HTTP only, as before
                 assert {k: v for k, v in on_[address]["spec"].items() if k != "tls"} == body["spec"]
             else:

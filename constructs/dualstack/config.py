@@ -961,27 +961,48 @@ class Network(Model):
 # --- global ----------------------------------------------------------------------
 
 
-class HealthProbe(Model):
-    """Every 30 s with a 10 s timeout; Traffic Manager tolerates 3 failures, then takes the
-    region out of the app's names."""
+APP_HEALTH_PATH = "/healthz"
+"""The default of ``dns.health_probe.path``: the sample app's health endpoint."""
 
-    protocol: Literal["HTTP", "HTTPS"] = "HTTP"
-    """HTTPS probes skip certificate checks (Traffic Manager's behaviour). HTTPS is required
-    when ``host`` is set and ``tls.issuer`` is not none: plain HTTP to the app's host is
-    redirected, so the probe would see 301 and drain every region."""
-    port: Annotated[StrictInt, Field(ge=1, le=65535)] = 80
-    """Port of the probe."""
-    path: Annotated[StrictStr, Field(pattern=r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,999}$")] = (
-        ingress_controller.HEALTH_PATH
-    )
-    """Default: the controller's own health location (answered by the default server)."""
+
+class HealthProbe(Model):
+    """How the edge decides whether a region serves the app, per family: a request for
+    ``path`` on the app's own name (``<app_name>.<zone_name>``) to each of the region's public
+    ingress addresses, through the controller to the application, exactly as a client's
+    request travels (over HTTPS where the app has a certificate). Answered by the application,
+    not by the controller: a region whose application is down (no ready pod behind its
+    Service: the controller answers 502/503) leaves the rotation. Traffic Manager probes every
+    30 s with a 10 s timeout and takes an address out after 3 failures; Front Door probes each
+    origin every 30 s and counts only 200 as healthy. Your application's Ingress must route
+    ``path`` on the app's name to an endpoint that answers 200 when it can serve."""
+
+    path: Annotated[StrictStr, Field(pattern=r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,999}$")] = APP_HEALTH_PATH
+    """The application's health endpoint, probed by both edges (a GET with the app's name as
+    host). The sample app answers every path; point it at your application's own."""
+    protocol: Literal["HTTP", "HTTPS"] | None = None
+    """Traffic Manager only. Unset: HTTPS when ``tls.issuer`` is not none (Traffic Manager does
+    not check certificates; plain HTTP would be redirected), else HTTP."""
+    port: Annotated[StrictInt, Field(ge=1, le=65535)] | None = None
+    """Traffic Manager only. Unset: 443 for HTTPS, 80 for HTTP."""
     host: DnsZoneName | None = None
-    """Host header of the probe: set it (for example to ``<app_name>.<zone>``) with a path
-    your application answers, so a region whose application is down stops receiving
-    traffic, not only one whose controllers are down. Unset: the probe addresses the IP and
-    reaches the controller's default server."""
-    expected_status: Annotated[StrictStr, Field(pattern=r"^[1-5][0-9]{2}-[1-5][0-9]{2}$")] = "200-200"
-    """Status codes that count as healthy, as a range."""
+    """Traffic Manager only: the probe's Host header. Unset: the app's name."""
+    expected_status: Annotated[StrictStr, Field(pattern=r"^[1-5][0-9]{2}-[1-5][0-9]{2}$")] | None = None
+    """Traffic Manager only: status codes that count as healthy, as a range. Unset: 200-200."""
+
+
+@dataclass(frozen=True)
+class ProbeSettings:
+    """``dns.health_probe`` with every default resolved (``Config.probe``)."""
+
+    path: str
+    protocol: Literal["HTTP", "HTTPS"]
+    port: int
+    host: str
+    expected_status: str
+
+
+TRAFFIC_MANAGER_PROBE_KEYS = ("protocol", "port", "host", "expected_status")
+"""The keys of ``dns.health_probe`` that only Traffic Manager reads."""
 
 
 class Dns(Model):
@@ -1000,7 +1021,7 @@ class Dns(Model):
     """Private DNS zone linked to every region's VNet (auto-registration off); each region
     adds ``<region>.<app_name>`` A and AAAA records. Default ``internal.<zone_name>``."""
     health_probe: HealthProbe = HealthProbe()
-    """Traffic Manager's probe of every region's ingress addresses."""
+    """The edge's probe of every region's ingress addresses, through to the application."""
 
     @property
     def app_host(self) -> str:
@@ -1219,11 +1240,12 @@ class Config(Model):
     - ``network.hub`` ranges overlap no region's VNet, pod or service ranges. Nothing checks
       overlap with other networks (on-premises, other peered VNets).
     - Not every region has ``drain: true``.
-    - With ``tls.issuer`` other than none, a ``dns.health_probe`` with a ``host`` uses HTTPS.
+    - With ``tls.issuer`` other than none, ``dns.health_probe.protocol`` is not HTTP.
     - ``edge.kind: front_door`` needs ``tls.issuer: letsencrypt`` (Front Door connects to the
-      ingresses over HTTPS and accepts only a publicly trusted certificate) and no
-      ``dns.health_probe`` (Front Door probes the origins itself); ``regions.<name>.origin``
-      is set only with ``edge.kind: front_door``.
+      ingresses over HTTPS and accepts only a publicly trusted certificate) and none of the
+      Traffic Manager probe keys (``dns.health_probe.protocol``, ``port``, ``host``,
+      ``expected_status``; ``path`` applies to Front Door's probe too);
+      ``regions.<name>.origin`` is set only with ``edge.kind: front_door``.
     """
 
     project: ProjectName
@@ -1266,6 +1288,20 @@ class Config(Model):
     def front_door(self) -> FrontDoorEdge | None:
         """The Front Door settings, or None with the Traffic Manager edge."""
         return self.edge if isinstance(self.edge, FrontDoorEdge) else None
+
+    @property
+    def probe(self) -> ProbeSettings:
+        """``dns.health_probe`` resolved: HTTPS on 443 where the app has a certificate (always
+        behind Front Door), else HTTP on 80; the app's name as host; 200 healthy."""
+        probe = self.dns.health_probe
+        protocol = probe.protocol or ("HTTPS" if self.tls.enabled else "HTTP")
+        return ProbeSettings(
+            path=probe.path,
+            protocol=protocol,
+            port=probe.port or (443 if protocol == "HTTPS" else 80),
+            host=probe.host or self.dns.app_host,
+            expected_status=probe.expected_status or "200-200",
+        )
 
     def stack_names(self) -> list[str]:
         """Every stack this config synthesizes, in deploy order."""
@@ -1376,14 +1412,12 @@ class Config(Model):
                     "(drain is the first step of retiring a region, not of the whole environment)",
                 )
             )
-        probe = self.dns.health_probe
-        if probe.host is not None and self.tls.enabled and probe.protocol == "HTTP":
+        if self.tls.enabled and self.dns.health_probe.protocol == "HTTP":
             problems.append(
                 (
                     "dns.health_probe.protocol",
-                    f"HTTP with host {probe.host!r}: the controllers redirect plain HTTP for a host "
-                    "that has a certificate, so the probe would see 301 and drain every region; "
-                    "use HTTPS (port 443)",
+                    "HTTP with tls.issuer set: the controllers redirect plain HTTP for the app's name "
+                    "to HTTPS, so the probe would see 301 and drain every region; use HTTPS or leave it unset",
                 )
             )
         return problems
@@ -1408,14 +1442,15 @@ class Config(Model):
                     "over HTTPS and accepts only a publicly trusted certificate; use letsencrypt",
                 )
             )
-        if self.dns.health_probe != HealthProbe():
-            problems.append(
-                (
-                    "dns.health_probe",
-                    "configures Traffic Manager's probe, which edge.kind front_door does not create "
-                    "(Front Door probes every origin itself); remove it",
-                )
+        problems += [
+            (
+                f"dns.health_probe.{key}",
+                "is a Traffic Manager setting; Front Door probes every origin over HTTPS on 443 with "
+                "the app's name and counts only 200 as healthy: remove it (dns.health_probe.path applies)",
             )
+            for key in TRAFFIC_MANAGER_PROBE_KEYS
+            if getattr(self.dns.health_probe, key) is not None
+        ]
         return problems
 
     def _capacity_problems(self) -> list[tuple[str, str]]:

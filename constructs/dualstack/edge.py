@@ -62,7 +62,6 @@ from constructs import Construct
 from dualstack import naming, protection
 from dualstack.config import FrontDoorEdge, Waf
 from dualstack.context import RegionContext
-from dualstack.ingress_controller import EDGE_HEALTH_PATH
 from dualstack.naming import IpFamily
 from dualstack.refs import FrontDoorRefs
 
@@ -125,8 +124,10 @@ def rate_limit_rule(waf: Waf) -> CdnFrontdoorFirewallPolicyCustomRule:
     )
 
 
-def origin_group(scope: Construct, profile_id: str, settings: FrontDoorEdge) -> CdnFrontdoorOriginGroup:
-    """The one origin group: latency-based, HTTPS health probes of the controllers' path."""
+def origin_group(
+    scope: Construct, profile_id: str, settings: FrontDoorEdge, probe_path: str
+) -> CdnFrontdoorOriginGroup:
+    """The one origin group: latency-based, HTTPS health probes of the application's path."""
     return CdnFrontdoorOriginGroup(
         scope,
         "origin_group",
@@ -139,11 +140,13 @@ def origin_group(scope: Construct, profile_id: str, settings: FrontDoorEdge) -> 
             sample_size=4,
             successful_samples_required=3,
         ),
-        # HTTPS with the app's host name (the origins' host header): the probe checks the
-        # address, the controller and the certificate Front Door will use. The
-        # controllers answer the path themselves (ingress_controller.EDGE_HEALTH_PATH).
+        # HTTPS with the app's host name (the origins' host header): the probe takes the path
+        # a client's request takes (address, controller, certificate, Ingress, Service) to the
+        # application's health endpoint (dns.health_probe.path), so an origin whose
+        # application is down leaves the rotation. GET: many frameworks answer HEAD only where
+        # it is declared.
         health_probe=CdnFrontdoorOriginGroupHealthProbe(
-            protocol="Https", path=EDGE_HEALTH_PATH, request_type="HEAD", interval_in_seconds=30
+            protocol="Https", path=probe_path, request_type="GET", interval_in_seconds=30
         ),
     )
 
@@ -160,6 +163,7 @@ class FrontDoor(Construct):
         app_name: str,
         app_host: str,
         settings: FrontDoorEdge,
+        probe_path: str,
         group: ResourceGroup,
         zone: DnsZone,
         tags: dict[str, str],
@@ -189,7 +193,7 @@ class FrontDoor(Construct):
             tags=tags,
             lifecycle=protect,
         )
-        self.origin_group = origin_group(self, self.profile.id, settings)
+        self.origin_group = origin_group(self, self.profile.id, settings, probe_path)
         self._custom_domain(app_name, app_host, zone, group, tags, protect)
         self._waf(project, settings.waf, group, tags)
         self.refs = FrontDoorRefs(

@@ -45,6 +45,7 @@ def controller_settings(config: Config, *, front_door_id: str | None = None) -> 
         image_digest=image.digest,
         hsts=config.tls.hsts,
         front_door_id=front_door_id,
+        probe_path=config.probe.path,
     )
 
 
@@ -61,6 +62,7 @@ class RegionIngress(Construct):
         pip_names: dict[IpFamily, str],
         pip_resource_group: str,
         cluster_ranges: list[str],
+        cilium: bool,
         kubernetes_provider: KubernetesProvider,
         helm_provider: HelmProvider,
     ) -> None:
@@ -76,17 +78,7 @@ class RegionIngress(Construct):
         )
         self.ingress_class = self._ingress_class(kubernetes_provider)
         # The policies exist before any controller starts (deny by default from the first pod).
-        self.network_policies = network_policy.create(
-            self,
-            namespace=ingress_controller.NAMESPACE,
-            policies=network_policy.controller_policies(
-                ingress_controller.CONTROLLER_POD_LABELS,
-                sorted(ingress_controller.SERVICE_PORTS.values()),
-                cluster_ranges,
-            ),
-            depends_on=[namespace],
-            provider=kubernetes_provider,
-        )
+        policies = self._network_policies(cluster_ranges, cilium, kubernetes_provider)
         self.releases: dict[ReleaseKind, Release] = {}
         previous: list[ITerraformDependable] = []
         # The public IPs and the role that lets the cluster use them belong to the region
@@ -99,10 +91,39 @@ class RegionIngress(Construct):
                 provider=helm_provider,
                 **ingress_controller.release_arguments(spec, ingress.chart_version),
                 # Both releases serve the Terraform-owned IngressClass; the translator installs after the primary.
-                depends_on=[namespace, *self.network_policies, self.ingress_class, *previous],
+                depends_on=[namespace, *policies, self.ingress_class, *previous],
             )
             self.releases[spec.kind] = release
             previous = [release]
+
+    def _network_policies(
+        self, cluster_ranges: list[str], cilium: bool, provider: KubernetesProvider
+    ) -> list[ITerraformDependable]:
+        """The namespace's network policies, and on the Cilium data plane the API server entity
+        rule (the controllers watch Ingresses, Services, EndpointSlices and Secrets)."""
+        self.network_policies = network_policy.create(
+            self,
+            namespace=ingress_controller.NAMESPACE,
+            policies=network_policy.controller_policies(
+                ingress_controller.CONTROLLER_POD_LABELS,
+                sorted(ingress_controller.SERVICE_PORTS.values()),
+                cluster_ranges,
+            ),
+            depends_on=[self.namespace],
+            provider=provider,
+        )
+        policies: list[ITerraformDependable] = [*self.network_policies]
+        if cilium:
+            policies.append(
+                network_policy.create_api_server_entity_policy(
+                    self,
+                    namespace=ingress_controller.NAMESPACE,
+                    pod_labels=ingress_controller.CONTROLLER_POD_LABELS,
+                    depends_on=[self.namespace],
+                    provider=provider,
+                )
+            )
+        return policies
 
     def _ingress_class(self, provider: KubernetesProvider) -> IngressClassV1:
         """The one IngressClass every release serves, owned by Terraform (the cluster's default)."""

@@ -9,8 +9,7 @@ fact written anywhere else or on a private name used from outside):
   ``images.py`` lists and ``make images`` copies into the project's registry);
 - what it serves: the IngressClass (``INGRESS_CLASS``, its ``INGRESS_CONTROLLER``), the
   namespace and its Pod Security level, the labels of its pods (network policies select
-  them), the health path Traffic Manager probes (``HEALTH_PATH``, the default of
-  ``dns.health_probe.path``) and the one Front Door probes (``EDGE_HEALTH_PATH``);
+  them); the edges probe the application, not the controller (``dns.health_probe``);
 - how it runs: the Helm values of one release (``release_values``: the ConfigMap entries
   with the TLS policy and the Front Door lockdown, hardening, spreading, the LoadBalancer
   Service of the mode's families) and the arguments of its ``helm_release``
@@ -40,8 +39,6 @@ __all__ = [
     "CHART_REPOSITORY",
     "CHART_VERSION",
     "CONTROLLER_POD_LABELS",
-    "EDGE_HEALTH_PATH",
-    "HEALTH_PATH",
     "IMAGE",
     "INGRESS_CLASS",
     "INGRESS_CONTROLLER",
@@ -95,7 +92,10 @@ escalation, with RuntimeDefault seccomp, dropping every capability; the one they
 NET_BIND_SERVICE (to listen on 80 and 443), is the one capability restricted allows
 (tests/test_helm_values.py checks the values that say so)."""
 HEALTH_PATH = "/nginx-health"
-"""Answered with 200 on port 80 by the controller's default server: the Traffic Manager probe."""
+"""Answered with 200 on port 80 by the controller's default server: whether the controller
+runs, for an operator on the cluster's network. The edges do not probe it (it says nothing of
+the application): they probe ``dns.health_probe.path`` on the app's name, through the
+controller to the application."""
 CONTROLLER_POD_LABELS = {"app.kubernetes.io/name": CHART_NAME}
 """The label the chart gives every controller pod of every release (network policies select it)."""
 INIT_CONTAINER_RESOURCES = {"requests": {"cpu": "10m", "memory": "32Mi"}, "limits": {"memory": "64Mi"}}
@@ -155,7 +155,10 @@ class Controller:
     hsts: HstsPolicy
     front_door_id: str | None = None
     """With ``edge.kind: front_door``: the profile's ID (``X-Azure-FDID``, a Terraform reference
-    resolved at plan time); the controllers refuse every request that does not carry it."""
+    resolved at plan time); the controllers refuse every request that does not carry it, but
+    Front Door's probe of ``probe_path``."""
+    probe_path: str = "/"
+    """The application's health path that Front Door probes (``dns.health_probe.path``)."""
 
 
 @dataclass(frozen=True)
@@ -306,41 +309,35 @@ def image_values(controller: Controller) -> dict[str, Any]:
     return values
 
 
-EDGE_HEALTH_PATH = "/dualstack-edge-health"
-"""Answered with 200 by the controllers on every host with TLS (``server-snippets``): Front
-Door's health probe of each origin, over HTTPS with the app's host name, so it checks the
-address, the controller and the certificate together, without reaching an application."""
-
 FRONT_DOOR_HTTP_SNIPPET = """\
 map $http_x_azure_fdid $dualstack_not_front_door {{
     default 1;
     "{front_door_id}" 0;
 }}
-map $uri $dualstack_edge_probe {{
+map "$request_method $uri" $dualstack_edge_probe {{
     default 0;
-    "{health_path}" 1;
+    "GET {probe_path}" 1;
+    "HEAD {probe_path}" 1;
 }}
 map "$dualstack_not_front_door$dualstack_edge_probe" $dualstack_refuse {{
     default 0;
     "10" 1;
 }}
 """
-"""``http-snippets``: a request refused unless its ``X-Azure-FDID`` is this profile's ID; the
-probe path is exempt (it only ever answers 200, and is handled before anything is proxied)."""
+"""``http-snippets``: a request is refused unless its ``X-Azure-FDID`` is this profile's ID. The
+one exemption is a GET or HEAD of exactly the application's health path: Front Door does not
+document that its health probes carry ``X-Azure-FDID``. The probe is not answered here: it goes
+on to the application like any request, so it reports the application's health."""
 
 FRONT_DOOR_SERVER_SNIPPET = """\
-if ($dualstack_refuse) {{
+if ($dualstack_refuse) {
     return 403;
-}}
-location = {health_path} {{
-    access_log off;
-    return 200;
-}}
+}
 """
 """``server-snippets``: in every server the controllers generate for an Ingress host."""
 
 
-def front_door_entries(front_door_id: str) -> dict[str, str]:
+def front_door_entries(front_door_id: str, probe_path: str) -> dict[str, str]:
     """ConfigMap entries of the Front Door edge: the origin lockdown and the client address.
 
     ConfigMap snippets are the controller's global configuration, set by whoever installs
@@ -351,10 +348,8 @@ def front_door_entries(front_door_id: str) -> dict[str, str]:
     ignored), and the controller passes it on as X-Real-IP and X-Forwarded-For.
     """
     return {
-        "http-snippets": FRONT_DOOR_HTTP_SNIPPET.format(
-            front_door_id=front_door_id, health_path=EDGE_HEALTH_PATH
-        ),
-        "server-snippets": FRONT_DOOR_SERVER_SNIPPET.format(health_path=EDGE_HEALTH_PATH),
+        "http-snippets": FRONT_DOOR_HTTP_SNIPPET.format(front_door_id=front_door_id, probe_path=probe_path),
+        "server-snippets": FRONT_DOOR_SERVER_SNIPPET,
         "real-ip-header": "X-Forwarded-For",
         "set-real-ip-from": "0.0.0.0/0,::/0",
         "real-ip-recursive": "false",
@@ -374,7 +369,7 @@ def config_entries(controller: Controller) -> dict[str, str]:
             "hsts-include-subdomains": "true" if hsts.include_subdomains else "false",
         }
     if controller.front_door_id is not None:
-        entries |= front_door_entries(controller.front_door_id)
+        entries |= front_door_entries(controller.front_door_id, controller.probe_path)
     return entries
 
 

@@ -24,6 +24,15 @@ Plain NetworkPolicy cannot name a host (no FQDN rules), so "443 outside the clus
 narrowest rule it can express for the API server and the ACME and Azure endpoints; see
 docs/kubernetes-baseline.md for the tighter options and what Azure offers for IPv6 egress.
 The kubelet's probes come from the node itself, which Cilium always admits.
+
+The API server under Cilium: Cilium gives the API server's addresses the reserved identity
+``kube-apiserver``, and an ``ipBlock`` (a CIDR rule) may not select an address that has such
+an identity, so on the Cilium data plane the ``ipBlock`` rule alone may not let a pod reach
+the API server. Cilium's documented way is an entity rule, ``toEntities: [kube-apiserver]`` in
+a ``CiliumNetworkPolicy`` (L3/L4 policies are supported on AKS without Advanced Container
+Networking Services). So with ``cluster.network_data_plane: cilium`` every namespace whose pods
+call the API also gets ``api_server_entity_policy``; the standard policy stays for the data
+plane without Cilium, where the ``ipBlock`` does the work.
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ from typing import Any
 
 from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_kubernetes import network_policy_v1 as np
+from cdktf_cdktf_provider_kubernetes.manifest import Manifest
 from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
 from constructs import Construct
 
@@ -254,6 +264,51 @@ def typed_spec(spec: dict[str, Any]) -> np.NetworkPolicyV1Spec:
         policy_types=spec["policy_types"],
         ingress=ingress or None,
         egress=egress or None,
+    )
+
+
+API_SERVER_POLICY = "to-kube-apiserver"
+API_SERVER_ENTITY = "kube-apiserver"
+API_SERVER_PORT = 443
+"""The port the pods reach the API server on (the ``kubernetes`` Service's endpoints on AKS)."""
+
+
+def api_server_entity_policy(namespace: str, pod_labels: dict[str, str] | None) -> dict[str, Any]:
+    """A ``CiliumNetworkPolicy`` (``cilium.io/v2``): egress from the selected pods (every pod
+    of the namespace without ``pod_labels``) to the ``kube-apiserver`` entity on TCP 443."""
+    return {
+        "apiVersion": "cilium.io/v2",
+        "kind": "CiliumNetworkPolicy",
+        "metadata": {"name": API_SERVER_POLICY, "namespace": namespace},
+        "spec": {
+            "endpointSelector": {"matchLabels": dict(pod_labels)} if pod_labels else {},
+            "egress": [
+                {
+                    "toEntities": [API_SERVER_ENTITY],
+                    "toPorts": [{"ports": [{"port": str(API_SERVER_PORT), "protocol": "TCP"}]}],
+                }
+            ],
+        },
+    }
+
+
+def create_api_server_entity_policy(
+    scope: Construct,
+    *,
+    namespace: str,
+    pod_labels: dict[str, str] | None,
+    depends_on: Sequence[ITerraformDependable],
+    provider: KubernetesProvider,
+) -> Manifest:
+    """``api_server_entity_policy`` as a ``kubernetes_manifest``. Its CRD (Cilium's) must exist
+    when the stack is planned: it does on a cluster with the Cilium data plane, which the region
+    stack creates before the workloads stack is planned."""
+    return Manifest(
+        scope,
+        "cilium_api_server_policy",
+        provider=provider,
+        manifest=api_server_entity_policy(namespace, pod_labels),
+        depends_on=list(depends_on),
     )
 
 

@@ -227,8 +227,7 @@ class RegionWorkloads(Construct):
         front_door_id: str | None = None,
     ) -> None:
         super().__init__(scope, id_)
-        project = config.project
-        region = config.regions[region_name]
+        project, region = config.project, config.regions[region_name]
         # The cluster's own pod and service ranges: "outside the cluster" in egress policies.
         cluster_ranges = [*region.pod_cidrs, *region.service_cidrs]
         self.ingress = RegionIngress(
@@ -242,6 +241,7 @@ class RegionWorkloads(Construct):
             },
             pip_resource_group=naming.ingress_resource_group(project, region_name),
             cluster_ranges=cluster_ranges,
+            cilium=config.cluster.network_data_plane == "cilium",
             kubernetes_provider=kubernetes_provider,
             helm_provider=helm_provider,
         )

@@ -52,7 +52,9 @@ RUN_AS = 10001
 LABELS = {"app.kubernetes.io/name": "echo", "app.kubernetes.io/part-of": "dualstack-sample"}
 
 
-def _container(image: str) -> DeploymentV1SpecTemplateSpecContainer:
+def _container(image: str, health_path: str) -> DeploymentV1SpecTemplateSpecContainer:
+    """The echo server (it answers every path with 200, the health path included: the kubelet's
+    readiness probe and the edge's probe ask the same endpoint)."""
     return DeploymentV1SpecTemplateSpecContainer(
         name="echo",
         image=image,
@@ -66,7 +68,7 @@ def _container(image: str) -> DeploymentV1SpecTemplateSpecContainer:
             "requests": {"cpu": "10m", "memory": "32Mi"},
             "limits": {"cpu": "250m", "memory": "128Mi"},
         },
-        readiness_probe={"http_get": {"path": "/", "port": str(PORT)}},
+        readiness_probe={"http_get": {"path": health_path, "port": str(PORT)}},
         liveness_probe={"http_get": {"path": "/", "port": str(PORT)}, "period_seconds": 20},
         security_context={
             "allow_privilege_escalation": False,
@@ -167,7 +169,10 @@ class SampleApp(Construct):
                         "topology_spread_constraint": [spread],
                         "security_context": {"seccomp_profile": {"type": "RuntimeDefault"}},
                         "container": [
-                            _container(images.image(config, IMAGE_KEY).reference(images.login_server(config)))
+                            _container(
+                                images.image(config, IMAGE_KEY).reference(images.login_server(config)),
+                                config.probe.path,
+                            )
                         ],
                         "volume": [
                             DeploymentV1SpecTemplateSpecVolume(

@@ -72,6 +72,11 @@ CONTAINER_SECURITY_CONTEXT = {
 """Every cert-manager container: no privilege escalation, no capability, a read-only root."""
 
 
+RELEASE_POD_LABELS = {"app.kubernetes.io/instance": "cert-manager"}
+"""The label the chart gives every pod of the release (controller, webhook, cainjector,
+startupapicheck): each calls the Kubernetes API."""
+
+
 def pod_labels(component: str) -> dict[str, str]:
     """Labels the chart gives a component's pods (network policies select them)."""
     return {"app.kubernetes.io/instance": "cert-manager", "app.kubernetes.io/component": component}
@@ -293,7 +298,9 @@ class CertManager(Construct):
             name=naming.cert_manager_identity(config.project, region_name),
             resource_group_name=naming.region_resource_group(config.project, region_name),
         )
-        namespace = self._namespace(cluster_ranges, kubernetes_provider)
+        namespace = self._namespace(
+            cluster_ranges, kubernetes_provider, cilium=config.cluster.network_data_plane == "cilium"
+        )
         self.release = Release(
             self,
             "release",
@@ -306,7 +313,7 @@ class CertManager(Construct):
             **kube.RELEASE_POLICY,
             timeout=900,
             values=[kube.to_yaml(cert_manager_values(config, identity.client_id))],
-            depends_on=[namespace, *self.network_policies],
+            depends_on=[namespace, *self.policies],
         )
         chart = TerraformAsset(self, "chart", path=str(LOCAL_CHART), type=AssetType.DIRECTORY)
         issuer_values = issuer_chart_values(config, client.subscription_id, identity.client_id, certificates)
@@ -324,8 +331,11 @@ class CertManager(Construct):
             depends_on=[self.release, *depends_on],
         )
 
-    def _namespace(self, cluster_ranges: list[str], provider: KubernetesProvider) -> NamespaceV1:
-        """The namespace (Pod Security restricted) and its network policies."""
+    def _namespace(
+        self, cluster_ranges: list[str], provider: KubernetesProvider, *, cilium: bool
+    ) -> NamespaceV1:
+        """The namespace (Pod Security restricted) and its network policies; on the Cilium data
+        plane also the API server entity rule for every cert-manager pod (each calls the API)."""
         namespace = NamespaceV1(
             self,
             "namespace",
@@ -341,4 +351,15 @@ class CertManager(Construct):
             depends_on=[namespace],
             provider=provider,
         )
+        self.policies: list[ITerraformDependable] = [*self.network_policies]
+        if cilium:
+            self.policies.append(
+                network_policy.create_api_server_entity_policy(
+                    self,
+                    namespace=NAMESPACE,
+                    pod_labels=RELEASE_POD_LABELS,
+                    depends_on=[namespace],
+                    provider=provider,
+                )
+            )
         return namespace

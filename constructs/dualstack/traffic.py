@@ -27,7 +27,7 @@ from cdktf_cdktf_provider_azurerm.traffic_manager_profile import (
 from constructs import Construct
 
 from dualstack import protection
-from dualstack.config import HealthProbe
+from dualstack.config import ProbeSettings
 from dualstack.naming import ALL_FAMILIES, IpFamily
 
 
@@ -45,18 +45,16 @@ DNS_TTL = 60
 """Seconds resolvers cache the app's answers: short, so a failed region drains quickly."""
 
 
-def monitor_config(probe: HealthProbe) -> TrafficManagerProfileMonitorConfig:
-    """The probe of every region's ingress address: by default HTTP to the controller's health
-    location on port 80 (the default server); with ``host``, the application itself."""
+def monitor_config(probe: ProbeSettings) -> TrafficManagerProfileMonitorConfig:
+    """The probe of every region's ingress addresses (``Config.probe``): the application's health
+    path on the app's own name, through the controller, as a client's request travels. The
+    Host header is sent as a custom header (Traffic Manager otherwise sends the endpoint's
+    address); HTTPS probes do not check the certificate."""
     return TrafficManagerProfileMonitorConfig(
         protocol=probe.protocol,
         port=probe.port,
         path=probe.path,
-        custom_header=(
-            [TrafficManagerProfileMonitorConfigCustomHeader(name="Host", value=probe.host)]
-            if probe.host
-            else None
-        ),
+        custom_header=[TrafficManagerProfileMonitorConfigCustomHeader(name="Host", value=probe.host)],
         expected_status_code_ranges=[probe.expected_status],
         interval_in_seconds=30,
         timeout_in_seconds=10,
@@ -91,7 +89,7 @@ class GlobalTraffic(Construct):
         project: str,
         app_name: str,
         served: tuple[IpFamily, ...],
-        probe: HealthProbe,
+        probe: ProbeSettings,
         group: ResourceGroup,
         zone: DnsZone,
         tags: dict[str, str],

@@ -79,6 +79,7 @@ def build_front_door(cfg: Config) -> Global:
         app_name=cfg.dns.app_name,
         app_host=f"{cfg.dns.app_name}.{cfg.dns.zone_name}",
         settings=edge_settings(cfg),
+        probe_path="/given-health",
         group=group,
         zone=zone,
         tags={"given": "tags"},
@@ -115,14 +116,13 @@ def test_profile_endpoint_and_domain_are_protected_as_the_config_says(front_door
         assert front_door.one(rtype).get("lifecycle") == expected, rtype
 
 
-def test_origin_group_is_latency_based_with_https_head_probes(front_door: Global) -> None:
+def test_origin_group_is_latency_based_with_https_get_probes_of_the_given_path(front_door: Global) -> None:
     group = front_door.one(GROUP)
     assert group["cdn_frontdoor_profile_id"] == front_door.ref(PROFILE, "profile", "id")
     latency = group["load_balancing"]["additional_latency_in_milliseconds"]
     assert latency == edge_settings(front_door.config).latency_sensitivity_ms
     probe = group["health_probe"]
-    assert (probe["protocol"], probe["request_type"]) == ("Https", "HEAD")
-    assert probe["path"].startswith("/")
+    assert (probe["protocol"], probe["request_type"], probe["path"]) == ("Https", "GET", "/given-health")
 
 
 def test_custom_domain_is_the_apps_name_validated_through_the_zone(front_door: Global) -> None:

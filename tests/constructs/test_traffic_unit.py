@@ -15,7 +15,7 @@ from cdktf_cdktf_provider_azurerm.dns_zone import DnsZone
 from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
 from constructhelp import FRONT_DOOR, Synth, bare_stack, synth
 
-from dualstack.config import HealthProbe
+from dualstack.config import ProbeSettings
 from dualstack.naming import ALL_FAMILIES, IpFamily
 from dualstack.traffic import DNS_TTL, GlobalTraffic
 
@@ -26,13 +26,15 @@ ENDPOINT = SimpleNamespace(id=FRONT_DOOR.endpoint_id, host_name="ep-fake-abc123.
 TAGS = {"given": "tags"}
 
 
-DEFAULT_PROBE = HealthProbe()
+DEFAULT_PROBE = ProbeSettings(
+    path="/healthz", protocol="HTTPS", port=443, host="web.zone.given.test", expected_status="200-200"
+)
 
 
 @dataclass(frozen=True)
 class Built:
     served: tuple[IpFamily, ...]
-    probe: HealthProbe
+    probe: ProbeSettings
     protected: bool
     front_door: bool
     out: Synth
@@ -47,7 +49,7 @@ class Built:
 
 def build(
     served: tuple[IpFamily, ...],
-    probe: HealthProbe = DEFAULT_PROBE,
+    probe: ProbeSettings = DEFAULT_PROBE,
     *,
     protected: bool = True,
     front_door: bool = False,
@@ -72,14 +74,8 @@ def build(
     return Built(served, probe, protected, front_door, out, set(traffic.profiles))
 
 
-CUSTOM_PROBE = HealthProbe.model_validate(
-    {
-        "protocol": "HTTPS",
-        "port": 443,
-        "path": "/healthz",
-        "host": "web.zone.given.test",
-        "expected_status": "200-299",
-    }
+CUSTOM_PROBE = ProbeSettings(
+    path="/ready", protocol="HTTP", port=8080, host="other.zone.given.test", expected_status="200-299"
 )
 
 CASES: dict[str, Callable[[], Built]] = {
@@ -135,8 +131,8 @@ def test_monitor_follows_the_probe(each: Built) -> None:
             probe.path,
         )
         assert monitor["expected_status_code_ranges"] == [probe.expected_status]
-        headers = monitor.get("custom_header")
-        assert headers == ([{"name": "Host", "value": probe.host}] if probe.host else None)
+        # The app's name as Host (and so as SNI): the request reaches the app's Ingress.
+        assert monitor["custom_header"] == [{"name": "Host", "value": probe.host}]
 
 
 def test_alias_records_only_for_served_families_aimed_at_their_profile(each: Built) -> None:

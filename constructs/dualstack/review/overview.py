@@ -70,8 +70,8 @@ def _summary(config: Config) -> str:
         edge = "Traffic Manager: clients connect straight to the closest healthy region's ingress"
     else:
         names = (
-            f"A and AAAA → Front Door endpoint `{naming.front_door_endpoint(config.project)}` "
-            f"(profile `{naming.front_door_profile(config.project)}`)"
+            f"CNAME → Front Door endpoint `{naming.front_door_endpoint(config.project)}` "
+            f"(profile `{naming.front_door_profile(config.project)}`), which answers A and AAAA"
         )
         edge = (
             f"Front Door Premium: WAF `{naming.front_door_waf_policy(config.project)}` in "
@@ -147,7 +147,8 @@ def _edge_rows(config: Config) -> list[tuple[str, str, str]]:
                 f"Traffic Manager ({LABEL[f]})",
                 traffic_manager_profile(project, app, f),
                 f"`{traffic_manager_fqdn(project, app, f)}`, Performance routing; "
-                f"{RECORD[f]} alias `{app_fqdn(config)}`",
+                f"{RECORD[f]} alias `{app_fqdn(config)}`; probes {config.probe.protocol} "
+                f"`{config.probe.path}` on `{config.probe.host}`, port {config.probe.port}",
             )
             for f in modes.public_families(config.ingress)
         ]
@@ -162,9 +163,9 @@ def _edge_rows(config: Config) -> list[tuple[str, str, str]]:
         (
             "Front Door endpoint",
             naming.front_door_endpoint(project),
-            f"custom domain `{app_fqdn(config)}` (managed certificate; A and AAAA aliases), "
-            f"latency-based routing within {front_door.latency_sensitivity_ms} ms, HTTPS health probes "
-            f"of `{ingress_controller.EDGE_HEALTH_PATH}`",
+            f"custom domain `{app_fqdn(config)}` (managed certificate; a CNAME to the endpoint, so "
+            f"Front Door renews it), latency-based routing within {front_door.latency_sensitivity_ms} ms, "
+            f"HTTPS health probes of the application's `{config.probe.path}` on `{app_fqdn(config)}`",
         ),
         (
             "WAF policy",
