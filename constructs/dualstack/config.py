@@ -1013,7 +1013,8 @@ class Dns(Model):
     names. Delegate it to Azure from the parent zone yourself."""
     app_name: DnsLabel = "app"
     """The application's name in the zone: ``<app_name>.<zone_name>`` globally (A/AAAA
-    aliases to Traffic Manager) and ``<region>.<app_name>.<zone_name>`` per region (A/AAAA
+    aliases to Traffic Manager, or with ``edge.kind: front_door`` one CNAME to the Front Door
+    endpoint) and ``<region>.<app_name>.<zone_name>`` per region with Traffic Manager (A/AAAA
     aliases to the region's public IPs). Also part of the Traffic Manager profiles
     ``tm-<project>-<app_name>-<family>`` and their names
     ``<project>-<app_name>-<family>.trafficmanager.net``, which must be globally unique."""
