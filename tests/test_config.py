@@ -9,6 +9,7 @@ about one value, the ``(got <value>)`` suffix; cross-field rules have no ``(got 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -1629,3 +1630,19 @@ def test_modes_of_a_loaded_config(tmp_path: Path) -> None:
     assert modes.service_family(ingress) == "ipv6"
     assert modes.translator_family(ingress) == "ipv4"
     assert modes.public_families(ingress) == ("ipv6",)
+
+
+@pytest.mark.parametrize("version", ["1.1", "2.0", "2.1", "2.2"])
+def test_every_default_rule_set_version_front_door_offers_is_accepted(version: str) -> None:
+    raw = yaml.safe_load((DEFAULT_CONFIG.parent / "frontdoor.yaml").read_text())
+    raw["edge"]["waf"]["default_rule_set_version"] = version
+    config = Config.model_validate(raw)
+    assert config.front_door is not None and config.front_door.waf.default_rule_set_version == version
+
+
+@pytest.mark.parametrize("version", ["3.0", "2.3", "1.0", "latest"])
+def test_a_rule_set_version_front_door_does_not_offer_is_refused(version: str) -> None:
+    raw = yaml.safe_load((DEFAULT_CONFIG.parent / "frontdoor.yaml").read_text())
+    raw["edge"]["waf"]["default_rule_set_version"] = version
+    with pytest.raises(ValueError, match=re.escape("'2.1' or '2.2'")):
+        Config.model_validate(raw)

@@ -63,6 +63,14 @@ def test_the_rendered_issuer_and_certificate_are_valid_cert_manager_objects(
     region = stack.removesuffix("-workloads")
     app = f"{config.dns.app_name}.{config.dns.zone_name}"
     assert certificate["spec"]["dnsNames"] == [app, f"{region}.{app}"]
+    # The key Front Door sees is RSA (its TLS 1.2 cipher suites to origins are ECDHE-RSA ones);
+    # clients that connect directly get ECDSA P-256. Rotated with every renewal.
+    expected = (
+        {"algorithm": "RSA", "size": 2048}
+        if config.front_door is not None
+        else {"algorithm": "ECDSA", "size": 256}
+    )
+    assert certificate["spec"]["privateKey"] == expected | {"rotationPolicy": "Always"}
 
 
 def test_no_email_leaves_the_field_out_and_no_sample_app_renders_no_certificate(
@@ -118,3 +126,10 @@ def test_the_chart_files_are_what_the_package_ships() -> None:
         "values.yaml",
     ]
     assert Path(tls.LOCAL_CHART).is_dir()
+
+
+def test_a_certificate_without_its_key_fails_the_render(default_synth: Synthesized) -> None:
+    values = copy.deepcopy(_issuer_values(default_synth, "eastus2-workloads"))
+    del values["certificates"][0]["privateKey"]
+    with pytest.raises(helm_python.HelmError, match=r"privateKey\.algorithm"):
+        _render(values)
