@@ -7,6 +7,7 @@ import importlib.util
 import json
 import os
 import pickle
+import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -269,3 +270,24 @@ def assert_probe_reaches_the_app(workloads: Stack, host: str, path: str, *, tls:
             entries = yaml.safe_load(body["values"][0])["controller"]["config"]["entries"]
             text = "\n".join(entries.values())
             assert "location" not in text and "return 200" not in text
+
+
+def terraform(folder: Path, *args: str) -> str:
+    """Run the Terraform CLI in ``folder`` (built-in providers only: nothing is downloaded)
+    with a clean environment of its own; fail the test with its output on a non-zero exit."""
+    run = subprocess.run(
+        ["terraform", *args, "-input=false", "-no-color"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            "PATH": os.environ["PATH"],
+            "CHECKPOINT_DISABLE": "1",
+            "HOME": str(folder),
+            "TF_CLI_CONFIG_FILE": os.devnull,
+        },
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    return run.stdout

@@ -16,7 +16,16 @@ from typing import Any
 
 import pytest
 import yaml
-from synthhelp import CONFIG_DIR, CONFIGS, REPO, Stack, Synthesized, assert_probe_reaches_the_app, set_key
+from synthhelp import (
+    CONFIG_DIR,
+    CONFIGS,
+    REPO,
+    Stack,
+    Synthesized,
+    assert_probe_reaches_the_app,
+    set_key,
+    terraform,
+)
 
 from dualstack import ingress_controller
 from dualstack.config import Config
@@ -97,27 +106,11 @@ def test_terraform_replaces_the_service_when_its_primary_family_changes(
         }
         (tmp_path / "main.tf.json").write_text(json.dumps(doc))
 
-    def terraform(*args: str) -> str:
-        run = subprocess.run(
-            ["terraform", *args, "-input=false", "-no-color"],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={
-                "PATH": str(Path(shutil.which("terraform") or "").parent),
-                "CHECKPOINT_DISABLE": "1",
-                "HOME": str(tmp_path),
-            },
-        )
-        assert run.returncode == 0, run.stdout + run.stderr
-        return run.stdout
-
     write(default_synth)
-    terraform("init")
-    terraform("apply", "-auto-approve")
+    terraform(tmp_path, "init")
+    terraform(tmp_path, "apply", "-auto-approve")
     write(nat46)
-    plan = terraform("plan")
+    plan = terraform(tmp_path, "plan")
     assert "terraform_data.service will be replaced due to changes in replace_triggered_by" in plan
 
 

@@ -6,17 +6,15 @@ platform team will try (translator off, a drained region)."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from synthhelp import CONFIGS, Stack, Synthesized, assert_probe_reaches_the_app, set_key
+from synthhelp import CONFIGS, Stack, Synthesized, assert_probe_reaches_the_app, set_key, terraform
 
 from dualstack import ingress_controller, modes
 from dualstack.config import FrontDoorEdge
@@ -195,34 +193,18 @@ def test_terraform_swaps_the_records_in_order_both_ways(
             resources[short] = body
         (tmp_path / "main.tf.json").write_text(json.dumps({"resource": {"terraform_data": resources}}))
 
-    def terraform(*args: str) -> None:
-        run = subprocess.run(
-            ["terraform", *args, "-input=false", "-no-color"],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={
-                "PATH": os.environ["PATH"],
-                "CHECKPOINT_DISABLE": "1",
-                "HOME": str(tmp_path),
-                "TF_CLI_CONFIG_FILE": os.devnull,
-            },
-        )
-        assert run.returncode == 0, run.stdout + run.stderr
-
     write(default_synth)
-    terraform("init")
-    terraform("apply", "-auto-approve")
+    terraform(tmp_path, "init")
+    terraform(tmp_path, "apply", "-auto-approve")
     assert log.read_text().split("\n")[:-1] in (["create a", "create aaaa"], ["create aaaa", "create a"])
     log.write_text("")
     write(fd)
-    terraform("apply", "-auto-approve")
+    terraform(tmp_path, "apply", "-auto-approve")
     steps = log.read_text().splitlines()
     assert sorted(steps[:2]) == ["destroy a", "destroy aaaa"] and steps[2:] == ["create cname"], steps
     log.write_text("")
     write(default_synth)
-    terraform("apply", "-auto-approve")
+    terraform(tmp_path, "apply", "-auto-approve")
     steps = log.read_text().splitlines()
     assert steps[0] == "destroy cname" and sorted(steps[1:]) == ["create a", "create aaaa"], steps
 
