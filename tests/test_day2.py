@@ -191,7 +191,7 @@ def test_the_probe_checks_the_application_through_the_ingress_by_default(
 def test_the_probe_follows_the_config(synth_variant: Variant) -> None:
     probe = {
         "protocol": "HTTPS",
-        "port": 8443,
+        "port": 443,
         "path": "/ready",
         "host": "x.example.org",
         "expected_status": "200-299",
@@ -199,7 +199,7 @@ def test_the_probe_follows_the_config(synth_variant: Variant) -> None:
     custom = synth_variant("default", set_key("dns.health_probe", probe), "default-app-probe")
     for profile in custom["global"].resources("azurerm_traffic_manager_profile").values():
         monitor = profile["monitor_config"]
-        assert (monitor["protocol"], monitor["port"], monitor["path"]) == ("HTTPS", 8443, "/ready")
+        assert (monitor["protocol"], monitor["port"], monitor["path"]) == ("HTTPS", 443, "/ready")
         assert monitor["custom_header"] == [{"name": "Host", "value": "x.example.org"}]
         assert monitor["expected_status_code_ranges"] == ["200-299"]
     for workloads in custom.workloads():
@@ -218,6 +218,33 @@ def test_an_http_probe_is_refused_when_the_app_redirects_to_https() -> None:
     assert (config.probe.protocol, config.probe.port) == ("HTTP", 80)
     raw["dns"]["health_probe"] = {}
     assert (Config.model_validate(raw).probe.protocol, Config.model_validate(raw).probe.port) == ("HTTP", 80)
+
+
+@pytest.mark.parametrize(
+    ("probe", "tls", "sample_app", "field", "phrase"),
+    [
+        ({"protocol": "HTTPS"}, "none", True, "protocol", "the app has no certificate"),
+        ({"port": 80}, "letsencrypt-staging", True, "port", "serves HTTPS on 443 only"),
+        ({"protocol": "HTTP", "port": 443}, "none", True, "port", "serves HTTP on 80 only"),
+        ({}, "letsencrypt-staging", False, "path", "is required with ingress.sample_app_enabled: false"),
+        ({"path": "/h%41"}, "letsencrypt-staging", True, "path", "should match pattern"),
+    ],
+)
+def test_a_probe_that_could_never_pass_is_refused(
+    probe: dict[str, Any], tls: str, sample_app: bool, field: str, phrase: str
+) -> None:
+    """Each would leave every endpoint degraded: Front Door drains every origin, Traffic Manager
+    answers with every endpoint (failover silently gone)."""
+    raw = yaml.safe_load((CONFIG_DIR / "default.yaml").read_text())
+    raw["dns"]["health_probe"] = probe
+    raw["tls"] = {"issuer": tls}
+    raw["ingress"]["sample_app_enabled"] = sample_app
+    with pytest.raises(ValueError, match=f"dns.health_probe.{field}") as caught:
+        Config.model_validate(raw)
+    assert phrase in str(caught.value)
+    # Set as it should be, the same config passes.
+    raw["dns"]["health_probe"] = {"path": "/ready"} if not sample_app else {}
+    Config.model_validate(raw)
 
 
 # --- retiring a region: make destroy with the region's protection lifted -------------------------

@@ -96,7 +96,7 @@ def test_origin_group_is_latency_based_with_https_probes_of_the_applications_pat
     assert group["session_affinity_enabled"] is False
     probe = group["health_probe"]
     assert (probe["protocol"], probe["path"], probe["request_type"]) == ("Https", "/healthz", "GET")
-    assert probe["path"] == FD_CONFIG.dns.health_probe.path
+    assert probe["path"] == FD_CONFIG.probe.path
     for region in FD_CONFIG.regions:
         for origin in fd[region].resources("azurerm_cdn_frontdoor_origin").values():
             assert origin["origin_host_header"] == FD_CONFIG.dns.app_host
@@ -359,12 +359,12 @@ def test_controllers_refuse_requests_without_this_front_doors_id(fd: Synthesized
         # A request is refused unless its X-Azure-FDID is the profile's ID; only the probe path is exempt.
         assert f'"{fdid}" 0;' in http, release
         assert re.search(r"map \$http_x_azure_fdid \$dualstack_not_front_door \{\s+default 1;", http)
-        # Exempt: a GET or HEAD of exactly the application's health path, which then goes on
-        # to the application like any request.
-        probe = FD_CONFIG.dns.health_probe.path
+        # Exempt: a GET of exactly the application's health path on the app's own name (what
+        # Front Door's probe sends), which then goes on to the application like any request.
+        probe, host = FD_CONFIG.probe.path, FD_CONFIG.dns.app_host
         assert re.search(
-            r'map "\$request_method \$uri" \$dualstack_edge_probe \{\s+default 0;\s+'
-            rf'"GET {re.escape(probe)}" 1;\s+"HEAD {re.escape(probe)}" 1;\s+\}}',
+            r'map "\$request_method \$host \$uri" \$dualstack_edge_probe \{\s+default 0;\s+'
+            rf'"GET {re.escape(host)} {re.escape(probe)}" 1;\s+\}}',
             http,
         )
         assert re.search(
@@ -396,7 +396,12 @@ def test_traffic_manager_controllers_have_no_front_door_entries(
 
 
 def test_front_door_entries_hold_the_id_and_no_terraform_template_syntax() -> None:
-    entries = ingress_controller.front_door_entries("00000000-0000-0000-0000-000000000000", "/healthz")
+    entries = ingress_controller.front_door_entries(
+        "00000000-0000-0000-0000-000000000000", "App.Example.org", "/healthz"
+    )
+    # The one exemption: a GET of that path on that host (lower case, as nginx's $host is).
+    assert '"GET app.example.org /healthz" 1;' in entries["http-snippets"]
+    assert "HEAD" not in entries["http-snippets"]
     assert '"00000000-0000-0000-0000-000000000000" 0;' in entries["http-snippets"]
     # No Terraform template directive may hide in the snippets: they pass through HCL strings.
     for text in entries.values():

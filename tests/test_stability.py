@@ -97,7 +97,13 @@ def test_switching_the_mode_keeps_network_profile_and_public_ips(
 def test_sample_app_switch_removes_only_the_sample_app(
     default_synth: Synthesized, synth_variant: Variant
 ) -> None:
-    off = synth_variant("default", set_key("ingress.sample_app_enabled", False), "default-no-sample")
+    def no_sample(raw: dict[str, Any]) -> None:
+        raw["ingress"]["sample_app_enabled"] = False
+        # Without the sample app the probe's path is the application team's to name; the same
+        # path as before, so nothing the edge probes changes.
+        raw["dns"]["health_probe"] = {"path": "/healthz"}
+
+    off = synth_variant("default", no_sample, "default-no-sample")
     for name in ("eastus2", "swedencentral"):
         assert off[name].text == default_synth[name].text
     for name in ("eastus2-workloads", "swedencentral-workloads"):

@@ -80,11 +80,11 @@ def _ipv6(value: str) -> str:
 IPv4Cidr = Annotated[StrictStr, AfterValidator(_ipv4), Shown("IPv4 CIDR")]
 IPv6Cidr = Annotated[StrictStr, AfterValidator(_ipv6), Shown("IPv6 CIDR")]
 
-# Words Azure refuses inside resource names that become DNS names ("ReservedResourceName").
 CERT_MANAGER_VERSION = "v1.21.2"
 """The default of ``tls.chart_version``: cert-manager's newest stable release (September 2026;
 docs/kubernetes-baseline.md, "Chart versions")."""
 
+# Words Azure refuses inside resource names that become DNS names ("ReservedResourceName").
 RESERVED_WORDS = ("microsoft", "azure", "windows", "office", "xbox", "login")
 
 _DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
@@ -976,14 +976,17 @@ class HealthProbe(Model):
     origin every 30 s and counts only 200 as healthy. Your application's Ingress must route
     ``path`` on the app's name to an endpoint that answers 200 when it can serve."""
 
-    path: Annotated[StrictStr, Field(pattern=r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,999}$")] = APP_HEALTH_PATH
+    path: Annotated[StrictStr, Field(pattern=r"^/[A-Za-z0-9._~/-]{0,255}$")] | None = None
     """The application's health endpoint, probed by both edges (a GET with the app's name as
-    host). The sample app answers every path; point it at your application's own."""
+    host): letters, digits and ``._~/-`` only (no query, no percent-encoding: the controllers
+    compare the decoded path). Unset: ``/healthz``, which the sample app answers; required when
+    ``ingress.sample_app_enabled`` is false (the edges would probe a path nothing answers)."""
     protocol: Literal["HTTP", "HTTPS"] | None = None
     """Traffic Manager only. Unset: HTTPS when ``tls.issuer`` is not none (Traffic Manager does
     not check certificates; plain HTTP would be redirected), else HTTP."""
     port: Annotated[StrictInt, Field(ge=1, le=65535)] | None = None
-    """Traffic Manager only. Unset: 443 for HTTPS, 80 for HTTP."""
+    """Traffic Manager only: 443 for HTTPS, 80 for HTTP (the only ports the controllers'
+    Service serves; any other is refused). Unset: the protocol's."""
     host: DnsZoneName | None = None
     """Traffic Manager only: the probe's Host header. Unset: the app's name."""
     expected_status: Annotated[StrictStr, Field(pattern=r"^[1-5][0-9]{2}-[1-5][0-9]{2}$")] | None = None
@@ -1297,7 +1300,7 @@ class Config(Model):
         probe = self.dns.health_probe
         protocol = probe.protocol or ("HTTPS" if self.tls.enabled else "HTTP")
         return ProbeSettings(
-            path=probe.path,
+            path=probe.path or APP_HEALTH_PATH,
             protocol=protocol,
             port=probe.port or (443 if protocol == "HTTPS" else 80),
             host=probe.host or self.dns.app_host,
@@ -1413,12 +1416,45 @@ class Config(Model):
                     "(drain is the first step of retiring a region, not of the whole environment)",
                 )
             )
-        if self.tls.enabled and self.dns.health_probe.protocol == "HTTP":
+        return problems + self._probe_problems()
+
+    def _probe_problems(self) -> list[tuple[str, str]]:
+        """A probe that could never pass drains every region (Front Door) or silently ends
+        failover (Traffic Manager answers with every endpoint when all are degraded)."""
+        probe, problems = self.dns.health_probe, []
+        if self.tls.enabled and probe.protocol == "HTTP":
             problems.append(
                 (
                     "dns.health_probe.protocol",
                     "HTTP with tls.issuer set: the controllers redirect plain HTTP for the app's name "
                     "to HTTPS, so the probe would see 301 and drain every region; use HTTPS or leave it unset",
+                )
+            )
+        if not self.tls.enabled and probe.protocol == "HTTPS":
+            problems.append(
+                (
+                    "dns.health_probe.protocol",
+                    "HTTPS with tls.issuer none: the app has no certificate and nothing serves it over "
+                    "HTTPS; use HTTP or leave it unset",
+                )
+            )
+        resolved = self.probe
+        port = ingress_controller.SERVICE_PORTS["https" if resolved.protocol == "HTTPS" else "http"]
+        if probe.port is not None and probe.port != port:
+            problems.append(
+                (
+                    "dns.health_probe.port",
+                    f"{probe.port} with {resolved.protocol}: the controllers' Service serves "
+                    f"{resolved.protocol} on {port} only; use {port} or leave it unset",
+                )
+            )
+        if probe.path is None and not self.ingress.sample_app_enabled:
+            problems.append(
+                (
+                    "dns.health_probe.path",
+                    "is required with ingress.sample_app_enabled: false: the edges probe the "
+                    "application's own health endpoint on the app's name; set the path your "
+                    "application's Ingress routes to it (the default, /healthz, is the sample app's)",
                 )
             )
         return problems

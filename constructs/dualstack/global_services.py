@@ -97,13 +97,13 @@ class GlobalServices(Construct):
             lifecycle=self._protect,
         )
 
-    def _acme_dns_role(self) -> str | None:
-        """With certificates: the custom role cert-manager's identities get on the public zone
-        (TXT records only, ``roles.ACME_DNS_ACTIONS``). Defined on the global resource group
-        (Azure takes a subscription, management group or resource group as assignable scope,
-        not a zone) and assigned on the zone by each region stack."""
-        if not self._config.tls.enabled:
-            return None
+    def _acme_dns_role(self) -> str:
+        """The custom role cert-manager's identities get on the public zone (TXT records only,
+        ``roles.ACME_DNS_ACTIONS``). Defined on the global resource group (Azure takes a
+        subscription, management group or resource group as assignable scope, not a zone) and
+        assigned on the zone by each region stack with certificates. Defined whatever
+        ``tls.issuer`` says: ``global`` applies before the regions, and Azure refuses to delete a
+        role that still has assignments, so turning certificates off must not remove it."""
         role = RoleDefinition(
             self,
             "acme_dns_role",

@@ -45,7 +45,7 @@ def controller_settings(config: Config, *, front_door_id: str | None = None) -> 
         image_digest=image.digest,
         hsts=config.tls.hsts,
         front_door_id=front_door_id,
-        probe_path=config.probe.path,
+        front_door_probe=(config.dns.app_host, config.probe.path) if front_door_id is not None else None,
     )
 
 

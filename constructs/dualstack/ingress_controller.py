@@ -102,8 +102,8 @@ INIT_CONTAINER_RESOURCES = {"requests": {"cpu": "10m", "memory": "32Mi"}, "limit
 """The chart's init container copies the nginx configuration into an emptyDir, nothing more."""
 
 SERVICE_PORTS = {"http": 80, "https": 443}
-"""The ports of the controllers' LoadBalancer Service and pods: HTTP (the Traffic Manager probe,
-the redirect to HTTPS) and HTTPS."""
+"""The ports of the controllers' LoadBalancer Service and pods: HTTP (the redirect to HTTPS, and
+the edge's probe where the app has no certificate) and HTTPS."""
 READY_PORT = 8081
 """The port of the controller's readiness endpoint (``/nginx-ready``), probed by the kubelet only."""
 
@@ -156,9 +156,10 @@ class Controller:
     front_door_id: str | None = None
     """With ``edge.kind: front_door``: the profile's ID (``X-Azure-FDID``, a Terraform reference
     resolved at plan time); the controllers refuse every request that does not carry it, but
-    Front Door's probe of ``probe_path``."""
-    probe_path: str = "/"
-    """The application's health path that Front Door probes (``dns.health_probe.path``)."""
+    Front Door's probe (``front_door_probe``)."""
+    front_door_probe: tuple[str, str] | None = None
+    """With ``front_door_id``: ``(host, path)`` Front Door probes, the app's name and
+    ``dns.health_probe.path``: the one request exempt from the check. Required with it."""
 
 
 @dataclass(frozen=True)
@@ -314,10 +315,9 @@ map $http_x_azure_fdid $dualstack_not_front_door {{
     default 1;
     "{front_door_id}" 0;
 }}
-map "$request_method $uri" $dualstack_edge_probe {{
+map "$request_method $host $uri" $dualstack_edge_probe {{
     default 0;
-    "GET {probe_path}" 1;
-    "HEAD {probe_path}" 1;
+    "GET {probe_host} {probe_path}" 1;
 }}
 map "$dualstack_not_front_door$dualstack_edge_probe" $dualstack_refuse {{
     default 0;
@@ -325,7 +325,8 @@ map "$dualstack_not_front_door$dualstack_edge_probe" $dualstack_refuse {{
 }}
 """
 """``http-snippets``: a request is refused unless its ``X-Azure-FDID`` is this profile's ID. The
-one exemption is a GET or HEAD of exactly the application's health path: Front Door does not
+one exemption is what Front Door's probe sends, a GET of exactly the application's health path
+on the app's own name (``$host``, so no other Ingress host is exempt): Front Door does not
 document that its health probes carry ``X-Azure-FDID``. The probe is not answered here: it goes
 on to the application like any request, so it reports the application's health."""
 
@@ -337,7 +338,7 @@ if ($dualstack_refuse) {
 """``server-snippets``: in every server the controllers generate for an Ingress host."""
 
 
-def front_door_entries(front_door_id: str, probe_path: str) -> dict[str, str]:
+def front_door_entries(front_door_id: str, probe_host: str, probe_path: str) -> dict[str, str]:
     """ConfigMap entries of the Front Door edge: the origin lockdown and the client address.
 
     ConfigMap snippets are the controller's global configuration, set by whoever installs
@@ -348,7 +349,9 @@ def front_door_entries(front_door_id: str, probe_path: str) -> dict[str, str]:
     ignored), and the controller passes it on as X-Real-IP and X-Forwarded-For.
     """
     return {
-        "http-snippets": FRONT_DOOR_HTTP_SNIPPET.format(front_door_id=front_door_id, probe_path=probe_path),
+        "http-snippets": FRONT_DOOR_HTTP_SNIPPET.format(
+            front_door_id=front_door_id, probe_host=probe_host.lower(), probe_path=probe_path
+        ),
         "server-snippets": FRONT_DOOR_SERVER_SNIPPET,
         "real-ip-header": "X-Forwarded-For",
         "set-real-ip-from": "0.0.0.0/0,::/0",
@@ -369,7 +372,9 @@ def config_entries(controller: Controller) -> dict[str, str]:
             "hsts-include-subdomains": "true" if hsts.include_subdomains else "false",
         }
     if controller.front_door_id is not None:
-        entries |= front_door_entries(controller.front_door_id, controller.probe_path)
+        if controller.front_door_probe is None:
+            raise ValueError("a Front Door edge needs the probe's host and path (front_door_probe)")
+        entries |= front_door_entries(controller.front_door_id, *controller.front_door_probe)
     return entries
 
 

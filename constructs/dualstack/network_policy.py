@@ -9,7 +9,7 @@ families: ``0.0.0.0/0`` and ``::/0``, each without the cluster's own pod and ser
 What each namespace allows, beyond its default deny of all ingress and egress:
 
 * the ingress controllers' namespace (``ingress_controller.NAMESPACE``): in, TCP 80 and 443
-  from anywhere (clients, Traffic Manager's probe of the health path on 80, and with
+  from anywhere (clients, the edge's probes of the application's health path, and with
   ``externalTrafficPolicy: Cluster`` the nodes that forward them); out, DNS to the cluster's
   DNS, TCP 443 to addresses outside the cluster (the API server), and any port to pods in
   namespaces labelled ``BACKENDS_LABEL`` (the backends the controllers proxy to).
@@ -137,8 +137,8 @@ def controller_policies(
                 "pod_selector": selector,
                 "policy_types": ["Ingress"],
                 # No "from": clients of both families keep their address (externalTrafficPolicy
-                # Local), and Traffic Manager probes the controller's health path on 80 from the
-                # internet.
+                # Local), and the edge probes the application through the controllers from the
+                # internet (Traffic Manager) or Front Door's backends.
                 "ingress": [{"ports": _ports("TCP", *ports)}],
             },
         ),

@@ -36,9 +36,9 @@ class GlobalRefs:
     """Per private-endpoint sub-resource (``registry``, ``vault``): the resource it belongs to."""
     dns_zone_id: str
     """The public zone: each region's cert-manager identity may write ACME records in it."""
-    acme_dns_role_id: str | None
-    """With certificates (``tls.issuer`` not none): the custom role that allows exactly that
-    (``roles.ACME_DNS_ACTIONS``), assigned to each region's cert-manager identity on the zone."""
+    acme_dns_role_id: str
+    """The custom role that allows exactly that (``roles.ACME_DNS_ACTIONS``), assigned to each
+    region's cert-manager identity on the zone when ``tls.issuer`` is not none."""
     front_door: FrontDoorRefs | None = None
     """With ``edge.kind: front_door``: the origin group the regions join, and what the edge
     stack's route needs."""

@@ -31,4 +31,6 @@ sets after each challenge, so TXT on the zone is the least that works; the one o
 record in the zone, Front Door's ``_dnsauth`` validation token, stays writable by it (a
 stolen cert-manager token could stall a Front Door certificate renewal, not redirect traffic)."""
 DNS_ROLES = frozenset({"DNS Zone Contributor", "Private DNS Zone Contributor", "Contributor", "Owner"})
-"""Built-in roles that could change the app's DNS records: no identity the stacks create holds one."""
+"""Built-in roles meant for changing DNS records, or allowing everything: no identity the stacks
+create holds one. (Network Contributor also includes ``Microsoft.Network/dnszones/*``: it is held
+only on a region's own ingress resource group and cluster subnet, which hold no zone.)"""

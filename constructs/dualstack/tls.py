@@ -153,7 +153,6 @@ class DnsIdentity(Construct):
             tags=tags,
         )
         role_id = ctx.global_refs.acme_dns_role_id
-        assert role_id is not None, "the global stack defines the ACME role whenever certificates are on"
         # A new construct id: the role changed from the built-in DNS Zone Contributor, and a
         # role assignment's role cannot change in place (Azure replaces it either way).
         RoleAssignment(

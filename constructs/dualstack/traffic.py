@@ -78,7 +78,7 @@ class GlobalTraffic(Construct):
     not use), and the CNAME depends on the A and AAAA records: Terraform then deletes the A and
     AAAA records before it creates the CNAME, and deletes the CNAME before it creates A and
     AAAA (tests/test_edge.py runs Terraform on exactly this shape). The name is without an
-    answer only for the seconds between (docs/edge.md, "Switching the edge").
+    answer only for the seconds between (docs/edge.md, "Switching an existing environment").
     """
 
     def __init__(

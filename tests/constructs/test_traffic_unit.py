@@ -131,7 +131,8 @@ def test_monitor_follows_the_probe(each: Built) -> None:
             probe.path,
         )
         assert monitor["expected_status_code_ranges"] == [probe.expected_status]
-        # The app's name as Host (and so as SNI): the request reaches the app's Ingress.
+        # The app's name as Host: the request reaches the app's Ingress (whether Traffic
+        # Manager also sends it as SNI is not documented: docs/ingress-modes.md, "Health probes").
         assert monitor["custom_header"] == [{"name": "Host", "value": probe.host}]
 
 

@@ -574,19 +574,31 @@ def record_impact(removed: Item, added_types: set[str]) -> str:
     """What removing one of the app name's records in the global stack does to clients;
     ``added_types``: the record types added at the same name in the same change."""
     name, answer = removed.display_name or removed.address, APP_NAME_RECORDS[removed.rtype]
-    if added_types - {removed.rtype}:
-        new = " and ".join(APP_NAME_RECORDS[t] for t in sorted(added_types))
+    family = {"azurerm_dns_a_record": "IPv4", "azurerm_dns_aaaa_record": "IPv6"}
+    if not added_types - {removed.rtype}:
+        if removed.rtype == "azurerm_dns_cname_record":
+            return f"the name `{name}` stops resolving: no client can reach the app by name"
         return (
-            f"the name `{name}` swaps its {answer} record for {new}: Terraform deletes the old record "
-            "first and creates the new one right after (the CNAME depends on the A and AAAA records), "
-            "so the name has no answer for the seconds in between, and a resolver that asks then "
-            "caches the empty answer for up to the zone's negative-caching TTL (its SOA record's, "
-            "300 s by default): for that long its clients cannot resolve the app"
+            f"the name `{name}` stops answering {answer} queries: "
+            f"{family[removed.rtype]}-only clients can no longer reach the app"
         )
-    family = "IPv4" if removed.rtype == "azurerm_dns_a_record" else "IPv6"
-    if removed.rtype == "azurerm_dns_cname_record":
-        return f"the name `{name}` stops resolving: no client can reach the app by name"
-    return f"the name `{name}` stops answering {answer} queries: {family}-only clients can no longer reach the app"
+    new = " and ".join(APP_NAME_RECORDS[t] for t in sorted(added_types))
+    text = (
+        f"the name `{name}` swaps its {answer} record for {new}: Terraform deletes the old record "
+        "first and creates the new one right after (the CNAME depends on the A and AAAA records), "
+        "so for the seconds in between the name has no answer, and a resolver that asks then "
+        "caches the empty answer for up to the zone's negative-caching TTL (its SOA record's, "
+        "300 s by default)"
+    )
+    if "azurerm_dns_cname_record" in added_types:
+        return f"{text}; then, until the `edge` stack's route exists, Front Door answers 404 for it"
+    text += (
+        "; then the new Traffic Manager profiles answer nothing until the region stacks add their "
+        "endpoints, and the ingresses admit only Front Door until the region and workloads stacks "
+        "re-apply (403)"
+    )
+    lost = [family[t] for t in sorted(family) if t not in added_types]
+    return text + "".join(f"; {f}-only clients can no longer resolve it at all" for f in lost)
 
 
 def _record_swaps(changes: list[Change]) -> dict[str, set[str]]:
