@@ -22,7 +22,7 @@ export PIPENV_NOSPIN := 1
 export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: synth test deploy destroy diff lint install clean validate images docs
+.PHONY: synth test deploy plan outputs destroy diff lint install clean validate images docs
 
 install: $(VENV)/.synced node_modules/.installed
 
@@ -99,17 +99,29 @@ docs: install
 images: install
 	$(BIN)/python -m dualstack.images import $(IMAGES_FLAGS)
 
-# Needs Azure credentials; see docs/deploy.md. STACKS defaults to every stack, global first.
-deploy: install
-	cdktf deploy $(if $(STACKS),$(STACKS),'*') $(DEPLOY_FLAGS)
+# Needs Azure credentials; see docs/first-deploy.md. Without STACKS: every stack in order, with the
+# images and the delegation check between global and the regions (python -m dualstack.deploy,
+# which plans each stack, skips the unchanged ones and applies the approved plans;
+# DEPLOY_FLAGS=--auto-approve for unattended runs). With STACKS: cdktf deploy of those stacks.
+deploy: synth
+	$(if $(STACKS),cdktf deploy $(STACKS) $(DEPLOY_FLAGS),$(BIN)/python -m dualstack.deploy deploy $(DEPLOY_FLAGS))
+
+# Plans every stack that can be planned, in order; names those that cannot yet.
+plan: synth
+	$(BIN)/python -m dualstack.deploy plan
+
+# Every stack's outputs of a deployed environment (name servers, URL, addresses, credentials).
+outputs: synth
+	$(BIN)/python -m dualstack.deploy outputs
 
 # Destroys on purpose. With STACKS (both stacks of a drained region, see docs/deploy.md "Retiring a
 # region"), the app lifts prevent_destroy for those stacks for this run only; without STACKS,
-# every stack, and Terraform refuses to destroy protected resources unless the config says
-# prevent_destroy: false. The app refuses STACKS that are not both stacks of drained regions;
+# every stack, which is refused while the config protects anything (prevent_destroy: true; before,
+# Terraform refused only after it had destroyed every workloads stack). The app refuses STACKS that are not both stacks of drained regions;
 # the one other stack that depends on a region stack is the Front Door edge, whose route does
 # not use a drained region (it has no origins left), hence --ignore-missing-stack-dependencies.
 destroy: install
+	STACKS="$(STACKS)" $(BIN)/python -m dualstack.deploy check-destroy
 	DUALSTACK_DESTROY_STACKS="$(STACKS)" cdktf destroy $(if $(STACKS),$(STACKS) --ignore-missing-stack-dependencies,'*') $(DESTROY_FLAGS)
 
 # cdktf diff takes one stack: STACKS=eastus2 make diff

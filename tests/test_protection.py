@@ -6,8 +6,10 @@ disappears or changes, the next deploy destroys the old resource and creates a n
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
-from synthhelp import CONFIGS, REPO, Synthesized
+from synthhelp import CONFIGS, REPO, Synthesized, set_key
 
 from dualstack.protection import PROTECTED_TYPES
 
@@ -93,3 +95,43 @@ def test_the_list_check_catches_a_renamed_construct() -> None:
     gone, new = address_changes(listed, current)
     assert gone == listed and new == current
     assert address_changes(listed, listed) == ([], [])
+
+
+def test_an_acknowledged_destroy_lifts_prevent_destroy_on_exactly_that_address(
+    default_synth: Synthesized, synth_variant: Callable[..., Synthesized]
+) -> None:
+    """Acknowledging means deployable: the acknowledged address loses ``prevent_destroy`` (so
+    Terraform applies the reviewed plan), every other resource keeps its lifecycle."""
+    address = default_synth["eastus2"].address("azurerm_public_ip", "network/ingress_ipv6_public_ip")
+    out = synth_variant("default", set_key("acknowledge_destroy", [f"eastus2 {address}"]), "default-ack-one")
+    for name, stack in default_synth.stacks.items():
+        before, after = stack.bodies(), out[name].bodies()
+        assert set(before) == set(after), name
+        changed = {a for a in before if before[a] != after[a]}
+        if name != "eastus2":
+            assert changed == set(), name
+            continue
+        assert changed == {address}
+        assert before[address]["lifecycle"] == {"prevent_destroy": True}
+        assert after[address]["lifecycle"] == {"prevent_destroy": False}
+        assert {k: v for k, v in after[address].items() if k != "lifecycle"} == {
+            k: v for k, v in before[address].items() if k != "lifecycle"
+        }
+
+
+def test_acknowledging_a_whole_stack_lifts_only_that_stacks_protection(
+    default_synth: Synthesized, synth_variant: Callable[..., Synthesized]
+) -> None:
+    out = synth_variant("default", set_key("acknowledge_destroy", ["swedencentral *"]), "default-ack-stack")
+    for name, stack in default_synth.stacks.items():
+        protected = {
+            a for a, b in stack.bodies().items() if b.get("lifecycle", {}).get("prevent_destroy") is True
+        }
+        still = {
+            a for a, b in out[name].bodies().items() if b.get("lifecycle", {}).get("prevent_destroy") is True
+        }
+        assert still == (set() if name == "swedencentral" else protected), name
+    assert any(
+        b.get("lifecycle") == {"prevent_destroy": True}
+        for b in default_synth["swedencentral"].bodies().values()
+    ), "the stack had something to lift"

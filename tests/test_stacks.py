@@ -139,3 +139,30 @@ def test_each_stack_has_its_own_state(any_synth: Synthesized) -> None:
         assert name in key
         keys.append(key)
     assert len(set(keys)) == len(keys)
+
+
+def test_the_stacks_output_what_a_first_deploy_needs(synthesized_configs: dict[str, Synthesized]) -> None:
+    """global: the zone's name servers (to delegate it), the app's URL and the edge's names; each
+    region: its cluster, its ingress addresses and how to get the cluster's credentials."""
+    for stem, out in synthesized_configs.items():
+        config = CONFIGS[stem]
+        outputs = out["global"].json["output"]
+        assert outputs["name_servers"]["value"].startswith("${tolist(azurerm_dns_zone.services_dns_zone_")
+        scheme = "https" if config.tls.enabled else "http"
+        assert outputs["app_url"]["value"] == f"{scheme}://{config.dns.app_host}/"
+        if config.front_door is not None:
+            assert "front_door_endpoint" in outputs and "traffic_manager_ipv4" not in outputs
+        else:
+            assert {"traffic_manager_ipv4", "traffic_manager_ipv6"} <= set(outputs)
+        for region in config.regions:
+            region_outputs = out[region].json["output"]
+            assert {
+                "cluster_name",
+                "credentials_command",
+                "ingress_ipv4_address",
+                "ingress_ipv6_address",
+            } <= set(region_outputs), stem
+            command = region_outputs["credentials_command"]["value"]
+            assert command.startswith(
+                f"az aks get-credentials --resource-group rg-{config.project}-{region} --name aks-{config.project}-{region}"
+            )

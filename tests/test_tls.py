@@ -321,6 +321,11 @@ def test_issuer_none_removes_only_the_tls_pieces(default_synth: Synthesized, syn
                 assert {k: v for k, v in body.items() if k != "monitor_config"} == {
                     k: v for k, v in on_[address].items() if k != "monitor_config"
                 }
+            elif address == "output.app_url":
+                assert (on_[address]["value"], body["value"]) == (
+                    "https://app.dualstack.contoso.com/",
+                    "http://app.dualstack.contoso.com/",
+                )
             elif address.startswith("kubernetes_ingress_v1."):
                 assert "tls" not in body["spec"]  # HTTP only, as before
                 assert {k: v for k, v in on_[address]["spec"].items() if k != "tls"} == body["spec"]

@@ -56,6 +56,7 @@ class GlobalServices(Construct):
             lifecycle=self._protect,
         )
         front_door, traffic = self._edge()
+        self.front_door, self.traffic = front_door, traffic
         self.refs = GlobalRefs(
             resource_group_name=self.group.name,
             dns_zone_name=self.zone.name,

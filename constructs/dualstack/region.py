@@ -80,6 +80,16 @@ class RegionStack(TerraformStack):
         ctx = RegionContext(config=config, region_name=id_, global_refs=global_refs, tags=base_tags(config))
         self.region = RegionInfrastructure(self, "region", ctx=ctx)
         TerraformOutput(self, "cluster_name", value=self.region.cluster_name, description="AKS cluster name")
+        project, region = config.project, id_
+        TerraformOutput(
+            self,
+            "credentials_command",
+            value=(
+                f"az aks get-credentials --resource-group {naming.region_resource_group(project, region)} "
+                f"--name {naming.cluster(project, region)} && kubelogin convert-kubeconfig -l azurecli"
+            ),
+            description="How to get this cluster's credentials (Entra ID: kubelogin)",
+        )
         TerraformOutput(
             self,
             "oidc_issuer_url",

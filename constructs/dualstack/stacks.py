@@ -5,7 +5,7 @@ The region stacks (``<region>`` and ``<region>-workloads``) are built in ``regio
 
 from __future__ import annotations
 
-from cdktf import AzurermBackend, LocalBackend, TerraformStack
+from cdktf import AzurermBackend, LocalBackend, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
 from constructs import Construct
 
@@ -61,6 +61,32 @@ class GlobalStack(TerraformStack):
         configure_backend(self, config, id_)
         azurerm_provider(self)
         self.services = GlobalServices(self, "services", config=config, tags=base_tags(config))
+        services = self.services
+        TerraformOutput(
+            self,
+            "name_servers",
+            value=services.zone.name_servers,
+            description=f"Azure DNS name servers of {config.dns.zone_name}: delegate the zone to them "
+            "from its parent zone or registrar (NS records) before the workloads stacks",
+        )
+        scheme = "https" if config.tls.enabled else "http"
+        TerraformOutput(
+            self, "app_url", value=f"{scheme}://{config.dns.app_host}/", description="The app's URL"
+        )
+        if services.front_door is not None:
+            TerraformOutput(
+                self,
+                "front_door_endpoint",
+                value=services.front_door.endpoint.host_name,
+                description="The Front Door endpoint's host name (the app's name is a CNAME to it)",
+            )
+        for family, profile in services.traffic.profiles.items():
+            TerraformOutput(
+                self,
+                f"traffic_manager_{family}",
+                value=profile.fqdn,
+                description=f"The {family} Traffic Manager profile's name (the app's alias target)",
+            )
 
 
 class EdgeStack(TerraformStack):

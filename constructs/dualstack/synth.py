@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from cdktf import App
+from cdktf import App, TerraformResource, TerraformStack
 
 from dualstack.config import Config
 from dualstack.naming import EDGE_STACK, GLOBAL_STACK
@@ -37,11 +37,36 @@ def build_app(config: Config, outdir: Path, *, unprotected: frozenset[str] = fro
             config.model_copy(update={"prevent_destroy": False}) if name in unprotected else config
         )
         regions.append(Region(app, config=region_config, region_name=name, global_refs=refs))
+    stacks: list[TerraformStack] = [global_stack, *(s for r in regions for s in (r.stack, r.workloads_stack))]
     if refs.front_door is not None:
         edge = EdgeStack(app, EDGE_STACK, config=config, refs=refs.front_door)
         for region in regions:
             edge.add_dependency(region.stack)
+        stacks.append(edge)
+    lift_acknowledged(stacks, config.acknowledge_destroy)
     return app
+
+
+def lift_acknowledged(stacks: list[TerraformStack], acknowledged: tuple[str, ...]) -> list[str]:
+    """Lift ``prevent_destroy`` from exactly the protected resources that ``acknowledge_destroy``
+    names (``"<stack> <address>"``, or ``"<stack> *"`` for every one of a stack), so the plan a
+    reviewer acknowledged can be applied; nothing else loses its protection. Returns the
+    ``"<stack> <address>"`` of each resource lifted."""
+    entries = set(acknowledged)
+    lifted = []
+    for stack in stacks:
+        name = stack.node.id
+        for construct in stack.node.find_all():
+            if not isinstance(construct, TerraformResource):
+                continue
+            lifecycle = construct.lifecycle
+            if lifecycle is None or not lifecycle.prevent_destroy:
+                continue
+            address = f"{construct.terraform_resource_type}.{stack.get_logical_id(construct)}"
+            if f"{name} {address}" in entries or f"{name} *" in entries:
+                construct.add_override("lifecycle.prevent_destroy", False)
+                lifted.append(f"{name} {address}")
+    return lifted
 
 
 def synthesize(config: Config, outdir: Path, *, unprotected: frozenset[str] = frozenset()) -> list[str]:

@@ -1,0 +1,297 @@
+"""``python -m dualstack.deploy`` (``make deploy``, ``make plan``, ``make outputs``) against fake
+``terraform``, ``dig`` and ``az`` executables on ``PATH`` that record every call and answer like
+the real ones: the order of a first deploy, resuming, the delegation stop, a failed stack,
+approvals, planning before anything exists.
+
+The fake ``terraform`` keeps a stack's "state" as a file in the stack's folder: ``plan`` exits 2
+(changes) until the stack is applied, then 0; ``FAKE_CHANGED`` names stacks that always have
+changes and ``FAKE_FAIL`` a stack whose apply fails. ``dig`` answers ``FAKE_PUBLIC_NS``. ``az``
+knows which images it has imported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from synthhelp import CONFIG_DIR, REPO, Synthesized
+
+from dualstack import deploy, images
+from dualstack.loader import load_config
+
+AZURE_NS = [
+    "ns1-01.azure-dns.com.",
+    "ns2-01.azure-dns.net.",
+    "ns3-01.azure-dns.org.",
+    "ns4-01.azure-dns.info.",
+]
+
+FAKE_TERRAFORM = """\
+import json, os, sys, pathlib
+args = sys.argv[1:]
+folder = pathlib.Path(args[0].split("=", 1)[1])
+stack = folder.name
+command = args[1]
+with open(os.environ["FAKE_LOG"], "a") as log:
+    log.write(f"terraform {stack} {command}\\n")
+applied = folder / ".fake-state"
+if command == "plan":
+    if applied.exists() and stack not in os.environ.get("FAKE_CHANGED", "").split():
+        sys.exit(0)
+    (folder / "plan.tfplan").write_text("plan")
+    sys.exit(2)
+if command == "show":
+    print("Terraform will perform the following actions:\\n\\nPlan: 3 to add, 0 to change, 0 to destroy.")
+elif command == "apply":
+    if stack == os.environ.get("FAKE_FAIL"):
+        print("Error: something Azure refused", file=sys.stderr)
+        sys.exit(1)
+    applied.write_text("applied")
+elif command == "state":
+    if applied.exists():
+        print("azurerm_resource_group.something")
+elif command == "output":
+    outputs = {"cross-stack-output-x": {"value": "hidden", "sensitive": True}}
+    if stack == "global":
+        outputs["name_servers"] = {"value": json.loads(os.environ["FAKE_AZURE_NS"]), "sensitive": False}
+        outputs["app_url"] = {"value": "https://app.example/", "sensitive": False}
+    print(json.dumps(outputs if applied.exists() else {}))
+"""
+
+FAKE_DIG = """\
+import os, sys
+with open(os.environ["FAKE_LOG"], "a") as log:
+    log.write("dig " + " ".join(sys.argv[1:]) + "\\n")
+for ns in os.environ.get("FAKE_PUBLIC_NS", "").split():
+    print(ns)
+"""
+
+FAKE_AZ = """\
+import json, os, sys
+args = sys.argv[1:]
+with open(os.environ["FAKE_LOG"], "a") as log:
+    log.write("az " + " ".join(args[:2]) + "\\n")
+state = os.environ["FAKE_AZ_STATE"]
+have = set(open(state).read().split()) if os.path.exists(state) else set()
+digests = json.loads(os.environ.get("FAKE_DIGESTS", "{}"))
+if args[:3] == ["acr", "repository", "show"]:
+    ref = args[args.index("--image") + 1]
+    if ref not in have:
+        sys.exit(3)
+    print(digests.get(ref, "sha256:" + "0" * 64))
+elif args[:2] == ["acr", "import"]:
+    with open(state, "a") as f:
+        f.write(args[args.index("--image") + 1] + "\\n")
+"""
+
+
+@dataclass
+class Fakes:
+    bin: Path
+    log: Path
+    env: dict[str, str]
+
+    def calls(self) -> list[str]:
+        return self.log.read_text().splitlines() if self.log.exists() else []
+
+
+def _fakes(tmp_path: Path, config_file: Path) -> Fakes:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name, source in (("terraform", FAKE_TERRAFORM), ("dig", FAKE_DIG), ("az", FAKE_AZ)):
+        path = bin_dir / name
+        path.write_text(f"#!{sys.executable}\n{source}")
+        path.chmod(0o755)
+    config = load_config(config_file)
+    echo = images.image(config, "echo")
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "FAKE_LOG": str(tmp_path / "calls.log"),
+        "FAKE_AZ_STATE": str(tmp_path / "az-state"),
+        "FAKE_AZURE_NS": json.dumps(AZURE_NS),
+        "FAKE_PUBLIC_NS": " ".join(AZURE_NS),
+        "FAKE_DIGESTS": json.dumps({f"{echo.repository}:{echo.tag}": echo.digest}),
+        "DUALSTACK_CONFIG": str(config_file),
+    }
+    return Fakes(bin_dir, tmp_path / "calls.log", env)
+
+
+def _outdir(synth: Synthesized, tmp_path: Path) -> Path:
+    """A copy of the synthesized output's manifest and stack folders (the fake writes state there)."""
+    out = tmp_path / "cdktf.out"
+    (out / "stacks").mkdir(parents=True)
+    (out / "manifest.json").write_text((synth.outdir / "manifest.json").read_text())
+    for name in synth.stacks:
+        (out / "stacks" / name).mkdir()
+    return out
+
+
+def _run(fakes: Fakes, outdir: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dualstack.deploy", *args, "--outdir", str(outdir)],
+        cwd=REPO,
+        env={**fakes.env, **extra},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+
+
+def _index(calls: list[str], prefix: str) -> list[int]:
+    return [i for i, c in enumerate(calls) if c.startswith(prefix)]
+
+
+@pytest.fixture
+def default_run(default_synth: Synthesized, tmp_path: Path) -> tuple[Fakes, Path]:
+    return _fakes(tmp_path, CONFIG_DIR / "default.yaml"), _outdir(default_synth, tmp_path)
+
+
+@pytest.mark.slow(3)
+def test_a_first_deploy_runs_in_order(default_run: tuple[Fakes, Path]) -> None:
+    """global, then the images, then the delegation check, then the regions, then the workloads."""
+    fakes, outdir = default_run
+    run = _run(fakes, outdir, "deploy", "--auto-approve")
+    assert run.returncode == 0, run.stdout + run.stderr
+    calls = fakes.calls()
+    applied = [c.split()[1] for c in calls if c.endswith(" apply")]
+    assert applied[0] == "global"
+    assert set(applied[1:3]) == {"eastus2", "swedencentral"}
+    assert set(applied[3:]) == {"eastus2-workloads", "swedencentral-workloads"}
+    first_import, dig = _index(calls, "az acr import")[0], _index(calls, "dig")[0]
+    global_apply = calls.index("terraform global apply")
+    region_plans = [calls.index(f"terraform {r} plan") for r in ("eastus2", "swedencentral")]
+    assert global_apply < first_import < dig < min(region_plans)
+    n_images = len(images.images(load_config(CONFIG_DIR / "default.yaml")))
+    assert len(_index(calls, "az acr import")) == n_images, "every image, once"
+    assert "dig +short NS dualstack.contoso.com" in calls
+    for stack in ("eastus2", "swedencentral"):
+        assert calls.index(f"terraform {stack} apply") < calls.index(f"terraform {stack}-workloads plan")
+    # Each stack says what happens and how long it took.
+    assert "[global] Plan: 3 to add, 0 to change, 0 to destroy. (" in run.stdout
+    assert "[eastus2] applied in " in run.stdout
+    assert "[delegation] dualstack.contoso.com is delegated to ns1-01.azure-dns.com" in run.stdout
+
+
+@pytest.mark.slow(3)
+def test_a_front_door_deploy_applies_the_edge_last(frontdoor_synth: Synthesized, tmp_path: Path) -> None:
+    fakes, outdir = _fakes(tmp_path, CONFIG_DIR / "frontdoor.yaml"), _outdir(frontdoor_synth, tmp_path)
+    run = _run(fakes, outdir, "deploy", "--auto-approve")
+    assert run.returncode == 0, run.stdout + run.stderr
+    applied = [c.split()[1] for c in fakes.calls() if c.endswith(" apply")]
+    assert applied[0] == "global" and applied[-1] == "edge"
+    assert {s for s in applied[1:3]} == {"westeurope", "northeurope"}
+    assert {s for s in applied[3:5]} == {"westeurope-workloads", "northeurope-workloads"}
+
+
+def test_a_rerun_resumes_and_skips_what_is_applied(default_run: tuple[Fakes, Path]) -> None:
+    fakes, outdir = default_run
+    first = _run(fakes, outdir, "deploy", "--auto-approve", FAKE_FAIL="swedencentral")
+    assert first.returncode == deploy.EXIT_FAILED
+    assert "[swedencentral] FAILED: terraform apply failed in stack swedencentral" in first.stdout
+    assert "Error: something Azure refused" in first.stdout
+    calls = fakes.calls()
+    assert "terraform eastus2 apply" in calls, "the other region of the wave still applied"
+    assert not [c for c in calls if "-workloads apply" in c], "nothing after a failed wave"
+    fakes.log.unlink()
+    second = _run(fakes, outdir, "deploy", "--auto-approve")
+    assert second.returncode == 0, second.stdout + second.stderr
+    applied = [c.split()[1] for c in fakes.calls() if c.endswith(" apply")]
+    assert applied[0] == "swedencentral" and set(applied[1:]) == {
+        "eastus2-workloads",
+        "swedencentral-workloads",
+    }
+    assert "[global] up to date: skipped" in second.stdout
+    assert "[eastus2] up to date: skipped" in second.stdout
+    assert "present   " in second.stdout, "the images were already imported"
+
+
+def test_a_missing_delegation_stops_before_any_region_and_prints_the_records(
+    default_run: tuple[Fakes, Path],
+) -> None:
+    fakes, outdir = default_run
+    run = _run(fakes, outdir, "deploy", "--auto-approve", FAKE_PUBLIC_NS="ns1.registrar.example.")
+    assert run.returncode == deploy.EXIT_FAILED
+    calls = fakes.calls()
+    assert "terraform global apply" in calls
+    assert not [c for c in calls if c.startswith(("terraform eastus2", "terraform swedencentral"))]
+    for ns in AZURE_NS:
+        assert f"  dualstack.contoso.com. 3600 IN NS {ns}\n" in run.stderr + "\n"
+    assert "resolvers find ns1.registrar.example" in run.stderr
+
+
+def test_deploy_without_a_terminal_or_approval_refuses(default_run: tuple[Fakes, Path]) -> None:
+    fakes, outdir = default_run
+    run = _run(fakes, outdir, "deploy")
+    assert run.returncode == deploy.EXIT_USAGE
+    assert "no terminal to ask for approval" in run.stderr
+    assert fakes.calls() == [], "nothing ran"
+
+
+def test_plan_plans_what_it_can_and_names_what_it_cannot_yet(default_run: tuple[Fakes, Path]) -> None:
+    fakes, outdir = default_run
+    run = _run(fakes, outdir, "plan")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "[global] Plan: 3 to add" in run.stdout
+    for stack in ("eastus2", "swedencentral"):
+        assert f"[{stack}] cannot be planned yet: global not deployed (make deploy)" in run.stdout
+    assert "[eastus2-workloads] cannot be planned yet: eastus2 not deployed" in run.stdout
+    assert not [c for c in fakes.calls() if c.endswith(" apply")], "plan applies nothing"
+    assert run.stdout.rstrip().endswith(
+        "not planned yet: eastus2, swedencentral, eastus2-workloads, swedencentral-workloads"
+    )
+
+
+def test_outputs_print_every_stacks_outputs_without_the_plumbing(default_run: tuple[Fakes, Path]) -> None:
+    fakes, outdir = default_run
+    assert _run(fakes, outdir, "deploy", "--auto-approve").returncode == 0
+    run = _run(fakes, outdir, "outputs")
+    assert run.returncode == 0, run.stderr
+    assert f"global  name_servers = {' '.join(AZURE_NS)}" in run.stdout
+    assert "global  app_url = https://app.example/" in run.stdout
+    assert "cross-stack" not in run.stdout
+
+
+def test_the_waves_and_the_delegation_rule() -> None:
+    stacks: dict[str, list[str]] = {
+        "global": [],
+        "b": ["global"],
+        "a": ["global"],
+        "a-workloads": ["a"],
+        "edge": ["a", "b", "global"],
+    }
+    assert deploy.waves(stacks) == [["global"], ["a", "b"], ["a-workloads"], ["edge"]]
+    assert deploy.delegation_problem("z.example", ["NS1.x.", "ns2.x"], ["ns2.x.", "ns1.x"]) is None
+    problem = deploy.delegation_problem("z.example", ["ns1.x.", "ns2.x."], ["ns1.x."])
+    assert problem is not None and "  z.example. 3600 IN NS ns2.x." in problem
+
+
+@pytest.fixture
+def frontdoor_synth(synthesized_configs: dict[str, Synthesized]) -> Any:
+    return synthesized_configs["frontdoor"]
+
+
+def test_make_destroy_without_stacks_refuses_while_the_config_protects_anything(tmp_path: Path) -> None:
+    assert deploy.destroy_problem(True, "eastus2-workloads eastus2") is None
+    assert deploy.destroy_problem(False, "") is None
+    problem = deploy.destroy_problem(True, "  ")
+    assert problem is not None and "set prevent_destroy: false" in problem and "STACKS=" in problem
+    run = subprocess.run(
+        [sys.executable, "-m", "dualstack.deploy", "check-destroy"],
+        cwd=REPO,
+        env={**os.environ, "DUALSTACK_CONFIG": str(CONFIG_DIR / "default.yaml"), "STACKS": ""},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == deploy.EXIT_USAGE
+    assert run.stderr.startswith("error: make destroy without STACKS destroys the whole environment")
