@@ -151,6 +151,14 @@ def test_the_pin_check_accepts_a_sha_with_its_version() -> None:
 def test_deploy_runs_on_main_and_by_hand(deploy: dict[str, Any]) -> None:
     assert deploy["on"]["push"]["branches"] == ["main"]
     assert "workflow_dispatch" in deploy["on"]
+    # A push of docs or tests only starts no deploy (no approvals asked for nothing).
+    assert {"**.md", "docs/**", "tests/**"} <= set(deploy["on"]["push"]["paths-ignore"])
+    # One deploy at a time; a running one is never cancelled.
+    assert deploy["concurrency"] == {"group": "dualstack-deploy", "cancel-in-progress": False}
+    # By hand only from main: the first job stops any other ref before anything signs in.
+    guard = next(s for s in steps(deploy["jobs"]["synth"]) if s.get("name") == "Deploy only from main")
+    assert '"$GITHUB_REF" != refs/heads/main' in guard["run"] and "exit 1" in guard["run"]
+    assert steps(deploy["jobs"]["synth"]).index(guard) <= 1
 
 
 APPLY_JOBS = ("global", "regions", "workloads", "edge")
@@ -162,12 +170,35 @@ def test_deploy_signs_in_with_oidc_and_no_stored_secret(deploy: dict[str, Any]) 
     assert "${{ secrets." not in (WORKFLOWS / "deploy.yml").read_text()
     for name in (*PLAN_JOBS, *APPLY_JOBS):
         (login,) = uses(deploy["jobs"][name], "azure/login")
+        identity = "AZURE_PLAN_CLIENT_ID" if name in PLAN_JOBS else "AZURE_CLIENT_ID"
         assert login["with"] == {
-            "client-id": "${{ vars.AZURE_CLIENT_ID }}",
+            "client-id": f"${{{{ vars.{identity} }}}}",
             "tenant-id": "${{ vars.AZURE_TENANT_ID }}",
             "subscription-id": "${{ vars.AZURE_SUBSCRIPTION_ID }}",
         }
+        if name in PLAN_JOBS:  # Terraform and kubelogin sign in as the planning identity too
+            assert deploy["jobs"][name]["env"]["ARM_CLIENT_ID"] == "${{ vars.AZURE_PLAN_CLIENT_ID }}"
+            assert deploy["jobs"][name]["env"]["TF_CLI_ARGS_plan"] == "-lock=false"
     assert deploy["env"]["ARM_USE_OIDC"] == "true"
+
+
+SUBJECTS = {
+    "plan": "repo:<owner>/<repo>:environment:plan",
+    "production": "repo:<owner>/<repo>:environment:production",
+}
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in WORKFLOWS.glob("*.yml")))
+def test_every_job_that_signs_in_runs_in_an_environment_whose_subject_the_docs_list(name: str) -> None:
+    """A job that calls azure/login outside an environment presents a branch subject, which would
+    need a branch-wide federated credential: every such job runs in `plan` or `production`, and
+    the docs tell users to create exactly those two credentials."""
+    workflow = load(name)
+    docs = (REPO / "docs" / "deploy.md").read_text() + (WORKFLOWS / "deploy.yml").read_text()
+    for job_name, job in workflow["jobs"].items():
+        if uses(job, "azure/login"):
+            assert job.get("environment") in SUBJECTS, f"{name}: {job_name}"
+            assert SUBJECTS[job["environment"]] in docs, job["environment"]
 
 
 def _stack_command(job: dict[str, Any], action: str) -> str:
@@ -194,19 +225,23 @@ def test_every_stack_is_planned_published_then_the_saved_plan_applied_after_the_
     for apply_name, plan_name in zip(APPLY_JOBS, PLAN_JOBS, strict=True):
         plan, apply = jobs[plan_name], jobs[apply_name]
         stack = stacks[apply_name]
-        # The plan job has no gate, publishes the plan text and uploads the stack folder.
-        assert "environment" not in plan
+        # The plan job runs in the ungated `plan` environment, publishes the plan text and uploads
+        # the stack folder under a name of this run attempt (a re-run never reuses an old plan).
+        assert plan["environment"] == "plan"
         assert f'tools/tf-stack plan "{stack}")' in _stack_command(plan, "plan")
         assert "GITHUB_STEP_SUMMARY" in runs(plan)
         (upload,) = uses(plan, "actions/upload-artifact")
-        assert upload["with"]["name"] == f"plan-{stack}"
+        assert upload["with"]["name"] == f"plan-{stack}-${{{{ github.run_attempt }}}}"
         assert upload["with"]["include-hidden-files"] is True  # the provider lock file
         assert f"!cdktf.out/stacks/{stack}/.terraform" in upload["with"]["path"]
         # The apply job waits for approval, then applies exactly that artifact's plan file.
         assert apply["environment"] == "production"
         assert plan_name in apply["needs"]
         (download,) = uses(apply, "actions/download-artifact")
-        assert download["with"] == {"name": f"plan-{stack}", "path": f"cdktf.out/stacks/{stack}"}
+        assert download["with"] == {
+            "name": f"plan-{stack}-${{{{ github.run_attempt }}}}",
+            "path": f"cdktf.out/stacks/{stack}",
+        }
         assert _stack_command(apply, "apply") == f'run: tools/tf-stack apply "{stack}"'.removeprefix("run: ")
         assert "make deploy" not in runs(apply) and "--auto-approve" not in runs(apply)
     # global, then the regions, then (planned only once its region is applied) the workloads.
@@ -243,6 +278,23 @@ def test_tf_stack_plans_to_a_file_and_applies_only_that_file(tmp_path: Path) -> 
         check=False,
     )
     assert run.returncode == 2 and "plan.tfplan does not exist" in run.stderr
+    # A saved plan whose state changed since: Terraform refuses it, and the script says why.
+    (tmp_path / "stacks" / "s" / "plan.tfplan").write_text("plan")
+    fake = tmp_path / "bin" / "terraform"
+    fake.parent.mkdir()
+    fake.write_text(
+        '#!/bin/sh\ncase "$2" in apply) echo "Error: Saved plan is stale" >&2; exit 1;; esac\nexit 0\n'
+    )
+    fake.chmod(0o755)
+    run = subprocess.run(
+        ["bash", str(REPO / "tools" / "tf-stack"), "apply", "s"],
+        env={"PATH": f"{fake.parent}:{os.environ['PATH']}", "CDKTF_OUTDIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 1
+    assert "the state of s changed since this plan was made: nothing was applied; plan again" in run.stderr
 
 
 def test_images_are_imported_once_after_global_and_before_any_workloads(deploy: dict[str, Any]) -> None:
@@ -348,6 +400,38 @@ def test_pull_requests_test_synthesize_both_sides_and_comment_once(pull_request:
     assert comment["with"]["header"] and comment["with"]["path"].endswith("comment.md")
     (upload,) = uses(job, "actions/upload-artifact")
     assert upload["if"] == "always()"
+
+
+@pytest.mark.parametrize(
+    ("base", "override", "status", "said"),
+    [
+        ("failure", "false", 1, "the base branch could not be synthesized"),
+        ("failure", "true", 0, "overridden"),
+    ],
+)
+def test_the_destroy_gate_fails_closed_without_a_base(
+    pull_request: dict[str, Any], tmp_path: Path, base: str, override: str, status: int, said: str
+) -> None:
+    """The gate step runs whatever the base did (no `if` that skips it) and, without a base to
+    compare, fails with the reason, unless the override label is set, which the summary states."""
+    (job,) = pull_request["jobs"].values()
+    gate = next(s for s in steps(job) if "--fail-on-destroy" in s.get("run", ""))
+    assert "if" not in gate
+    assert gate["env"]["BASE_OUTCOME"] == "${{ steps.base.outcome }}"
+    assert "'destroy-gate-override'" in gate["env"]["OVERRIDE"]
+    assert {"labeled", "unlabeled"} <= set(pull_request["on"]["pull_request"]["types"])
+    summary = tmp_path / "summary.md"
+    run = subprocess.run(
+        ["bash", "-e", "-c", gate["run"]],
+        cwd=tmp_path,
+        env={**os.environ, "BASE_OUTCOME": base, "OVERRIDE": override, "GITHUB_STEP_SUMMARY": str(summary)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert run.returncode == status, run.stdout + run.stderr
+    assert said in run.stdout + (summary.read_text() if summary.exists() else "")
 
 
 def test_ci_lints_before_it_tests() -> None:
