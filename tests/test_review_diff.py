@@ -346,7 +346,10 @@ def test_another_project_replaces_every_named_protected_resource(
     }
     text = render(report)
     assert '`name` `"kv-contoso-dualstack"` → `"kv-fabrikam-dualstack"`' in text
-    assert "the registry and all its images are deleted" in text
+    assert "the registry and all its images are deleted" in text and "make images" in text
+    # The vault's name stays taken, and the summary says what to do.
+    assert "cannot be purged (purge protection), so its name stays taken for 90 days" in text
+    assert "set a new global.key_vault_name" in text
 
 
 def drop_resources(*rtypes_and_suffixes: tuple[str, str]) -> Callable[[dict[str, Any]], None]:

@@ -30,9 +30,13 @@ DESTROY_CONSEQUENCES: dict[str, str] = {
     "azurerm_private_dns_zone": "the zone and its records are deleted; names inside the VNets stop "
     "resolving until it is re-created",
     "azurerm_public_ip": "the ingress address changes; clients, DNS caches and allow-lists keep the old one",
-    "azurerm_key_vault": "the vault and its secrets are deleted; with purge protection the name "
-    "stays taken for the soft-delete period (90 days)",
-    "azurerm_container_registry": "the registry and all its images are deleted",
+    "azurerm_key_vault": "the vault and its secrets are deleted; it stays soft-deleted and cannot be "
+    "purged (purge protection), so its name stays taken for 90 days: a vault re-created under the same "
+    "name fails until then; set a new global.key_vault_name, or recover the old vault "
+    "(az keyvault recover) and import it into the state instead",
+    "azurerm_container_registry": "the registry and all its images are deleted; every cluster pulls "
+    "only from it, so pods cannot start until it is re-created and make images has imported the images "
+    "again (run it before the workloads stacks)",
     "azurerm_log_analytics_workspace": "the workspace and the logs it collected are deleted",
     "azurerm_kubernetes_cluster": "the cluster and every workload, volume and in-cluster object are "
     "deleted; its API server and OIDC issuer change",
