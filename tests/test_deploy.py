@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -41,6 +42,10 @@ command = args[1]
 with open(os.environ["FAKE_LOG"], "a") as log:
     log.write(f"terraform {stack} {command}\\n")
 applied = folder / ".fake-state"
+# As strict as the real one: only init, plan and apply take -input.
+if "-input=false" in args and command not in ("init", "plan", "apply"):
+    print("Error parsing command-line flags: flag provided but not defined: -input", file=sys.stderr)
+    sys.exit(1)
 if command == "plan":
     if applied.exists() and stack not in os.environ.get("FAKE_CHANGED", "").split():
         sys.exit(0)
@@ -54,8 +59,10 @@ elif command == "apply":
         sys.exit(1)
     applied.write_text("applied")
 elif command == "state":
-    if applied.exists():
-        print("azurerm_resource_group.something")
+    if not applied.exists():
+        print("No state file was found!", file=sys.stderr)
+        sys.exit(1)
+    print("azurerm_resource_group.something")
 elif command == "output":
     outputs = {"cross-stack-output-x": {"value": "hidden", "sensitive": True}}
     if stack == "global":
@@ -295,3 +302,53 @@ def test_make_destroy_without_stacks_refuses_while_the_config_protects_anything(
     )
     assert run.returncode == deploy.EXIT_USAGE
     assert run.stderr.startswith("error: make destroy without STACKS destroys the whole environment")
+
+
+# --- the real Terraform CLI -----------------------------------------------------------------------
+
+
+def _real_stack(outputs: dict[str, Any] | None = None) -> str:
+    """A stack of Terraform's built-in ``terraform_data`` with local state (no provider to
+    download), standing in for one synthesized stack."""
+    doc: dict[str, Any] = {
+        "terraform": {"backend": {"local": {"path": "terraform.tfstate"}}},
+        "resource": {"terraform_data": {"stand_in": {"input": "x"}}},
+    }
+    if outputs:
+        doc["output"] = {k: {"value": v} for k, v in outputs.items()}
+    return json.dumps(doc)
+
+
+@pytest.mark.slow(6)
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="the Terraform CLI is a prerequisite")
+def test_the_orchestrator_drives_the_real_terraform_cli(tmp_path: Path) -> None:
+    """The commands and flags the orchestrator gives Terraform, and how it reads the answers
+    (detailed exit codes, the plan summary, no state yet, outputs), against Terraform itself on
+    stand-in stacks: plan before anything exists, a first deploy, a resumed one, the outputs."""
+    fakes = _fakes(tmp_path, CONFIG_DIR / "default.yaml")
+    (fakes.bin / "terraform").unlink()  # the real one, from PATH
+    out = tmp_path / "cdktf.out"
+    stacks = {"global": [], "eastus2": ["global"], "eastus2-workloads": ["eastus2"]}
+    manifest = {"stacks": {n: {"name": n, "dependencies": d} for n, d in stacks.items()}}
+    (out / "stacks").mkdir(parents=True)
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    for name in stacks:
+        (out / "stacks" / name).mkdir()
+        outputs = {"name_servers": AZURE_NS} if name == "global" else None
+        (out / "stacks" / name / "cdk.tf.json").write_text(_real_stack(outputs))
+    env = {"TF_CLI_CONFIG_FILE": os.devnull, "CHECKPOINT_DISABLE": "1"}
+    planned = _run(fakes, out, "plan", **env)
+    assert planned.returncode == 0, planned.stdout + planned.stderr
+    assert "[global] Plan: 1 to add, 0 to change, 0 to destroy." in planned.stdout
+    assert "[eastus2] cannot be planned yet: global not deployed" in planned.stdout
+    first = _run(fakes, out, "deploy", "--auto-approve", **env)
+    assert first.returncode == 0, first.stdout + first.stderr
+    for name in stacks:
+        assert (out / "stacks" / name / "terraform.tfstate").is_file(), name
+        assert f"[{name}] applied in " in first.stdout
+    again = _run(fakes, out, "deploy", "--auto-approve", **env)
+    assert again.returncode == 0, again.stdout + again.stderr
+    for name in stacks:
+        assert f"[{name}] up to date: skipped" in again.stdout
+    shown = _run(fakes, out, "outputs", **env)
+    assert f"global  name_servers = {' '.join(AZURE_NS)}" in shown.stdout

@@ -90,6 +90,7 @@ def waves(stacks: dict[str, list[str]]) -> list[list[str]]:
 
 # --- Terraform ----------------------------------------------------------------------------------
 
+_TAKES_INPUT = frozenset({"init", "plan", "apply"})
 _SUMMARY = re.compile(r"^(Plan: .*|No changes\..*)$", re.MULTILINE)
 
 
@@ -104,9 +105,14 @@ class Terraform:
         return self.outdir / "stacks" / stack
 
     def _run(self, stack: str, *args: str) -> subprocess.CompletedProcess[str]:
-        return self.tools.run(
-            ["terraform", f"-chdir={self.folder(stack)}", *args, "-input=false", "-no-color"]
-        )
+        # Flags before the positional arguments (a plan file), as Terraform requires, and
+        # -input=false only where Terraform takes it (show, output and state refuse it).
+        head = 2 if args[0] == "state" else 1
+        flags = ["-input=false", "-no-color"] if args[0] in _TAKES_INPUT else ["-no-color"]
+        options = [a for a in args[head:] if a.startswith("-")]
+        positional = [a for a in args[head:] if not a.startswith("-")]
+        command = ["terraform", f"-chdir={self.folder(stack)}", *args[:head], *flags, *options, *positional]
+        return self.tools.run(command)
 
     def _must(self, stack: str, *args: str) -> str:
         run = self._run(stack, *args)
@@ -132,7 +138,12 @@ class Terraform:
         self._must(stack, "apply", "-lock-timeout=10m", "plan.tfplan")
 
     def has_state(self, stack: str) -> bool:
-        return bool(self._must(stack, "state", "list").strip())
+        run = self._run(stack, "state", "list")
+        if run.returncode != 0 and "No state file was found" in run.stdout + run.stderr:
+            return False
+        if run.returncode != 0:
+            raise DeployError(f"terraform state list failed in stack {stack}:\n{_tail(run)}")
+        return bool(run.stdout.strip())
 
     def outputs(self, stack: str) -> dict[str, Any]:
         """The stack's outputs (``terraform output -json``), its cross-stack plumbing left out."""
