@@ -11,11 +11,14 @@ knows which images it has imported.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,7 +114,12 @@ class Fakes:
 def _fakes(tmp_path: Path, config_file: Path) -> Fakes:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    for name, source in (("terraform", FAKE_TERRAFORM), ("dig", FAKE_DIG), ("az", FAKE_AZ)):
+    for name, source in (
+        ("terraform", FAKE_TERRAFORM),
+        ("dig", FAKE_DIG),
+        ("az", FAKE_AZ),
+        ("kubelogin", "import sys\nsys.exit(0)\n"),  # checked for, run by the providers only
+    ):
         path = bin_dir / name
         path.write_text(f"#!{sys.executable}\n{source}")
         path.chmod(0o755)
@@ -352,3 +360,106 @@ def test_the_orchestrator_drives_the_real_terraform_cli(tmp_path: Path) -> None:
         assert f"[{name}] up to date: skipped" in again.stdout
     shown = _run(fakes, out, "outputs", **env)
     assert f"global  name_servers = {' '.join(AZURE_NS)}" in shown.stdout
+
+
+# --- the orchestrator in-process: approvals, parallelism, failures --------------------------------
+
+
+class RecordingTerraform(deploy.Terraform):
+    """Terraform stand-in in-process: every stack has changes; records how many run at once."""
+
+    def __init__(self, outdir: Path, *, fail_plan: str = "") -> None:
+        super().__init__(deploy.Tools({}), outdir)
+        self.fail_plan, self.running, self.most = fail_plan, 0, 0
+        self.applied: list[str] = []
+        self.lock = threading.Lock()
+
+    def init(self, stack: str) -> None:
+        pass
+
+    def plan(self, stack: str) -> str | None:
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        time.sleep(0.2)
+        with self.lock:
+            self.running -= 1
+        if stack == self.fail_plan:
+            raise deploy.DeployError(f"terraform plan failed in stack {stack}:\nError: invalid")
+        return "Plan: 1 to add, 0 to change, 0 to destroy."
+
+    def show(self, stack: str) -> str:
+        return f"# terraform_data.{stack} will be created"
+
+    def apply(self, stack: str) -> None:
+        self.applied.append(stack)
+
+
+def _in_process(
+    tmp_path: Path, approve: Any, parallel: int = 4, fail_plan: str = ""
+) -> tuple[deploy.Deploy, Any]:
+    out = tmp_path / "out"
+    out.mkdir(parents=True)
+    out.joinpath("manifest.json").write_text(
+        json.dumps(
+            {"stacks": {"global": {}, "a": {"dependencies": ["global"]}, "b": {"dependencies": ["global"]}}}
+        )
+    )
+    tf = RecordingTerraform(out, fail_plan=fail_plan)
+    text = io.StringIO()
+    return deploy.Deploy(tf, text, approve, parallel), text
+
+
+def test_the_plan_is_shown_and_nothing_applies_without_a_yes(tmp_path: Path) -> None:
+    seen = []
+
+    def approve(stack: str, summary: str, plan_text: Any) -> bool:
+        seen.append((stack, summary, plan_text()))
+        return stack == "a"
+
+    run, _ = _in_process(tmp_path, approve)
+    with pytest.raises(deploy.DeployError, match="stack b: not approved; nothing after it was applied"):
+        run.apply_wave(["a", "b"])
+    assert ("a", "Plan: 1 to add, 0 to change, 0 to destroy.", "# terraform_data.a will be created") in seen
+    assert run.terraform.applied == [], "a wave applies only once every stack of it is approved"  # type: ignore[attr-defined]
+
+
+def test_a_wave_runs_in_parallel_up_to_the_limit(tmp_path: Path) -> None:
+    run, _ = _in_process(tmp_path, lambda *_: True, parallel=2)
+    run.apply_wave(["a", "b"])
+    assert run.terraform.most == 2  # type: ignore[attr-defined]
+    one, _ = _in_process(tmp_path / "one", lambda *_: True, parallel=1)
+    one.apply_wave(["a", "b"])
+    assert one.terraform.most == 1  # type: ignore[attr-defined]
+
+
+def test_a_failed_plan_is_reported_per_stack_and_stops_the_run(tmp_path: Path) -> None:
+    run, text = _in_process(tmp_path, lambda *_: True, fail_plan="b")
+    with pytest.raises(deploy.DeployError, match="failed: b"):
+        run.apply_wave(["a", "b"])
+    assert "[b] FAILED: terraform plan failed in stack b:\nError: invalid" in text.getvalue()
+    assert run.terraform.applied == []  # type: ignore[attr-defined]
+
+
+def test_no_name_servers_output_is_no_delegation() -> None:
+    problem = deploy.delegation_problem("z.example", [], [])
+    assert problem is not None and "no name_servers output" in problem
+
+
+def test_a_missing_program_stops_the_deploy_before_anything_runs(default_run: tuple[Fakes, Path]) -> None:
+    fakes, outdir = default_run
+    (fakes.bin / "dig").unlink()
+    path = f"{fakes.bin}{os.pathsep}/usr/bin{os.pathsep}/bin"
+    run = _run(fakes, outdir, "deploy", "--auto-approve", PATH=path)
+    if shutil.which("dig", path="/usr/bin:/bin"):
+        pytest.skip("this machine has dig in /usr/bin")
+    assert run.returncode == deploy.EXIT_USAGE
+    assert "error: dig is not on PATH (dig (dnsutils))" in run.stderr
+    assert fakes.calls() == []
+
+
+def test_make_destroy_checks_before_cdktf_destroys() -> None:
+    recipe = (REPO / "Makefile").read_text().split("\ndestroy: install\n", 1)[1].split("\n\n", 1)[0]
+    lines = [line.strip() for line in recipe.splitlines()]
+    assert lines[0].endswith("-m dualstack.deploy check-destroy")
+    assert "cdktf destroy" in lines[1]

@@ -7,9 +7,10 @@ disappears or changes, the next deploy destroys the old resource and creates a n
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
-from synthhelp import CONFIGS, REPO, Synthesized, set_key
+from synthhelp import CONFIGS, REPO, Stack, Synthesized, set_key
 
 from dualstack.protection import PROTECTED_TYPES
 
@@ -119,19 +120,25 @@ def test_an_acknowledged_destroy_lifts_prevent_destroy_on_exactly_that_address(
         }
 
 
-def test_acknowledging_a_whole_stack_lifts_only_that_stacks_protection(
+def test_acknowledging_a_whole_stack_lifts_protection_only_for_a_drained_region(
     default_synth: Synthesized, synth_variant: Callable[..., Synthesized]
 ) -> None:
-    out = synth_variant("default", set_key("acknowledge_destroy", ["swedencentral *"]), "default-ack-stack")
+    """``"<stack> *"`` unprotects every protected resource of a drained region's stacks (on their
+    way out) and nothing on a live stack, where every zone, address and vault would go at once."""
+
+    def protected(stack: Stack) -> set[str]:
+        return {a for a, b in stack.bodies().items() if b.get("lifecycle", {}).get("prevent_destroy") is True}
+
+    live = synth_variant("default", set_key("acknowledge_destroy", ["swedencentral *"]), "default-ack-live")
     for name, stack in default_synth.stacks.items():
-        protected = {
-            a for a, b in stack.bodies().items() if b.get("lifecycle", {}).get("prevent_destroy") is True
-        }
-        still = {
-            a for a, b in out[name].bodies().items() if b.get("lifecycle", {}).get("prevent_destroy") is True
-        }
-        assert still == (set() if name == "swedencentral" else protected), name
-    assert any(
-        b.get("lifecycle") == {"prevent_destroy": True}
-        for b in default_synth["swedencentral"].bodies().values()
-    ), "the stack had something to lift"
+        assert protected(live[name]) == protected(stack), name
+
+    def drained_and_acknowledged(raw: dict[str, Any]) -> None:
+        raw["regions"]["swedencentral"]["drain"] = True
+        raw["acknowledge_destroy"] = ["swedencentral *"]
+
+    out = synth_variant("default", drained_and_acknowledged, "default-ack-drained")
+    assert protected(default_synth["swedencentral"]), "the stack had something to lift"
+    assert protected(out["swedencentral"]) == set()
+    for name in ("global", "eastus2", "eastus2-workloads"):
+        assert protected(out[name]) == protected(default_synth[name]), name

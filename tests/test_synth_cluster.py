@@ -164,7 +164,8 @@ def test_role_assignments_principal_scope_and_role(case: tuple[Config, str, Stac
         ),
         "deployer_cluster_admin": (
             "Azure Kubernetes Service RBAC Cluster Admin",
-            "${data.azurerm_client_config.region_cluster_client",
+            # The identity that applies (given, where another identity plans), else the one running.
+            "${coalesce(var.deployer_object_id, data.azurerm_client_config.region_cluster_client",
             "${azurerm_kubernetes_cluster.region_cluster_F83DD20C.id}",
         ),
         "acme_txt_records": (
@@ -320,3 +321,22 @@ def test_cluster_waits_for_the_subnet_nsg_association(case: tuple[Config, str, S
         "azurerm_subnet_network_security_group_association", "/network/nsg_association"
     )
     assert association in _cluster(stack)["depends_on"]
+
+
+def test_cluster_admin_goes_to_who_applies_not_who_plans(case: tuple[Config, str, Stack]) -> None:
+    """One variable, empty by default (the identity running Terraform, as make deploy does); the
+    deploy workflow sets it, because its planning identity is not the one that applies."""
+    _, _, stack = case
+    assert stack.json["variable"] == {
+        "deployer_object_id": {
+            "default": "",
+            "description": "Object ID of the identity that applies the workloads stacks; empty: the one running Terraform",
+            "type": "string",
+        }
+    }
+    (admin,) = [
+        r
+        for p, r in stack.resources("azurerm_role_assignment").items()
+        if p.endswith("deployer_cluster_admin")
+    ]
+    assert admin["principal_id"].startswith("${coalesce(var.deployer_object_id, data.azurerm_client_config.")

@@ -178,8 +178,9 @@ def test_deploy_signs_in_with_oidc_and_no_stored_secret(deploy: dict[str, Any]) 
         }
         if name in PLAN_JOBS:  # Terraform and kubelogin sign in as the planning identity too
             assert deploy["jobs"][name]["env"]["ARM_CLIENT_ID"] == "${{ vars.AZURE_PLAN_CLIENT_ID }}"
-            assert deploy["jobs"][name]["env"]["TF_CLI_ARGS_plan"] == "-lock=false"
     assert deploy["env"]["ARM_USE_OIDC"] == "true"
+    # Cluster admin goes to the identity that applies, not to the one that plans.
+    assert deploy["env"]["TF_VAR_deployer_object_id"] == "${{ vars.AZURE_DEPLOYER_OBJECT_ID }}"
 
 
 SUBJECTS = {
@@ -194,11 +195,18 @@ def test_every_job_that_signs_in_runs_in_an_environment_whose_subject_the_docs_l
     need a branch-wide federated credential: every such job runs in `plan` or `production`, and
     the docs tell users to create exactly those two credentials."""
     workflow = load(name)
-    docs = (REPO / "docs" / "deploy.md").read_text() + (WORKFLOWS / "deploy.yml").read_text()
+    docs = (REPO / "docs" / "deploy.md").read_text()
     for job_name, job in workflow["jobs"].items():
         if uses(job, "azure/login"):
             assert job.get("environment") in SUBJECTS, f"{name}: {job_name}"
             assert SUBJECTS[job["environment"]] in docs, job["environment"]
+    # Terraform and kubelogin sign in with the job's OIDC token too (ARM_USE_OIDC): a job that
+    # runs Terraform against Azure outside an environment would present a branch subject.
+    if name == "deploy.yml":
+        for job_name, job in workflow["jobs"].items():
+            if "tools/tf-stack" in runs(job) or "dualstack.deploy" in runs(job):
+                assert job.get("environment") in SUBJECTS, job_name
+    assert 'deployment-branch rule "main"' in docs
 
 
 def _stack_command(job: dict[str, Any], action: str) -> str:
@@ -226,22 +234,20 @@ def test_every_stack_is_planned_published_then_the_saved_plan_applied_after_the_
         plan, apply = jobs[plan_name], jobs[apply_name]
         stack = stacks[apply_name]
         # The plan job runs in the ungated `plan` environment, publishes the plan text and uploads
-        # the stack folder under a name of this run attempt (a re-run never reuses an old plan).
+        # the stack folder (overwritten when the plan job runs again).
         assert plan["environment"] == "plan"
         assert f'tools/tf-stack plan "{stack}")' in _stack_command(plan, "plan")
         assert "GITHUB_STEP_SUMMARY" in runs(plan)
         (upload,) = uses(plan, "actions/upload-artifact")
-        assert upload["with"]["name"] == f"plan-{stack}-${{{{ github.run_attempt }}}}"
+        assert upload["with"]["name"] == f"plan-{stack}"
+        assert upload["with"]["overwrite"] is True
         assert upload["with"]["include-hidden-files"] is True  # the provider lock file
         assert f"!cdktf.out/stacks/{stack}/.terraform" in upload["with"]["path"]
         # The apply job waits for approval, then applies exactly that artifact's plan file.
         assert apply["environment"] == "production"
         assert plan_name in apply["needs"]
         (download,) = uses(apply, "actions/download-artifact")
-        assert download["with"] == {
-            "name": f"plan-{stack}-${{{{ github.run_attempt }}}}",
-            "path": f"cdktf.out/stacks/{stack}",
-        }
+        assert download["with"] == {"name": f"plan-{stack}", "path": f"cdktf.out/stacks/{stack}"}
         assert _stack_command(apply, "apply") == f'run: tools/tf-stack apply "{stack}"'.removeprefix("run: ")
         assert "make deploy" not in runs(apply) and "--auto-approve" not in runs(apply)
     # global, then the regions, then (planned only once its region is applied) the workloads.
@@ -420,6 +426,8 @@ def test_the_destroy_gate_fails_closed_without_a_base(
     assert gate["env"]["BASE_OUTCOME"] == "${{ steps.base.outcome }}"
     assert "'destroy-gate-override'" in gate["env"]["OVERRIDE"]
     assert {"labeled", "unlabeled"} <= set(pull_request["on"]["pull_request"]["types"])
+    # ... but only that label's events re-run the job (not every label's).
+    assert "github.event.label.name == 'destroy-gate-override'" in job["if"]
     summary = tmp_path / "summary.md"
     run = subprocess.run(
         ["bash", "-e", "-c", gate["run"]],

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cdktf import Fn, TerraformVariable
 from cdktf_cdktf_provider_azurerm.data_azurerm_client_config import DataAzurermClientConfig
 from cdktf_cdktf_provider_azurerm.kubernetes_cluster import (
     KubernetesCluster,
@@ -46,6 +47,9 @@ from dualstack.context import RegionContext
 from dualstack.network import RegionNetwork
 from dualstack.refs import GlobalRefs
 
+DEPLOYER_VARIABLE = "deployer_object_id"
+"""The region stacks' one Terraform variable (``TF_VAR_deployer_object_id``): the object ID of
+the identity that applies the workloads stacks, given where another identity plans."""
 MAX_SURGE = "33%"
 """Upgrade surge per pool: a third of the nodes at a time, so zones drain one by one."""
 
@@ -179,12 +183,23 @@ class RegionCluster(Construct):
             principal_type="ServicePrincipal",
             description="AKS Key Vault secrets provider: read secrets from the global vault",
         )
+        # Who applies, not who plans: a plan made by another identity (the deploy workflow's
+        # planning identity) would otherwise grant cluster admin to the planner. Unset, the
+        # identity running Terraform (one identity plans and applies, as `make deploy` does).
+        deployer = TerraformVariable(
+            self,
+            "deployer_object_id",
+            type="string",
+            default="",
+            description="Object ID of the identity that applies the workloads stacks; empty: the one running Terraform",
+        )
+        deployer.override_logical_id(DEPLOYER_VARIABLE)
         self.deployer_admin = RoleAssignment(
             self,
             "deployer_cluster_admin",
             scope=self.cluster.id,
             role_definition_name=roles.AKS_RBAC_CLUSTER_ADMIN,
-            principal_id=self.client.object_id,
+            principal_id=Fn.coalesce([deployer.string_value, self.client.object_id]),
             description="The identity running cdktf deploy: install the ingresses (workloads stack)",
         )
 

@@ -1277,7 +1277,9 @@ class Config(Model):
     """Destroys or replacements of protected resources that this change means to make, one
     ``"<stack> <address>"`` each, exactly as the change summary names them (``"<stack> *"``:
     every one in that stack, for a retired region); the pull-request gate (``python -m
-    dualstack.review diff --fail-on-destroy``) fails on any other."""
+    dualstack.review diff --fail-on-destroy``) fails on any other. Synthesis lifts
+    ``prevent_destroy`` from exactly the named resources, so the acknowledged plan applies
+    (``"<stack> *"``: only for a drained region's stacks). Remove an entry once deployed."""
     prevent_destroy: StrictBool = True
     """true: the resources whose loss loses data or breaks clients (DNS zones, public,
     private and privatelink; ingress public IPs; Traffic Manager profiles; the Front Door

@@ -33,11 +33,14 @@ there (tests/test_deploy.py).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -48,6 +51,7 @@ from typing import Any, TextIO
 from dualstack.naming import EDGE_STACK, GLOBAL_STACK, WORKLOADS_SUFFIX
 
 EXIT_FAILED = 1
+_PRINT = threading.Lock()
 EXIT_USAGE = 2
 
 
@@ -123,6 +127,10 @@ class Terraform:
     def init(self, stack: str) -> None:
         self._must(stack, "init")
 
+    def show(self, stack: str) -> str:
+        """The saved plan as text (``terraform show``)."""
+        return self._must(stack, "show", "plan.tfplan")
+
     def plan(self, stack: str) -> str | None:
         """Plan into ``plan.tfplan``; the plan's summary line, or None when nothing changes."""
         run = self._run(stack, "plan", "-lock-timeout=10m", "-detailed-exitcode", "-out=plan.tfplan")
@@ -165,6 +173,11 @@ def _names(values: Sequence[str]) -> set[str]:
 def delegation_problem(zone: str, azure: Sequence[str], public: Sequence[str]) -> str | None:
     """Why the zone is not delegated to its Azure name servers yet (None: it is)."""
     wanted, found = _names(azure), _names(public)
+    if not wanted:
+        return (
+            f"the global stack has no name_servers output for {zone}: apply global first "
+            "(make deploy applies it before this check)"
+        )
     if found == wanted:
         return None
     records = "\n".join(f"  {zone}. 3600 IN NS {ns}." for ns in sorted(wanted))
@@ -183,13 +196,15 @@ def delegation_problem(zone: str, azure: Sequence[str], public: Sequence[str]) -
 class Deploy:
     terraform: Terraform
     out: TextIO
-    approve: Callable[[str, str], bool]
+    approve: Callable[[str, str, Callable[[], str]], bool]
+    """``(stack, summary line, the plan's text on demand) -> apply it?``"""
     parallel: int = 4
     clock: Callable[[], float] = time.monotonic
     failed: list[str] = field(default_factory=list)
 
     def say(self, stack: str, text: str) -> None:
-        print(f"[{stack}] {text}", file=self.out, flush=True)
+        with _PRINT:  # whole lines, whichever thread prints
+            print(f"[{stack}] {text}", file=self.out, flush=True)
 
     def plan_wave(self, wave: list[str]) -> dict[str, str | None]:
         def one(stack: str) -> str | None:
@@ -208,7 +223,7 @@ class Deploy:
         for stack, summary in plans.items():
             if summary is None:
                 self.say(stack, "up to date: skipped")
-            elif self.approve(stack, summary):
+            elif self.approve(stack, summary, functools.partial(self.terraform.show, stack)):
                 approved.append(stack)
             else:
                 raise DeployError(f"stack {stack}: not approved; nothing after it was applied")
@@ -230,7 +245,7 @@ class Deploy:
             for stack, future in zip(stacks, futures, strict=True):
                 try:
                     results.append(future.result())
-                except DeployError as exc:
+                except Exception as exc:  # every stack's outcome is reported, whatever failed
                     self.say(stack, f"FAILED: {exc}")
                     errors.append(stack)
         if errors:
@@ -246,32 +261,25 @@ def _elapsed(seconds: float) -> str:
     return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
 
 
-@dataclass(frozen=True)
-class Environment:
-    """What deploy needs to know of the config beyond the stacks."""
-
-    zone: str
-    has_workloads: bool
-
-
-def deploy(
-    run: Deploy, env: Environment, images: Callable[[], None], public_ns: Callable[[str], list[str]]
-) -> None:
+def deploy(run: Deploy, zone: str, images: Callable[[], None], public_ns: Callable[[str], list[str]]) -> None:
     """Every stack, in order (module docstring)."""
-    tf = run.terraform
-    all_waves = waves(read_manifest(tf.outdir))
+    all_waves = waves(read_manifest(run.terraform.outdir))
     run.apply_wave(all_waves[0])
-    if not env.has_workloads:
-        return
     run.say("images", "importing every image into the registry (make images)")
     images()
-    azure = tf.outputs(GLOBAL_STACK).get("name_servers", {}).get("value", [])
-    problem = delegation_problem(env.zone, azure, public_ns(env.zone))
-    if problem:
-        raise DeployError(problem)
-    run.say("delegation", f"{env.zone} is delegated to {', '.join(sorted(_names(azure)))}")
+    check_delegation(run, zone, public_ns)
     for wave in all_waves[1:]:
         run.apply_wave(wave)
+
+
+def check_delegation(run: Deploy, zone: str, public_ns: Callable[[str], list[str]]) -> None:
+    """Raise, with the NS records to add, unless public DNS answers with the zone's Azure name
+    servers (the ``global`` stack's ``name_servers`` output)."""
+    azure = run.terraform.outputs(GLOBAL_STACK).get("name_servers", {}).get("value", [])
+    problem = delegation_problem(zone, azure, public_ns(zone))
+    if problem:
+        raise DeployError(problem)
+    run.say("delegation", f"{zone} is delegated to {', '.join(sorted(_names(azure)))}")
 
 
 def plan_all(run: Deploy) -> list[str]:
@@ -328,20 +336,53 @@ def destroy_problem(prevent_destroy: bool, stacks: str) -> str | None:
     )
 
 
-def _ask(stack: str, summary: str) -> bool:
+def _ask(stack: str, summary: str, plan_text: Callable[[], str]) -> bool:
+    """Show the whole plan, then ask (nothing is applied unless the answer is yes)."""
+    print(plan_text())
     answer = input(f"[{stack}] {summary} Apply? [y/N] ")
     return answer.strip().lower() in ("y", "yes")
+
+
+REQUIRED_TOOLS = {"terraform": "the Terraform CLI", "az": "the Azure CLI", "dig": "dig (dnsutils)"}
+"""Programs ``deploy`` runs; ``kubelogin`` is run by the Kubernetes provider (workloads stacks)."""
+
+
+def missing_tools(path: str | None, names: Sequence[str]) -> list[str]:
+    """The programs of ``names`` that ``PATH`` does not have."""
+    return [name for name in names if shutil.which(name, path=path) is None]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m dualstack.deploy", description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["deploy", "plan", "outputs", "check-destroy", "check-delegation"])
+    parser.add_argument("--outdir", type=Path, default=Path(os.environ.get("CDKTF_OUTDIR") or "cdktf.out"))
+    parser.add_argument("--auto-approve", action="store_true", help="apply every plan without asking")
+    parser.add_argument("--parallel", type=int, default=4, help="stacks planned and applied at once")
+    return parser
+
+
+def _preflight(command: str, auto_approve: bool, path: str | None) -> list[str]:
+    """What stops a command before anything runs: a missing program, no way to ask."""
+    needed = {
+        "deploy": [*REQUIRED_TOOLS, "kubelogin"],
+        "check-delegation": ["terraform", "dig"],
+    }.get(command, ["terraform"])
+    problems = [
+        f"{name} is not on PATH ({REQUIRED_TOOLS.get(name, name)}); see docs/first-deploy.md"
+        for name in missing_tools(path, needed)
+    ]
+    if command == "deploy" and not auto_approve and not sys.stdin.isatty():
+        problems.append(
+            "no terminal to ask for approval: review the plans (make plan), then pass --auto-approve "
+            "(DEPLOY_FLAGS=--auto-approve)"
+        )
+    return problems
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from dualstack.loader import ConfigError, config_path_from_env, load_config
 
-    parser = argparse.ArgumentParser(prog="python -m dualstack.deploy", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["deploy", "plan", "outputs", "check-destroy"])
-    parser.add_argument("--outdir", type=Path, default=Path(os.environ.get("CDKTF_OUTDIR") or "cdktf.out"))
-    parser.add_argument("--auto-approve", action="store_true", help="apply every plan without asking")
-    parser.add_argument("--parallel", type=int, default=4, help="stacks planned and applied at once")
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     try:
         config = load_config(config_path_from_env())
     except ConfigError as exc:
@@ -352,33 +393,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         problem = destroy_problem(config.prevent_destroy, os.environ.get("STACKS", ""))
         if problem:
             print(f"error: {problem}", file=sys.stderr)
-            return EXIT_USAGE
-        return 0
+        return EXIT_USAGE if problem else 0
     tools = Tools(dict(os.environ, TF_IN_AUTOMATION="1"))
-    terraform = Terraform(tools, args.outdir)
-    if args.command == "deploy" and not args.auto_approve and not sys.stdin.isatty():
-        print(
-            "error: no terminal to ask for approval: review the plans (make plan), then pass --auto-approve "
-            "(DEPLOY_FLAGS=--auto-approve)",
-            file=sys.stderr,
-        )
+    problems = _preflight(args.command, args.auto_approve, tools.env.get("PATH"))
+    for line in problems:
+        print(f"error: {line}", file=sys.stderr)
+    if problems:
         return EXIT_USAGE
-    run = Deploy(terraform, sys.stdout, (lambda _s, _p: True) if args.auto_approve else _ask, args.parallel)
+    # With a hub, every region stack peers with the same hub VNet: one at a time (Azure refuses
+    # concurrent changes to one VNet's peerings).
+    parallel = 1 if config.network.hub is not None else args.parallel
+    approve = (lambda _s, _p, _t: True) if args.auto_approve else _ask
+    run = Deploy(Terraform(tools, args.outdir), sys.stdout, approve, parallel)
     try:
-        if args.command == "outputs":
-            print_outputs(terraform, sys.stdout)
-        elif args.command == "plan":
-            waiting = plan_all(run)
-            if waiting:
-                print(f"not planned yet: {', '.join(waiting)}")
-        else:
-            env = Environment(zone=config.dns.zone_name, has_workloads=bool(config.regions))
-            deploy(run, env, lambda: _images(tools), lambda zone: _public_ns(tools, zone))
-            print(f"deployed: all {len(read_manifest(args.outdir))} stacks are up to date")
+        _dispatch(args.command, run, config.dns.zone_name, tools)
     except DeployError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     return 0
+
+
+def _dispatch(command: str, run: Deploy, zone: str, tools: Tools) -> None:
+    public_ns = functools.partial(_public_ns, tools)
+    if command == "outputs":
+        print_outputs(run.terraform, sys.stdout)
+    elif command == "check-delegation":
+        run.terraform.init(GLOBAL_STACK)
+        check_delegation(run, zone, public_ns)
+    elif command == "plan":
+        waiting = plan_all(run)
+        if waiting:
+            print(f"not planned yet: {', '.join(waiting)}")
+    else:
+        deploy(run, zone, functools.partial(_images, tools), public_ns)
+        print(f"deployed: all {len(read_manifest(run.terraform.outdir))} stacks are up to date")
 
 
 def _images(tools: Tools) -> None:
@@ -389,6 +437,7 @@ def _images(tools: Tools) -> None:
 
 
 def _public_ns(tools: Tools, zone: str) -> list[str]:
+    """The zone's NS records as public resolvers answer them."""
     run = tools.run(["dig", "+short", "NS", zone])
     if run.returncode != 0:
         raise DeployError(f"dig could not look up the zone's NS records (is dig installed?):\n{_tail(run)}")

@@ -15,7 +15,7 @@ from pathlib import Path
 from cdktf import App, TerraformResource, TerraformStack
 
 from dualstack.config import Config
-from dualstack.naming import EDGE_STACK, GLOBAL_STACK
+from dualstack.naming import EDGE_STACK, GLOBAL_STACK, WORKLOADS_SUFFIX
 from dualstack.region import Region
 from dualstack.review.overview import render_overview
 from dualstack.stacks import EdgeStack, GlobalStack
@@ -43,14 +43,21 @@ def build_app(config: Config, outdir: Path, *, unprotected: frozenset[str] = fro
         for region in regions:
             edge.add_dependency(region.stack)
         stacks.append(edge)
-    lift_acknowledged(stacks, config.acknowledge_destroy)
+    drained = {
+        s for r, region in config.regions.items() if region.drain for s in (r, f"{r}{WORKLOADS_SUFFIX}")
+    }
+    lift_acknowledged(stacks, config.acknowledge_destroy, wildcard_stacks=frozenset(drained))
     return app
 
 
-def lift_acknowledged(stacks: list[TerraformStack], acknowledged: tuple[str, ...]) -> list[str]:
+def lift_acknowledged(
+    stacks: list[TerraformStack], acknowledged: tuple[str, ...], *, wildcard_stacks: frozenset[str]
+) -> list[str]:
     """Lift ``prevent_destroy`` from exactly the protected resources that ``acknowledge_destroy``
-    names (``"<stack> <address>"``, or ``"<stack> *"`` for every one of a stack), so the plan a
-    reviewer acknowledged can be applied; nothing else loses its protection. Returns the
+    names (``"<stack> <address>"``), so the plan a reviewer acknowledged can be applied; nothing
+    else loses its protection. ``"<stack> *"`` lifts every protected resource of a stack only in
+    ``wildcard_stacks`` (a drained region's, on its way out): on a live stack it would unprotect
+    every zone, address and vault at once, so there each address must be named. Returns the
     ``"<stack> <address>"`` of each resource lifted."""
     entries = set(acknowledged)
     lifted = []
@@ -62,8 +69,9 @@ def lift_acknowledged(stacks: list[TerraformStack], acknowledged: tuple[str, ...
             lifecycle = construct.lifecycle
             if lifecycle is None or not lifecycle.prevent_destroy:
                 continue
-            address = f"{construct.terraform_resource_type}.{stack.get_logical_id(construct)}"
-            if f"{name} {address}" in entries or f"{name} *" in entries:
+            address = f"{construct.terraform_resource_type}.{construct.friendly_unique_id}"
+            whole_stack = f"{name} *" in entries and name in wildcard_stacks
+            if f"{name} {address}" in entries or whole_stack:
                 construct.add_override("lifecycle.prevent_destroy", False)
                 lifted.append(f"{name} {address}")
     return lifted

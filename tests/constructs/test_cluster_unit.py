@@ -251,7 +251,9 @@ def test_deployer_administers_this_cluster_only(each: Built) -> None:
     grant = each.role("deployer_cluster_admin")
     assert grant["scope"] == each.cluster_ref("id")
     assert grant["role_definition_name"] == roles.AKS_RBAC_CLUSTER_ADMIN
-    assert grant["principal_id"] == each.out.data_ref("azurerm_client_config", "cluster/client", "object_id")
+    client = each.out.data_ref("azurerm_client_config", "cluster/client", "object_id").removeprefix("${")
+    # The given deployer (TF_VAR_deployer_object_id), else the identity running Terraform.
+    assert grant["principal_id"] == "${coalesce(var.deployer_object_id, " + client.removesuffix("}") + ")}"
 
 
 def test_admin_groups_are_keyed_by_object_id(each: Built) -> None:
