@@ -88,7 +88,7 @@ def test_an_error_during_synthesis_exits_nonzero_and_keeps_earlier_output(tmp_pa
         "def region(scope, *, region_name, **_):\n"
         "    stack = TerraformStack(scope, region_name)\n"
         "    return types.SimpleNamespace(stack=stack, workloads_stack=stack)\n"
-        "def render_overview(config):\n"
+        "def render_overview(config, *_):\n"
         "    out = Path(os.environ['CDKTF_OUTDIR'])\n"
         "    files = out.parent.glob(f'.{out.name}.staging-*/stacks/*/cdk.tf.json')\n"
         "    staged = sorted(p.parent.name for p in files)\n"

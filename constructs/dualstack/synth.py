@@ -17,6 +17,8 @@ from cdktf import App, TerraformResource, TerraformStack
 from dualstack.config import Config
 from dualstack.naming import EDGE_STACK, GLOBAL_STACK, WORKLOADS_SUFFIX
 from dualstack.region import Region
+from dualstack.review.bom import bill
+from dualstack.review.diff import load_stacks
 from dualstack.review.overview import render_overview
 from dualstack.stacks import EdgeStack, GlobalStack
 
@@ -83,8 +85,10 @@ def synthesize(config: Config, outdir: Path, *, unprotected: frozenset[str] = fr
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.staging-", dir=outdir.parent))
     try:
         build_app(config, staging, unprotected=unprotected).synth()
-        # The reviewer's picture of the topology, replaced together with the stacks.
-        (staging / "overview.md").write_text(render_overview(config), encoding="utf-8")
+        # The reviewer's picture of the topology and its bill of materials, replaced together
+        # with the stacks.
+        lines = bill(load_stacks(staging))
+        (staging / "overview.md").write_text(render_overview(config, lines), encoding="utf-8")
         _move_into(staging, outdir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -1,7 +1,8 @@
 """``python -m dualstack.review``: the change summary and the topology overview on stdout.
 
-    python -m dualstack.review diff BASE HEAD [--config FILE] [--fail-on-destroy] [--max-chars N]
-    python -m dualstack.review overview [--config FILE]
+    python -m dualstack.review diff BASE HEAD [--config FILE] [--fail-on-destroy] [--max-chars N] [--prices FILE]
+    python -m dualstack.review overview [--config FILE] [--outdir DIR [--prices FILE]]
+    python -m dualstack.review prices DIR --output FILE     (online: Azure's retail prices API)
 
 BASE and HEAD are output folders (``cdktf.out``) or synthesized checkouts. ``diff --config``
 (default: ``$DUALSTACK_CONFIG`` when set) reads the config's ``acknowledge_destroy``. Exit
@@ -43,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("--max-chars", type=int, default=None, help="leave out stack details beyond this size")
     diff.add_argument(
+        "--prices", type=Path, default=None, help="a price file: monthly estimates of both sides"
+    )
+    diff.add_argument(
         "--base-label", default=None, help="how to name the base in the text (default: the path)"
     )
     diff.add_argument(
@@ -52,6 +56,16 @@ def _parser() -> argparse.ArgumentParser:
     overview.add_argument(
         "--config", type=Path, default=None, help="config file (default: $DUALSTACK_CONFIG)"
     )
+    overview.add_argument(
+        "--outdir", type=Path, default=None, help="synthesized output: add its bill of materials"
+    )
+    overview.add_argument(
+        "--prices", type=Path, default=None, help="with --outdir: a price file, for the estimate"
+    )
+    prices = commands.add_parser("prices", help="download the retail prices of an output's bill of materials")
+    prices.add_argument("outdir", type=Path, help="synthesized output folder")
+    prices.add_argument("--output", type=Path, required=True, help="the price file to write")
+    prices.add_argument("--url", default=None, help="the API's address (default: Azure's retail prices API)")
     return parser
 
 
@@ -80,6 +94,7 @@ def _diff(args: argparse.Namespace) -> int:
             head_label=args.head_label,
             acknowledge=acknowledge,
             config_label=config_label,
+            prices=args.prices,
         )
     except ReviewError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -105,13 +120,53 @@ def _overview(args: argparse.Namespace) -> int:
         for line in exc.lines:
             print(f"error: {line}", file=sys.stderr)
         return EXIT_USAGE
+    bill = None
+    if args.outdir is not None:
+        from dualstack.review.bom import bill as bill_of
+        from dualstack.review.diff import ReviewError, load_stacks
+        from dualstack.review.prices import read_price_file
+
+        try:
+            bill = bill_of(load_stacks(args.outdir))
+        except ReviewError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        prices = read_price_file(args.prices) if args.prices else None
+        sys.stdout.write(render_overview(config, bill, prices))
+        return 0
     sys.stdout.write(render_overview(config))
+    return 0
+
+
+def _prices(args: argparse.Namespace) -> int:
+    import json
+    import urllib.error
+
+    from dualstack.review.bom import bill
+    from dualstack.review.diff import ReviewError, load_stacks
+    from dualstack.review.prices import API, download
+
+    try:
+        lines = bill(load_stacks(args.outdir))
+    except ReviewError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        doc = download(lines, base=args.url or API)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        print(f"error: the retail prices API did not answer: {exc}", file=sys.stderr)
+        return 1
+    args.output.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(
+        f"wrote {doc['Count']} prices ({doc['BillingCurrency']}, {doc['dualstackFetchedAt']}) to {args.output}"
+    )
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return _diff(args) if args.command == "diff" else _overview(args)
+    handlers = {"diff": _diff, "overview": _overview, "prices": _prices}
+    return handlers[args.command](args)
 
 
 if __name__ == "__main__":

@@ -769,9 +769,24 @@ def diff_outdirs(
     head_label: str | None = None,
     acknowledge: Sequence[str] = (),
     config_label: str | None = None,
+    prices: Path | None = None,
 ) -> Report:
     """Compare every stack of two output folders (or synthesized checkouts). ``acknowledge``:
-    the config's ``acknowledge_destroy`` entries; ``config_label``: where they come from."""
+    the config's ``acknowledge_destroy`` entries; ``config_label``: where they come from;
+    ``prices``: a price file (``review.prices``) for the monthly estimate of both sides."""
+    from dualstack.review.bom import bill, delta
+    from dualstack.review.prices import estimate_delta_markdown, read_price_file
+
     old, new = load_stacks(base), load_stacks(head)
     stacks = tuple(diff_stack(n, old.get(n), new.get(n)) for n in stack_order(set(old) | set(new)))
-    return Report(base_label or str(base), head_label or str(head), stacks, tuple(acknowledge), config_label)
+    old_bill, new_bill = bill(old), bill(new)
+    estimate = estimate_delta_markdown(old_bill, new_bill, read_price_file(prices)) if prices else ""
+    return Report(
+        base_label or str(base),
+        head_label or str(head),
+        stacks,
+        tuple(acknowledge),
+        config_label,
+        tuple(delta(old_bill, new_bill)),
+        estimate,
+    )

@@ -71,6 +71,22 @@ def render(report: Report, *, max_chars: int | None = None) -> str:
 # --- header: warnings and the overall table ----------------------------------------------
 
 
+def _cost_block(report: Report, max_items: int | None) -> list[str]:
+    """What the change does to the bill of materials, and with prices to the monthly estimate."""
+    if not report.cost:
+        lines = ["**Cost:** the bill of materials does not change.", ""]
+    else:
+        lines = [
+            "**Cost:** the bill of materials changes:",
+            "",
+            *_capped([f"- {c}" for c in report.cost], max_items),
+            "",
+        ]
+    if report.cost_estimate:
+        lines += [report.cost_estimate, ""]
+    return lines
+
+
 def _header(report: Report, *, max_items: int | None = None) -> str:
     lines = [
         "## Infrastructure change summary",
@@ -83,6 +99,7 @@ def _header(report: Report, *, max_items: int | None = None) -> str:
         lines += ["**No changes:** every synthesized stack is the same in base and head.", ""]
         lines += _stale_block(report, max_items)
         return "\n".join(lines)
+    lines += _cost_block(report, max_items)
     loud = report.loud
     if loud or report.removed_stacks:
         lines += ["> [!CAUTION]", *_caution_title(report), ">"]

@@ -175,6 +175,10 @@ class Report:
     """The config's ``acknowledge_destroy`` entries: ``"<stack> <address>"`` or ``"<stack> *"``."""
     config_label: str | None = None
     """The config those entries come from; None when no config was given."""
+    cost: tuple[str, ...] = ()
+    """How the bill of materials changes (``bom.delta``), one line each; empty: it does not."""
+    cost_estimate: str = ""
+    """With a price file: the monthly estimate of base and head (Markdown); else empty."""
 
     @property
     def loud(self) -> tuple[tuple[str, Change], ...]:

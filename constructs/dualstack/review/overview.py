@@ -15,6 +15,8 @@ from dualstack import ingress_controller, modes, naming
 from dualstack.config import Config, Origin, Region
 from dualstack.modes import Release
 from dualstack.naming import IpFamily
+from dualstack.review.bom import Line
+from dualstack.review.prices import PriceFile, estimate_markdown
 
 FAMILIES: tuple[IpFamily, ...] = ("ipv4", "ipv6")
 LABEL: dict[str, str] = {"ipv4": "IPv4", "ipv6": "IPv6", "dual": "dual-stack"}
@@ -40,8 +42,9 @@ def region_fqdn(config: Config, region: str, *, private: bool = False) -> str:
     return f"{region}.{config.dns.app_name}.{zone}"
 
 
-def render_overview(config: Config) -> str:
-    """The whole overview as Markdown, ending with a newline."""
+def render_overview(config: Config, bill: list[Line] | None = None, prices: PriceFile | None = None) -> str:
+    """The whole overview as Markdown, ending with a newline; with ``bill`` (the synthesized
+    stacks' bill of materials) its section, and with ``prices`` the monthly estimate."""
     parts = [
         _summary(config),
         _diagram(config),
@@ -49,7 +52,35 @@ def render_overview(config: Config) -> str:
         _regions_table(config),
         *(_region(config, name, region) for name, region in config.regions.items()),
     ]
+    if bill is not None:
+        parts.append(render_bill(bill, prices))
     return "\n".join(parts).rstrip() + "\n"
+
+
+def render_bill(bill: list[Line], prices: PriceFile | None = None) -> str:
+    """The bill of materials per stack (what Azure bills for), and with prices the estimate."""
+    out = [
+        "## Bill of materials",
+        "",
+        "What the stacks make Azure bill for, from the synthesized JSON; node counts from the "
+        "autoscaler's minimum to its maximum. Usage (log ingestion, DNS queries, requests, data "
+        "transfer) is not counted.",
+        "",
+        "| Stack | Region | What | Count |",
+        "|---|---|---|---|",
+    ]
+    for line in bill:
+        count = str(line.minimum) if line.minimum == line.maximum else f"{line.minimum}-{line.maximum}"
+        out.append(f"| `{line.stack}` | {line.region} | {line.kind} {line.sku}".rstrip() + f" | {count} |")
+    if prices is not None:
+        out += ["", estimate_markdown(bill, prices)]
+    else:
+        out += [
+            "",
+            "Prices: `python -m dualstack.review prices cdktf.out --output prices.json` (online), "
+            "then `python -m dualstack.review overview --outdir cdktf.out --prices prices.json`.",
+        ]
+    return "\n".join(out) + "\n"
 
 
 # --- summary and global services ------------------------------------------------------------

@@ -1,0 +1,313 @@
+"""The bill of materials (``review/bom.py``), its change between base and head, the monthly
+estimate from a price file (``review/prices.py``) and the price download against a fake retail
+prices API on loopback. Every price here is one the test writes into its own price file."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.parse
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from synthhelp import CONFIG_DIR, CONFIGS, Synthesized, set_key
+
+from dualstack.review import prices as prices_module
+from dualstack.review.__main__ import main as review_main
+from dualstack.review.bom import Line, bill, delta, stack_lines
+from dualstack.review.diff import diff_outdirs, load_stacks
+from dualstack.review.markdown import render
+from dualstack.review.prices import PriceFile, download, estimate_markdown, price
+
+Variant = Callable[..., Synthesized]
+
+
+def _texts(synth: Synthesized, stack: str) -> list[str]:
+    return [line.text() for line in stack_lines(stack, synth[stack].json)]
+
+
+def test_a_region_of_the_default_config_bills_what_its_config_says(default_synth: Synthesized) -> None:
+    """Stated from config/default.yaml and the defaults: system pool 3-5 and user pool 3-12 of
+    Standard_D4ds_v5, the Standard tier, one load balancer, an ingress and a managed outbound
+    address per family, private endpoints for the registry and the vault, and the region's
+    names (A and AAAA public and private, a Traffic Manager endpoint per family)."""
+    config = CONFIGS["default"]
+    assert (config.cluster.system_pool.min_count + config.cluster.user_pool.min_count) == 6
+    assert (config.cluster.system_pool.max_count + config.cluster.user_pool.max_count) == 17
+    x = "\N{MULTIPLICATION SIGN}"
+    assert sorted(_texts(default_synth, "eastus2")) == sorted(
+        [
+            f"6 (up to 17) {x} vm Standard_D4ds_v5 in eastus2",
+            f"1 {x} aks-tier Standard in eastus2",
+            f"1 {x} load-balancer Standard in eastus2",
+            f"2 {x} public-ip Standard IPv4 in eastus2",
+            f"2 {x} public-ip Standard IPv6 in eastus2",
+            f"2 {x} private-endpoint in eastus2",
+            f"1 {x} data-collection-rule in eastus2",
+            f"2 {x} dns-record-set public in global",
+            f"2 {x} private-dns-record-set in global",
+            f"2 {x} private-dns-zone in global",
+            f"2 {x} traffic-manager-endpoint External in global",
+        ]
+    )
+    glob = _texts(default_synth, "global")
+    assert f"1 {x} registry Premium in eastus2" in glob
+    assert f"1 {x} registry-replica Premium in swedencentral" in glob
+    assert f"2 {x} traffic-manager-profile in global" in glob
+    assert f"2 {x} dns-record-set public in global" in glob, "A and AAAA; the count-0 CNAME is not billed"
+    assert not [t for t in glob if "front-door" in t]
+
+
+def test_front_door_bills_its_profile_waf_and_rules_and_no_traffic_manager(
+    synthesized_configs: dict[str, Synthesized],
+) -> None:
+    x = "\N{MULTIPLICATION SIGN}"
+    glob = _texts(synthesized_configs["frontdoor"], "global")
+    assert f"1 {x} front-door-profile Premium_AzureFrontDoor in global" in glob
+    assert f"1 {x} front-door-waf-policy Premium_AzureFrontDoor in global" in glob
+    assert f"1 {x} front-door-waf-rule custom in global" in glob
+    assert not [t for t in glob if "traffic-manager" in t]
+
+
+@pytest.mark.parametrize("stem", sorted(CONFIGS))
+def test_the_overview_of_every_config_has_its_bill(
+    stem: str, synthesized_configs: dict[str, Synthesized]
+) -> None:
+    synth = synthesized_configs[stem]
+    text = (synth.outdir / "overview.md").read_text()
+    section = text.split("## Bill of materials\n", 1)[1]
+    lines = bill(load_stacks(synth.outdir))
+    rows = [r for r in section.splitlines() if r.startswith("| `")]
+    assert len(rows) == len(lines), "one row per line of the bill"
+    pools = CONFIGS[stem].cluster.system_pool, CONFIGS[stem].cluster.user_pool
+    low, high = sum(p.min_count for p in pools), sum(p.max_count for p in pools)
+    sizes = {p.vm_size for p in pools}
+    for region in CONFIGS[stem].regions:
+        if len(sizes) == 1:
+            assert f"| `{region}` | {region} | vm {next(iter(sizes))} | {low}-{high} |" in rows
+    assert "python -m dualstack.review prices" in section
+
+
+# --- the change between base and head ---------------------------------------------------------
+
+
+def _cost(base: Synthesized, head: Synthesized) -> list[str]:
+    return delta(bill(load_stacks(base.outdir)), bill(load_stacks(head.outdir)))
+
+
+def test_adding_a_region_adds_its_nodes_addresses_and_a_registry_replica(
+    default_synth: Synthesized, synth_variant: Variant
+) -> None:
+    def add(raw: dict[str, Any]) -> None:
+        raw["regions"]["francecentral"] = {
+            "address_space": {"ipv4": "10.30.0.0/16", "ipv6": "fd8e:4a1f:2c00:300::/56"}
+        }
+
+    more = synth_variant("default", add, "default-plus-francecentral")
+    cost = _cost(default_synth, more)
+    x = "\N{MULTIPLICATION SIGN}"
+    assert f"+6 (up to 17) {x} vm Standard_D4ds_v5 in francecentral (was 0, now 6-17)" in cost
+    assert f"+1 {x} registry-replica Premium in francecentral (was 0, now 1)" in cost
+    assert f"+2 {x} traffic-manager-endpoint External in global (was 4, now 6)" in cost
+    # Elsewhere only the new region's data collection rule, which lives with the workspace.
+    assert [c for c in cost if " in eastus2 " in c or " in swedencentral " in c] == [
+        f"+1 {x} data-collection-rule in eastus2 (was 2, now 3)"
+    ]
+
+
+def test_translator_off_and_a_drain_bill_fewer_names_and_the_same_nodes(
+    default_synth: Synthesized, synth_variant: Variant
+) -> None:
+    off = _cost(
+        default_synth,
+        synth_variant("default", set_key("ingress.translator_enabled", False), "default-no-translator"),
+    )
+    x = "\N{MULTIPLICATION SIGN}"
+    # The IPv6 Traffic Manager endpoints go, one per region; the public IPs stay reserved.
+    assert f"-2 {x} traffic-manager-endpoint External in global (was 4, now 2)" in off
+    assert not [c for c in off if "public-ip" in c or " vm " in c]
+    drained = _cost(
+        default_synth,
+        synth_variant("default", set_key("regions.swedencentral.drain", True), "default-drained"),
+    )
+    assert f"-2 {x} traffic-manager-endpoint External in global (was 4, now 2)" in drained
+    assert not [c for c in drained if " vm " in c], "a drained region keeps its cluster"
+
+
+def test_a_mode_switch_changes_nothing_billed(default_synth: Synthesized, synth_variant: Variant) -> None:
+    assert (
+        _cost(default_synth, synth_variant("default", set_key("ingress.mode", "nat46"), "default-nat46"))
+        == []
+    )
+
+
+def test_the_change_summary_says_what_the_bill_does(
+    default_synth: Synthesized, synth_variant: Variant
+) -> None:
+    off = synth_variant("default", set_key("ingress.translator_enabled", False), "default-no-translator")
+    text = render(diff_outdirs(default_synth.outdir, off.outdir))
+    assert "**Cost:** the bill of materials changes:" in text
+    assert "traffic-manager-endpoint External in global (was 4, now 2)" in text
+
+
+# --- prices -----------------------------------------------------------------------------------
+
+
+def _item(service: str, meter: str, region: str, price: float, unit: str, **extra: Any) -> dict[str, Any]:
+    """One price in the shape the retail prices API documents."""
+    return {
+        "currencyCode": "EUR",
+        "tierMinimumUnits": 0.0,
+        "retailPrice": price,
+        "unitPrice": price,
+        "armRegionName": region,
+        "location": region,
+        "effectiveStartDate": "2026-01-01T00:00:00Z",
+        "meterName": meter,
+        "serviceName": service,
+        "productName": extra.pop("productName", service),
+        "skuName": extra.pop("skuName", meter),
+        "type": extra.pop("type", "Consumption"),
+        "unitOfMeasure": unit,
+        **extra,
+    }
+
+
+PRICE_ITEMS = [
+    _item(
+        "Virtual Machines",
+        "D4ds v5",
+        "eastus2",
+        0.25,
+        "1 Hour",
+        armSkuName="Standard_D4ds_v5",
+        skuName="D4ds v5",
+    ),
+    _item(
+        "Virtual Machines",
+        "D4ds v5",
+        "eastus2",
+        0.40,
+        "1 Hour",
+        armSkuName="Standard_D4ds_v5",
+        productName="Virtual Machines Ddsv5 Series Windows",
+    ),
+    _item(
+        "Virtual Machines",
+        "D4ds v5 Spot",
+        "eastus2",
+        0.05,
+        "1 Hour",
+        armSkuName="Standard_D4ds_v5",
+        skuName="D4ds v5 Spot",
+    ),
+    _item("Virtual Network", "Standard IPv4 Static Public IP", "eastus2", 0.005, "1 Hour"),
+]
+
+
+def test_a_line_is_priced_from_the_file_and_only_from_it() -> None:
+    vm = Line("eastus2", "eastus2", "vm", "Standard_D4ds_v5", 6, 17)
+    priced = price(vm, PRICE_ITEMS)
+    # The Linux pay-as-you-go price; Windows and Spot are left out.
+    assert priced.unit_price == 0.25
+    assert (round(priced.monthly_min, 2), round(priced.monthly_max, 2)) == (6 * 0.25 * 730, 17 * 0.25 * 730)
+    ip = price(Line("eastus2", "eastus2", "public-ip", "Standard IPv4", 2, 2), PRICE_ITEMS)
+    assert round(ip.monthly_max, 2) == round(2 * 0.005 * 730, 2)
+    missing = price(Line("eastus2", "eastus2", "public-ip", "Standard IPv6", 2, 2), PRICE_ITEMS)
+    assert missing.unit_price is None and "no prices in the file" in missing.reason
+    by_use = price(Line("global", "eastus2", "log-analytics", "PerGB2018", 1, 1), PRICE_ITEMS)
+    assert by_use.unit_price is None and "billed by the GB" in by_use.reason
+
+
+def test_the_estimate_has_totals_per_stack_the_date_and_what_it_could_not_price() -> None:
+    lines = [
+        Line("eastus2", "eastus2", "vm", "Standard_D4ds_v5", 6, 17),
+        Line("eastus2", "eastus2", "public-ip", "Standard IPv4", 2, 2),
+        Line("global", "eastus2", "key-vault", "standard", 1, 1),
+    ]
+    text = estimate_markdown(lines, PriceFile("EUR", "2026-12-01", PRICE_ITEMS))
+    assert "Monthly estimate in EUR from Azure's retail prices of 2026-12-01" in text
+    low, high = 6 * 0.25 * 730 + 2 * 0.005 * 730, 17 * 0.25 * 730 + 2 * 0.005 * 730
+    assert f"| `eastus2` | {low:,.2f} | {high:,.2f} |" in text
+    assert f"| **total** | **{low:,.2f}** | **{high:,.2f}** |" in text
+    assert "- `global`: 1 \N{MULTIPLICATION SIGN} key-vault standard in eastus2: billed by operation" in text
+
+
+class _FakeApi(BaseHTTPRequestHandler):
+    """Answers like the retail prices API: one page per filter, then a NextPageLink page."""
+
+    pages: ClassVar[dict[str, dict[str, Any]]] = {}
+    seen: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        type(self).seen.append(self.path)
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        key = query.get("page", ["first"])[0]
+        doc = dict(type(self).pages[key])
+        if key == "first":
+            port = self.headers["Host"].rsplit(":", 1)[1]
+            doc["NextPageLink"] = f"http://127.0.0.1:{port}/api/retail/prices?page=second"
+        body = json.dumps(doc).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def fake_api() -> Iterator[str]:
+    _FakeApi.seen = []
+    _FakeApi.pages = {
+        "first": {"BillingCurrency": "EUR", "Items": PRICE_ITEMS[:2], "Count": 2},
+        "second": {"BillingCurrency": "EUR", "Items": PRICE_ITEMS[2:], "Count": 2, "NextPageLink": None},
+    }
+    server = HTTPServer(("127.0.0.1", 0), _FakeApi)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/api/retail/prices"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_download_asks_for_each_meter_and_follows_every_page(fake_api: str) -> None:
+    lines = [
+        Line("eastus2", "eastus2", "vm", "Standard_D4ds_v5", 6, 17),
+        Line("global", "eastus2", "key-vault", "standard", 1, 1),
+    ]
+    doc = download(lines, base=fake_api)
+    assert doc["Items"] == PRICE_ITEMS and doc["Count"] == 4 and doc["BillingCurrency"] == "EUR"
+    first, second = _FakeApi.seen
+    asked = urllib.parse.parse_qs(urllib.parse.urlsplit(first).query)
+    assert asked["$filter"] == [
+        "serviceName eq 'Virtual Machines' and armRegionName eq 'eastus2' and armSkuName eq 'Standard_D4ds_v5' "
+        "and type eq 'Consumption' and unitOfMeasure eq '1 Hour'"
+    ]
+    assert asked["api-version"] == [prices_module.API_VERSION]
+    assert second.endswith("?page=second"), "the next page, as the API links it"
+
+
+def test_the_prices_command_writes_a_file_the_overview_reads(
+    fake_api: str, default_synth: Synthesized, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "prices.json"
+    assert review_main(["prices", str(default_synth.outdir), "--output", str(out), "--url", fake_api]) == 0
+    doc = json.loads(out.read_text())
+    assert doc["Items"] and doc["dualstackFetchedAt"]
+    capsys.readouterr()
+    config = str(CONFIG_DIR / "default.yaml")
+    code = review_main(
+        ["overview", "--config", config, "--outdir", str(default_synth.outdir), "--prices", str(out)]
+    )
+    assert code == 0
+    text = capsys.readouterr().out
+    assert f"Monthly estimate in EUR from Azure's retail prices of {doc['dualstackFetchedAt']}" in text
+    assert "| **total** |" in text and "Not priced:" in text
