@@ -221,7 +221,7 @@ def test_nat46_changes_the_ingress_releases_in_place_and_replaces_the_service(
     assert "-    enable: true" in text and "+    enable: false" in text
     assert '`spec.ip_families`: `["IPv4"]` → `["IPv6"]` · **forces replacement**' in text
     warning = text[text.index("> [!WARNING]") : text.index("| Stack |")]
-    assert "**2 change(s) disrupt running workloads**" in warning
+    assert "**2 change(s) disrupt running workloads or clients**" in warning
     assert warning.count("its cluster IP changes; clients of the Service lose connections") == 2
     assert "[!CAUTION]" not in text
     # depends_on moves from one release to the other: not a change of any resource.
@@ -272,7 +272,7 @@ def test_dualstack_mode_swaps_the_ingress_releases_and_says_which_traffic_stops(
         assert not only_depends_on & {c.address for _, c in _changes(report, stack)}
         assert f"ingress traffic for IPv4 in region {region} stops until the new release's Service" in text
     warning = text[text.index("> [!WARNING]") : text.index("| Stack |")]
-    assert "**4 change(s) disrupt running workloads**" in warning
+    assert "**4 change(s) disrupt running workloads or clients**" in warning
     assert "[!CAUTION]" not in text
 
 
@@ -829,7 +829,7 @@ def test_each_kubernetes_and_helm_removal_or_replacement_says_its_impact() -> No
     assert report.loud == ()
     text = render(report)
     warning = text[text.index("> [!WARNING]") : text.index("| Stack |")]
-    assert "**5 change(s) disrupt running workloads**" in warning
+    assert "**5 change(s) disrupt running workloads or clients**" in warning
     assert "do not fail `--fail-on-destroy`" in warning
     for impact in impacts.values():
         assert impact in warning

@@ -774,6 +774,7 @@ def diff_outdirs(
     """Compare every stack of two output folders (or synthesized checkouts). ``acknowledge``:
     the config's ``acknowledge_destroy`` entries; ``config_label``: where they come from;
     ``prices``: a price file (``review.prices``) for the monthly estimate of both sides."""
+    from dualstack.review import headline
     from dualstack.review.bom import bill, delta
     from dualstack.review.prices import estimate_delta_markdown, read_price_file
 
@@ -789,4 +790,9 @@ def diff_outdirs(
         config_label,
         tuple(delta(old_bill, new_bill)),
         estimate,
+        tuple(
+            headline.headlines(
+                headline.read(find_manifest(base).parent), headline.read(find_manifest(head).parent)
+            )
+        ),
     )

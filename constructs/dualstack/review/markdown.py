@@ -6,7 +6,8 @@ path), values are shortened, and every value passes :func:`~dualstack.review.red
 The header, in this order: ``[!CAUTION]`` for protected resources destroyed or replaced and
 for removed stacks (acknowledged ones marked, still listed); ``[!NOTE]`` for stale
 ``acknowledge_destroy`` entries and for drained regions; ``[!WARNING]`` for changes that
-disrupt running workloads (Kubernetes objects, Helm releases) with their impact; a second
+disrupt running workloads or clients (Kubernetes objects, Helm releases, the app's DNS
+records) with their impact; a second
 ``[!WARNING]`` for other replacements and node pool cycles; then the table of stacks.
 """
 
@@ -71,6 +72,20 @@ def render(report: Report, *, max_chars: int | None = None) -> str:
 # --- header: warnings and the overall table ----------------------------------------------
 
 
+def _headline_block(report: Report) -> list[str]:
+    """The change in words, first: what it is and what it does to clients and application
+    teams; the changes that cut clients off or leave the app unreachable as a caution."""
+    if not report.headlines:
+        return []
+    loud = [h for h in report.headlines if h.loud]
+    calm = [h for h in report.headlines if not h.loud]
+    lines = ["**What changes:** " + "; ".join(h.change for h in report.headlines) + ".", ""]
+    if loud:
+        lines += ["> [!CAUTION]", *[f"> - **{h.change}**: {h.impact}." for h in loud], ""]
+    lines += [f"- **{h.change}**: {h.impact}." for h in calm]
+    return lines + ([""] if calm else [])
+
+
 def _cost_block(report: Report, max_items: int | None) -> list[str]:
     """What the change does to the bill of materials, and with prices to the monthly estimate."""
     if not report.cost:
@@ -95,6 +110,7 @@ def _header(report: Report, *, max_items: int | None = None) -> str:
         "secret values are never shown.",
         "",
     ]
+    lines += _headline_block(report)
     if not report.changed:
         lines += ["**No changes:** every synthesized stack is the same in base and head.", ""]
         lines += _stale_block(report, max_items)
@@ -115,9 +131,9 @@ def _header(report: Report, *, max_items: int | None = None) -> str:
     if disruptive:
         lines += [
             "> [!WARNING]",
-            f"> **{len(disruptive)} change(s) disrupt running workloads** (Kubernetes objects and Helm "
-            "releases removed or re-created). They do not fail `--fail-on-destroy`; plan the apply "
-            "for a quiet moment.",
+            f"> **{len(disruptive)} change(s) disrupt running workloads or clients** (Kubernetes objects, "
+            "Helm releases or the app's DNS records removed or re-created). They do not fail "
+            "`--fail-on-destroy`; plan the apply for a quiet moment.",
             ">",
             *_capped([f"> - {_disruptive_line(stack, change)}" for stack, change in disruptive], max_items),
             "",

@@ -167,6 +167,16 @@ class StackDiff:
 
 
 @dataclass(frozen=True)
+class Headline:
+    """One change named in words (``review.headline``), with what it does to clients."""
+
+    change: str
+    impact: str
+    loud: bool = False
+    """Cuts clients off or makes the app unreachable for a while: shown as a caution."""
+
+
+@dataclass(frozen=True)
 class Report:
     base_label: str
     head_label: str
@@ -179,6 +189,8 @@ class Report:
     """How the bill of materials changes (``bom.delta``), one line each; empty: it does not."""
     cost_estimate: str = ""
     """With a price file: the monthly estimate of base and head (Markdown); else empty."""
+    headlines: tuple[Headline, ...] = ()
+    """The change in words, each with its impact on clients and application teams."""
 
     @property
     def loud(self) -> tuple[tuple[str, Change], ...]:

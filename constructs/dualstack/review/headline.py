@@ -1,0 +1,162 @@
+"""The change in words, and what it does to clients and application teams: the first lines of
+the change summary.
+
+Synthesis writes ``topology.json`` beside the stacks (``topology``): the ingress mode, the edge,
+the translator, the regions and which are drained, the public families. The change summary
+compares base's and head's and names each change ("ingress mode nat64 → nat46", "edge
+traffic_manager → front_door", "region northeurope drained", "IPv6 translator off in all
+regions", "region francecentral added"), each with its impact on clients per family and on
+application teams. An output without the file (synthesized before it existed) gets no headline.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from dualstack.review.model import Headline
+
+FILE = "topology.json"
+ARROW = "\N{RIGHTWARDS ARROW}"
+FAMILY = {"ipv4": "IPv4", "ipv6": "IPv6"}
+RECORD = {"ipv4": "A", "ipv6": "AAAA"}
+
+
+def topology(
+    mode: str,
+    edge: str,
+    translator: bool,
+    translating: str | None,
+    regions: dict[str, bool],
+    families: list[str],
+) -> dict[str, Any]:
+    """What ``topology.json`` holds: ``translating``: the mode's translating family (None in
+    dualstack); ``regions`` maps each region to whether it is drained; ``families``: the families
+    the app's name answers."""
+    return {
+        "mode": mode,
+        "edge": edge,
+        "translator": translator,
+        "translating": translating,
+        "regions": regions,
+        "families": families,
+    }
+
+
+def read(outdir: Path) -> dict[str, Any] | None:
+    path = outdir / FILE
+    if not path.is_file():
+        return None
+    doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return doc
+
+
+def headlines(base: dict[str, Any] | None, head: dict[str, Any] | None) -> list[Headline]:
+    """Every named change between two topologies, in a fixed order."""
+    if base is None or head is None:
+        return []
+    return [
+        *_mode(base, head),
+        *_edge(base, head),
+        *_translator(base, head),
+        *_regions(base, head),
+    ]
+
+
+def _mode(base: dict[str, Any], head: dict[str, Any]) -> list[Headline]:
+    if base["mode"] == head["mode"]:
+        return []
+    return [
+        Headline(
+            f"ingress mode {base['mode']} {ARROW} {head['mode']}",
+            "every application Service's primary IP family changes, which Kubernetes cannot change in "
+            "place: each application team must re-create its Services (the sample app's is replaced "
+            "by the workloads stacks); list them with `kubectl get svc -A -o "
+            "custom-columns=NS:.metadata.namespace,NAME:.metadata.name,FAMILIES:.spec.ipFamilies`. "
+            "Clients keep both families' addresses; the translating ingress changes family",
+        )
+    ]
+
+
+def _edge(base: dict[str, Any], head: dict[str, Any]) -> list[Headline]:
+    if base["edge"] == head["edge"]:
+        return []
+    if head["edge"] == "front_door":
+        impact = (
+            "the app's name becomes a CNAME to Front Door during the `global` apply (a few seconds "
+            "without an answer, negative caching up to 300 s), then Front Door answers 404 for it "
+            "until the `edge` stack's route exists: apply `global`, every region, every workloads "
+            "stack (the controllers learn the profile ID), then `edge`; clients of both families "
+            "then reach Front Door only, and the ingress addresses admit Front Door only"
+        )
+    else:
+        impact = (
+            "the app's name returns to A/AAAA aliases of the Traffic Manager profiles during the "
+            "`global` apply; the profiles have no endpoints until the region stacks add them, and the "
+            "ingresses admit only Front Door until the region and workloads stacks re-apply: the app "
+            "is unreachable from the `global` apply until the last workloads stack"
+        )
+    return [Headline(f"edge {base['edge']} {ARROW} {head['edge']}", impact, loud=True)]
+
+
+def _translator(base: dict[str, Any], head: dict[str, Any]) -> list[Headline]:
+    family = head.get("translating")
+    if base["mode"] != head["mode"] or base["translator"] == head["translator"] or family is None:
+        return []
+    name, record = FAMILY[family], RECORD[family]
+    if head["translator"]:
+        return [
+            Headline(
+                f"{name} translator on in all regions",
+                f"{name} clients reach the app through each region's {name} ingress again once the "
+                "workloads stacks have it",
+            )
+        ]
+    if family in base["families"] and family not in head["families"]:
+        impact = (
+            f"the app's {record} answer is removed: every {name}-only client is cut off; dual-stack "
+            "clients move to the other family"
+        )
+        return [Headline(f"{name} translator off in all regions", impact, loud=True)]
+    impact = (
+        f"Front Door still answers {name} clients and forwards them to the regions over the other "
+        f"family; each region's {name} ingress address stops serving"
+    )
+    return [Headline(f"{name} translator off in all regions", impact)]
+
+
+def _regions(base: dict[str, Any], head: dict[str, Any]) -> list[Headline]:
+    out = []
+    old, new = base["regions"], head["regions"]
+    for region in new:
+        if region not in old:
+            out.append(
+                Headline(
+                    f"region {region} added",
+                    "it serves clients of both families once its region and workloads stacks are applied "
+                    "(and, with Front Door, the `edge` stack's origins are there); nothing else moves",
+                )
+            )
+        elif new[region] and not old[region]:
+            out.append(
+                Headline(
+                    f"region {region} drained",
+                    "it leaves the app's names: its clients move to the other regions as resolvers' "
+                    "answers expire (60 s); its cluster and addresses stay, ready to return or to retire",
+                )
+            )
+        elif old[region] and not new[region]:
+            out.append(
+                Headline(f"region {region} back in service", "it rejoins the app's names for both families")
+            )
+    for region in old:
+        if region not in new:
+            out.append(
+                Headline(
+                    f"region {region} removed",
+                    "its stacks leave the config; they are destroyed only by `make destroy` of a drained region "
+                    "(docs/deploy.md, Retiring a region)",
+                )
+            )
+    return out

@@ -1,0 +1,138 @@
+"""The change summary's first lines: the change in words and what it does to clients and
+application teams (``review/headline.py``, from the ``topology.json`` synthesis writes), and
+the cost delta under them, for the day-2 changes of ``config/default.yaml``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from synthhelp import CONFIGS, Synthesized, set_key
+
+from dualstack.review import headline
+from dualstack.review.diff import diff_outdirs
+from dualstack.review.markdown import render
+
+Variant = Callable[..., Synthesized]
+X = "\N{MULTIPLICATION SIGN}"
+ARROW = "\N{RIGHTWARDS ARROW}"
+
+
+def _summary(base: Synthesized, head: Synthesized) -> list[str]:
+    return render(diff_outdirs(base.outdir, head.outdir)).splitlines()
+
+
+def _first(lines: list[str]) -> str:
+    """The first line after the summary's title and its one-line introduction."""
+    assert lines[0] == "## Infrastructure change summary"
+    return lines[4]
+
+
+def test_synthesis_writes_the_topology(synthesized_configs: dict[str, Synthesized]) -> None:
+    for stem, out in synthesized_configs.items():
+        config = CONFIGS[stem]
+        doc = json.loads((out.outdir / headline.FILE).read_text())
+        assert doc["mode"] == config.ingress.mode and doc["edge"] == config.edge.kind
+        assert doc["regions"] == {r: region.drain for r, region in config.regions.items()}
+
+
+def test_a_region_added_is_named_with_its_cost(default_synth: Synthesized, synth_variant: Variant) -> None:
+    def add(raw: dict[str, Any]) -> None:
+        raw["regions"]["francecentral"] = {
+            "address_space": {"ipv4": "10.30.0.0/16", "ipv6": "fd8e:4a1f:2c00:300::/56"}
+        }
+
+    lines = _summary(default_synth, synth_variant("default", add, "default-plus-francecentral"))
+    assert _first(lines) == "**What changes:** region francecentral added."
+    assert any(
+        line.startswith("- **region francecentral added**: it serves clients of both families")
+        for line in lines
+    )
+    assert f"- +6 (up to 17) {X} vm Standard_D4ds_v5 in francecentral (was 0, now 6-17)" in lines
+
+
+def test_a_mode_switch_says_every_team_recreates_its_services(
+    default_synth: Synthesized, synth_variant: Variant
+) -> None:
+    lines = _summary(
+        default_synth, synth_variant("default", set_key("ingress.mode", "nat46"), "default-nat46")
+    )
+    assert _first(lines) == f"**What changes:** ingress mode nat64 {ARROW} nat46."
+    (impact,) = [line for line in lines if line.startswith(f"- **ingress mode nat64 {ARROW} nat46**")]
+    assert "each application team must re-create its Services" in impact and "kubectl get svc -A" in impact
+    assert "**Cost:** the bill of materials does not change." in lines
+
+
+def test_switching_to_front_door_says_404_until_the_edge_stack_and_the_order(
+    default_synth: Synthesized, synth_variant: Variant
+) -> None:
+    def to_front_door(raw: dict[str, Any]) -> None:
+        raw["edge"] = {"kind": "front_door"}
+        raw["tls"]["issuer"] = "letsencrypt"
+
+    lines = _summary(default_synth, synth_variant("default", to_front_door, "default-front-door"))
+    assert _first(lines) == f"**What changes:** edge traffic_manager {ARROW} front_door."
+    caution = lines[lines.index("> [!CAUTION]") + 1]
+    assert caution.startswith(f"> - **edge traffic_manager {ARROW} front_door**")
+    assert "Front Door answers 404 for it until the `edge` stack's route exists" in caution
+    assert "apply `global`, every region, every workloads stack" in caution and "then `edge`" in caution
+    assert f"- -2 {X} traffic-manager-profile in global (was 2, now 0)" in lines
+    assert f"- +1 {X} front-door-profile Premium_AzureFrontDoor in global (was 0, now 1)" in lines
+
+
+def test_translator_off_is_loud_it_cuts_every_ipv6_only_client(
+    default_synth: Synthesized, synth_variant: Variant
+) -> None:
+    lines = _summary(
+        default_synth,
+        synth_variant("default", set_key("ingress.translator_enabled", False), "default-no-translator"),
+    )
+    assert _first(lines) == "**What changes:** IPv6 translator off in all regions."
+    caution = lines[lines.index("> [!CAUTION]") + 1]
+    assert caution == (
+        "> - **IPv6 translator off in all regions**: the app's AAAA answer is removed: every IPv6-only "
+        "client is cut off; dual-stack clients move to the other family."
+    )
+    assert f"- -2 {X} traffic-manager-endpoint External in global (was 4, now 2)" in lines
+
+
+def test_a_drain_is_named_and_keeps_the_cluster(default_synth: Synthesized, synth_variant: Variant) -> None:
+    lines = _summary(
+        default_synth,
+        synth_variant("default", set_key("regions.swedencentral.drain", True), "default-drained"),
+    )
+    assert _first(lines) == "**What changes:** region swedencentral drained."
+    assert any("- **region swedencentral drained**: it leaves the app's names" in line for line in lines)
+    assert not [line for line in lines if f"{X} vm " in line], "its cluster stays: no node changes"
+
+
+def _full(doc: dict[str, Any]) -> dict[str, Any]:
+    defaults = headline.topology(
+        "nat64", "traffic_manager", True, "ipv6", {"a": False, "b": False}, ["ipv4", "ipv6"]
+    )
+    return defaults | doc
+
+
+@pytest.mark.parametrize(
+    ("base", "head", "expected"),
+    [
+        ({}, {}, []),
+        ({}, {"mode": "dualstack", "translating": None}, [f"ingress mode nat64 {ARROW} dualstack"]),
+        ({}, {"regions": {"a": False}}, ["region b removed"]),
+        ({"regions": {"a": True, "b": False}}, {}, ["region a back in service"]),
+        ({"translator": False, "families": ["ipv4"]}, {}, ["IPv6 translator on in all regions"]),
+    ],
+)
+def test_the_headline_rules(base: dict[str, Any], head: dict[str, Any], expected: list[str]) -> None:
+    assert [h.change for h in headline.headlines(_full(base), _full(head))] == expected
+    assert headline.headlines(None, _full(head)) == []
+
+
+def test_translator_off_behind_front_door_is_named_but_cuts_no_one() -> None:
+    """Front Door answers both families whatever the origins use: no answer is removed."""
+    base = _full({"edge": "front_door"})
+    (only,) = headline.headlines(base, base | {"translator": False})
+    assert only.change == "IPv6 translator off in all regions" and not only.loud
+    assert "Front Door still answers IPv6 clients" in only.impact
