@@ -120,12 +120,12 @@ outputs: synth
 # Terraform refused only after it had destroyed every workloads stack). The app refuses STACKS that are not both stacks of drained regions;
 # the one other stack that depends on a region stack is the Front Door edge, whose route does
 # not use a drained region (it has no origins left), hence --ignore-missing-stack-dependencies.
-destroy: install
+destroy: synth
 	STACKS="$(STACKS)" $(BIN)/python -m dualstack.deploy check-destroy
 	DUALSTACK_DESTROY_STACKS="$(STACKS)" cdktf destroy $(if $(STACKS),$(STACKS) --ignore-missing-stack-dependencies,'*') $(DESTROY_FLAGS)
 
 # cdktf diff takes one stack: STACKS=eastus2 make diff
-diff: install
+diff: synth
 	cdktf diff $(STACKS)
 
 clean:

@@ -131,3 +131,34 @@ def test_cdktf_cli_synth_from_repo_root(default_synth: Synthesized, tmp_path: Pa
     got = read_outdir(out)
     assert {n: s.text for n, s in got.stacks.items()} == {n: s.text for n, s in default_synth.stacks.items()}
     shutil.rmtree(out, ignore_errors=True)
+
+
+@pytest.mark.slow(3)
+def test_config_errors_under_the_cdktf_cli_are_plain_and_make_checks_first(tmp_path: Path) -> None:
+    """Under the cdktf CLI the app writes its error lines to stdout: the CLI logs stderr as red
+    "[ERROR]" lines and repeats them in its report, stdout it shows plain (in its report, and as
+    it arrives where it streams: a terminal, CI). The make targets that call cdktf synthesize
+    with `python main.py` first, so a bad config stops there, each line printed once."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("project: Bad\n")
+    result = subprocess.run(
+        [str(REPO / "node_modules" / ".bin" / "cdktf"), "synth", "--output", str(tmp_path / "out")],
+        cwd=REPO,
+        env=_env(CI="1", DISABLE_VERSION_CHECK="1", DUALSTACK_CONFIG=str(bad), TF_CLI_CONFIG_FILE=os.devnull),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode != 0
+    text = result.stdout + result.stderr
+    line = "error: " + str(bad) + ": project: must be 2-10 characters"
+    shown = [row for row in text.splitlines() if line in row]
+    assert shown and all("\x1b[" not in row and "[ERROR]" not in row for row in shown), shown
+    assert "Command output on stderr" not in text, "nothing on stderr for the CLI to log in red"
+    # Run directly (make synth), the lines go to stderr, once.
+    direct = run_main(bad, tmp_path / "direct")
+    assert direct.returncode == 2 and direct.stderr.count(line) == 1 and direct.stdout == ""
+    makefile = (REPO / "Makefile").read_text()
+    for target in ("deploy", "diff", "destroy"):
+        assert f"\n{target}: synth\n" in makefile, f"make {target} synthesizes (and checks the config) first"

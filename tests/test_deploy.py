@@ -459,7 +459,7 @@ def test_a_missing_program_stops_the_deploy_before_anything_runs(default_run: tu
 
 
 def test_make_destroy_checks_before_cdktf_destroys() -> None:
-    recipe = (REPO / "Makefile").read_text().split("\ndestroy: install\n", 1)[1].split("\n\n", 1)[0]
+    recipe = (REPO / "Makefile").read_text().split("\ndestroy: synth\n", 1)[1].split("\n\n", 1)[0]
     lines = [line.strip() for line in recipe.splitlines()]
     assert lines[0].endswith("-m dualstack.deploy check-destroy")
     assert "cdktf destroy" in lines[1]

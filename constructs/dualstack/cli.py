@@ -9,11 +9,20 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from dualstack.loader import ConfigError, config_path_from_env, load_config
 from dualstack.retirement import unprotected_regions
 
 EXIT_CONFIG_ERROR = 2
+UNDER_CDKTF = "CDKTF_CONTEXT_JSON"
+"""Set by the cdktf CLI for the app it runs. The CLI shows the app's stderr twice (a coloured
+log line as it arrives, then again in its error report) and its stdout once, plain."""
+
+
+def _errors() -> TextIO:
+    """Where the error lines go: stderr, or stdout under the cdktf CLI (shown once, uncoloured)."""
+    return sys.stdout if os.environ.get(UNDER_CDKTF) is not None else sys.stderr
 
 
 def main() -> int:
@@ -22,17 +31,17 @@ def main() -> int:
         config = load_config(path)
     except ConfigError as exc:
         for line in exc.lines:
-            print(f"error: {line}", file=sys.stderr)
-        print(f"error: {len(exc.lines)} problem(s) in the config; nothing was synthesized", file=sys.stderr)
+            print(f"error: {line}", file=_errors())
+        print(f"error: {len(exc.lines)} problem(s) in the config; nothing was synthesized", file=_errors())
         return EXIT_CONFIG_ERROR
 
     unprotected, problems = unprotected_regions(config)
     if problems:
         for line in problems:
-            print(f"error: {line}", file=sys.stderr)
+            print(f"error: {line}", file=_errors())
         print(
             f"error: {len(problems)} problem(s) in the destroy request; nothing was synthesized",
-            file=sys.stderr,
+            file=_errors(),
         )
         return EXIT_CONFIG_ERROR
 
