@@ -183,9 +183,17 @@ def test_a_removed_region_is_one_loud_line_about_its_stack(
     assert acked.unacknowledged == () and acked.stale == ()
     (line,) = [x for x in render(acked).splitlines() if x.startswith("> - **STACK REMOVED**: `westus3` ")]
     assert "**✔ acknowledged**" in line and "If that is intended" not in line
+    # The gate offers one entry per removed stack, first, not one per address.
     errors = report.gate_errors()
-    assert len(errors) == len(expected)
-    assert all(e.startswith("westus3 ") and '"westus3 *" acknowledges all' in e for e in errors)
+    protected_workloads = [
+        a for a in resources(base["westus3-workloads"]) if a.split(".")[0] in DESTROY_CONSEQUENCES
+    ]
+    assert errors == [
+        f"stack westus3 is no longer synthesized and {len(expected)} protected resource(s) of it would be "
+        'destroyed; if retiring it is intended, add "westus3 *" to acknowledge_destroy in the config (none '
+        "given: pass --config FILE or set DUALSTACK_CONFIG) (one entry for all of them)"
+    ]
+    assert protected_workloads == [], "the workloads stack holds nothing protected: one entry is enough"
 
 
 def test_nat46_changes_the_ingress_releases_in_place_and_replaces_the_service(
@@ -941,7 +949,11 @@ def test_acknowledged_destroys_pass_the_gate_and_stale_ones_are_noted(
     assert line.startswith("> - **REPLACED**") and "**✔ acknowledged** in `acknowledge_destroy`" in line
     assert f"1 of them acknowledged in `acknowledge_destroy` of `{acked}`" in caution
     assert "**Stale acknowledgements:** 1 `acknowledge_destroy` entry" in passed.stdout
-    assert f'> - `"{stale}"`' in passed.stdout
+    # ... and why: the address exists on neither side.
+    assert (
+        f'> - `"{stale}"`: stack global has no resource azurerm_key_vault.gone_1234ABCD on either side '
+        "(a typo, or an address from before a rename)" in passed.stdout
+    )
     # $DUALSTACK_CONFIG is the default; "<stack> *" covers every protected item of the stack.
     starred = write_config(tmp_path / "starred.yaml", ["eastus2 *"])
     assert review(*args, config_env=str(starred)).returncode == 0
@@ -961,3 +973,20 @@ def test_acknowledged_destroys_pass_the_gate_and_stale_ones_are_noted(
     broken = review(*args, "--config", str(bad))
     assert broken.returncode == 2 and broken.stdout == ""
     assert broken.stderr.startswith(f"error: {bad}: acknowledge_destroy") and "Traceback" not in broken.stderr
+
+
+def test_a_stale_acknowledgement_is_explained(default: Synthesized) -> None:
+    vault = next(a for a in resources(default["global"]) if a.startswith("azurerm_key_vault."))
+    report = diff_outdirs(
+        default.outdir,
+        default.outdir,
+        acknowledge=[f"global {vault}", "nowhere *", "eastus2 *", "global azurerm_key_vault.typo_0000"],
+        config_label="c.yaml",
+    )
+    assert [report.why_stale(e) for e in report.stale] == [
+        "its resource is not destroyed or replaced by this change (already applied? then remove the entry)",
+        "neither side has a stack nowhere",
+        "nothing protected in stack eastus2 is destroyed or replaced by this change",
+        "stack global has no resource azurerm_key_vault.typo_0000 on either side (a typo, or an address "
+        "from before a rename)",
+    ]

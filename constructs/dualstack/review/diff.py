@@ -795,4 +795,8 @@ def diff_outdirs(
                 headline.read(find_manifest(base).parent), headline.read(find_manifest(head).parent)
             )
         ),
+        {
+            name: frozenset(items(old.get(name) or {})) | frozenset(items(new.get(name) or {}))
+            for name in set(old) | set(new)
+        },
     )

@@ -192,7 +192,7 @@ def _stale_block(report: Report, max_items: int | None) -> list[str]:
         f"nothing this change destroys or replaces; remove {'it' if one else 'them'} once the change "
         f"{'it was' if one else 'they were'} for is applied.",
         ">",
-        *_capped([f'> - `"{entry}"`' for entry in stale], max_items),
+        *_capped([f'> - `"{entry}"`: {report.why_stale(entry)}' for entry in stale], max_items),
         "",
     ]
 

@@ -191,6 +191,9 @@ class Report:
     """With a price file: the monthly estimate of base and head (Markdown); else empty."""
     headlines: tuple[Headline, ...] = ()
     """The change in words, each with its impact on clients and application teams."""
+    known: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Every resource address of each stack, base and head together (to explain a stale
+    acknowledgement)."""
 
     @property
     def loud(self) -> tuple[tuple[str, Change], ...]:
@@ -231,22 +234,41 @@ class Report:
         )
 
     def gate_errors(self) -> list[str]:
-        """One line per unacknowledged loud change, saying how to acknowledge it."""
+        """How to acknowledge each unacknowledged loud change: first one line per removed stack
+        (a retired region's: ``"<stack> *"`` covers all of it), then one line per address."""
         where = self.config_label or "the config (none given: pass --config FILE or set DUALSTACK_CONFIG)"
-        removed = {s.name for s in self.removed_stacks}
+        pending = self.unacknowledged
         lines = []
-        for stack, change in self.unacknowledged:
-            why = (
-                f'stack {stack} is no longer synthesized; "{stack} *" acknowledges all of its resources'
-                if stack in removed
-                else change.why()
-            )
-            entry = f"{stack} {change.destroyed_address}"
+        for gone in self.removed_stacks:
+            count = sum(1 for name, _ in pending if name == gone.name)
+            if count:
+                lines.append(
+                    f"stack {gone.name} is no longer synthesized and {count} protected resource(s) of it "
+                    f'would be destroyed; if retiring it is intended, add "{gone.name} *" to '
+                    f"acknowledge_destroy in {where} (one entry for all of them)"
+                )
+        removed = {s.name for s in self.removed_stacks}
+        for name, change in pending:
+            if name in removed:
+                continue
+            entry = f"{name} {change.destroyed_address}"
             lines.append(
-                f"{entry} would be destroyed or replaced ({why}); if that is intended, "
+                f"{entry} would be destroyed or replaced ({change.why()}); if that is intended, "
                 f'add "{entry}" to acknowledge_destroy in {where}'
             )
         return lines
+
+    def why_stale(self, entry: str) -> str:
+        """Why an ``acknowledge_destroy`` entry matches nothing in this change."""
+        stack, _, address = entry.strip().partition(" ")
+        address = address.strip()
+        if stack not in self.known:
+            return f"neither side has a stack {stack}"
+        if address == "*":
+            return f"nothing protected in stack {stack} is destroyed or replaced by this change"
+        if address not in self.known[stack]:
+            return f"stack {stack} has no resource {address} on either side (a typo, or an address from before a rename)"
+        return "its resource is not destroyed or replaced by this change (already applied? then remove the entry)"
 
 
 def _acknowledges(entry: str, stack: str, change: Change) -> bool:
