@@ -109,7 +109,7 @@ def test_adding_a_region_adds_its_nodes_addresses_and_a_registry_replica(
     more = synth_variant("default", add, "default-plus-francecentral")
     cost = _cost(default_synth, more)
     x = "\N{MULTIPLICATION SIGN}"
-    assert f"+6 (up to 17) {x} vm Standard_D4ds_v5 in francecentral (was 0, now 6-17)" in cost
+    assert f"+6 to +17 {x} vm Standard_D4ds_v5 in francecentral (was 0, now 6-17)" in cost
     assert f"+1 {x} registry-replica Premium in francecentral (was 0, now 1)" in cost
     assert f"+2 {x} traffic-manager-endpoint External in global (was 4, now 6)" in cost
     # Elsewhere only the new region's data collection rule, which lives with the workspace.
@@ -236,6 +236,63 @@ def test_the_estimate_has_totals_per_stack_the_date_and_what_it_could_not_price(
     assert "- `global`: 1 \N{MULTIPLICATION SIGN} key-vault standard in eastus2: billed by operation" in text
 
 
+def test_the_items_unit_sets_the_monthly_quantity_and_a_unit_not_of_time_is_not_priced() -> None:
+    registry = Line("global", "eastus2", "registry", "Premium", 1, 1)
+    per_day = [_item("Container Registry", "Premium Registry Unit", "eastus2", 1.5, "1/Day")]
+    assert round(price(registry, per_day).monthly_max, 4) == round(1.5 * 730 / 24, 4)
+    hundred = [_item("Container Registry", "Premium Registry Unit", "eastus2", 100.0, "100 Hours")]
+    assert round(price(registry, hundred).monthly_max, 4) == 730.0
+    per_gb = price(registry, [_item("Container Registry", "Premium Registry Unit", "eastus2", 1.5, "1 GB")])
+    assert per_gb.unit_price is None and per_gb.missing and "'1 GB', not by time" in per_gb.reason
+    assert prices_module.units_per_month("1/Month") == 1.0
+
+
+def test_global_prices_count_for_every_region_and_reservations_do_not() -> None:
+    """Azure names global meters' region ``Global``; a regional price wins over a global one."""
+    fd = Line("global", "global", "front-door-profile", "Premium_AzureFrontDoor", 1, 1)
+    base_fee = _item("Azure Front Door Service", "Premium Base Fees", "Global", 330.0, "1/Month")
+    assert price(fd, [base_fee]).monthly_max == 330.0
+    ip = Line("eastus2", "eastus2", "public-ip", "Standard IPv4", 1, 1)
+    items = [
+        _item("Virtual Network", "Standard IPv4 Static Public IP", "Global", 0.004, "1 Hour"),
+        _item("Virtual Network", "Standard IPv4 Static Public IP", "EastUS2", 0.005, "1 Hour"),
+        _item(
+            "Virtual Network",
+            "Standard IPv4 Static Public IP",
+            "eastus2",
+            0.001,
+            "1 Hour",
+            type="Reservation",
+        ),
+    ]
+    assert price(ip, items).unit_price == 0.005
+    vm = Line("eastus2", "eastus2", "vm", "Standard_D4ds_v5", 1, 1)
+    low = _item(
+        "Virtual Machines", "D4ds v5 Low Priority", "eastus2", 0.05, "1 Hour", armSkuName="Standard_D4ds_v5"
+    )
+    assert price(vm, [*PRICE_ITEMS, low]).unit_price == 0.25
+
+
+def test_the_difference_is_not_shown_when_the_file_lacks_a_price_either_side_needs() -> None:
+    base = [Line("eastus2", "eastus2", "vm", "Standard_D8ds_v5", 3, 3)]
+    head = [Line("eastus2", "eastus2", "vm", "Standard_D4ds_v5", 6, 6)]
+    file = PriceFile("EUR", "2026-12-01", PRICE_ITEMS)
+    text = prices_module.estimate_delta_markdown(base, head, file)
+    assert "not shown" in text and "lacks 1 price(s) of the base's bill and 0 of the head's" in text
+    assert "change" not in text
+    both = prices_module.estimate_delta_markdown(head, head + head, file)
+    assert f"change {6 * 0.25 * 730:+,.2f} to {6 * 0.25 * 730:+,.2f}" in both
+    assert "lacks a price" in estimate_markdown(base, file)
+
+
+def test_a_bill_delta_signs_the_minimum_and_the_maximum_each() -> None:
+    x = "\N{MULTIPLICATION SIGN}"
+    base = [Line("r", "r", "vm", "S", 3, 5)]
+    assert delta(base, [Line("r", "r", "vm", "S", 2, 9)]) == [f"-1 to +4 {x} vm S in r (was 3-5, now 2-9)"]
+    assert delta(base, []) == [f"-3 to -5 {x} vm S in r (was 3-5, now 0)"]
+    assert delta(base, [Line("r", "r", "vm", "S", 4, 6)]) == [f"+1 {x} vm S in r (was 3-5, now 4-6)"]
+
+
 class _FakeApi(BaseHTTPRequestHandler):
     """Answers like the retail prices API: one page per filter, then a NextPageLink page."""
 
@@ -288,8 +345,8 @@ def test_the_download_asks_for_each_meter_and_follows_every_page(fake_api: str) 
     first, second = _FakeApi.seen
     asked = urllib.parse.parse_qs(urllib.parse.urlsplit(first).query)
     assert asked["$filter"] == [
-        "serviceName eq 'Virtual Machines' and armRegionName eq 'eastus2' and armSkuName eq 'Standard_D4ds_v5' "
-        "and type eq 'Consumption' and unitOfMeasure eq '1 Hour'"
+        "serviceName eq 'Virtual Machines' and type eq 'Consumption' and armRegionName eq 'eastus2' "
+        "and armSkuName eq 'Standard_D4ds_v5'"
     ]
     assert asked["api-version"] == [prices_module.API_VERSION]
     assert second.endswith("?page=second"), "the next page, as the API links it"
@@ -299,7 +356,8 @@ def test_the_prices_command_writes_a_file_the_overview_reads(
     fake_api: str, default_synth: Synthesized, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "prices.json"
-    assert review_main(["prices", str(default_synth.outdir), "--output", str(out), "--url", fake_api]) == 0
+    both = [str(default_synth.outdir), str(default_synth.outdir)]  # base and head: one union of bills
+    assert review_main(["prices", *both, "--output", str(out), "--url", fake_api]) == 0
     doc = json.loads(out.read_text())
     assert doc["Items"] and doc["dualstackFetchedAt"]
     capsys.readouterr()

@@ -36,6 +36,14 @@ def test_synthesis_writes_the_topology(synthesized_configs: dict[str, Synthesize
         doc = json.loads((out.outdir / headline.FILE).read_text())
         assert doc["mode"] == config.ingress.mode and doc["edge"] == config.edge.kind
         assert doc["regions"] == {r: region.drain for r, region in config.regions.items()}
+        # The families the name answers: both behind Front Door; else the mode's public families
+        # (the translating one only with its translator on). Services: the mode's, primary first.
+        if config.edge.kind == "front_door" or config.ingress.mode == "dualstack":
+            assert doc["families"] == ["ipv4", "ipv6"], stem
+        elif not config.ingress.translator_enabled:
+            assert doc["families"] == [doc["services"][0]], stem
+        expected = {"nat64": ["ipv4"], "nat46": ["ipv6"], "dualstack": ["ipv4", "ipv6"]}
+        assert doc["services"] == expected[config.ingress.mode], stem
 
 
 def test_a_region_added_is_named_with_its_cost(default_synth: Synthesized, synth_variant: Variant) -> None:
@@ -47,10 +55,13 @@ def test_a_region_added_is_named_with_its_cost(default_synth: Synthesized, synth
     lines = _summary(default_synth, synth_variant("default", add, "default-plus-francecentral"))
     assert _first(lines) == "**What changes:** region francecentral added."
     assert any(
-        line.startswith("- **region francecentral added**: it serves clients of both families")
+        line.startswith(
+            "- **region francecentral added**: it serves clients once its region and workloads stacks "
+            "are applied (its names and Traffic Manager endpoints)"
+        )
         for line in lines
     )
-    assert f"- +6 (up to 17) {X} vm Standard_D4ds_v5 in francecentral (was 0, now 6-17)" in lines
+    assert f"- +6 to +17 {X} vm Standard_D4ds_v5 in francecentral (was 0, now 6-17)" in lines
 
 
 def test_a_mode_switch_says_every_team_recreates_its_services(
@@ -110,7 +121,7 @@ def test_a_drain_is_named_and_keeps_the_cluster(default_synth: Synthesized, synt
 
 def _full(doc: dict[str, Any]) -> dict[str, Any]:
     defaults = headline.topology(
-        "nat64", "traffic_manager", True, "ipv6", {"a": False, "b": False}, ["ipv4", "ipv6"]
+        "nat64", "traffic_manager", True, "ipv6", {"a": False, "b": False}, ["ipv4", "ipv6"], ["ipv4"]
     )
     return defaults | doc
 
@@ -136,3 +147,62 @@ def test_translator_off_behind_front_door_is_named_but_cuts_no_one() -> None:
     (only,) = headline.headlines(base, base | {"translator": False})
     assert only.change == "IPv6 translator off in all regions" and not only.loud
     assert "Front Door still answers IPv6 clients" in only.impact
+
+
+def test_a_mode_switch_with_the_translator_off_cuts_the_family_it_loses() -> None:
+    """nat64 without its translator answers A only, nat46 without its translator AAAA only."""
+    base = _full({"translator": False, "families": ["ipv4"]})
+    head = _full(
+        {
+            "mode": "nat46",
+            "translating": "ipv4",
+            "translator": False,
+            "families": ["ipv6"],
+            "services": ["ipv6"],
+        }
+    )
+    mode, lost = headline.headlines(base, head)
+    assert mode.change == f"ingress mode nat64 {ARROW} nat46" and "must re-create its Services" in mode.impact
+    assert lost.change == "the app's A answer removed" and lost.loud
+    assert "every IPv4-only client is cut off" in lost.impact
+
+
+def test_front_door_back_to_traffic_manager_with_the_translator_off_loses_aaaa() -> None:
+    """Behind Front Door both families answered; Traffic Manager with the IPv6 translator off
+    answers A only: the edge line does not say that, the lost answer does."""
+    base = _full({"edge": "front_door", "translator": False})
+    head = _full({"translator": False, "families": ["ipv4"]})
+    edge, lost = headline.headlines(base, head)
+    assert edge.change == f"edge front_door {ARROW} traffic_manager" and edge.loud
+    assert lost.change == "the app's AAAA answer removed" and lost.loud
+
+
+def test_translator_off_names_the_lost_answer_once() -> None:
+    base = _full({})
+    (only,) = headline.headlines(base, base | {"translator": False, "families": ["ipv4"]})
+    assert only.change == "IPv6 translator off in all regions" and only.loud
+    (back,) = headline.headlines(base | {"translator": False, "families": ["ipv4"]}, base)
+    assert "ingress again once" in back.impact
+
+
+@pytest.mark.parametrize(
+    ("services", "recreate"),
+    [(["ipv4", "ipv6"], False), (["ipv6", "ipv4"], True)],
+)
+def test_a_mode_switch_asks_for_new_services_only_when_the_primary_family_changes(
+    services: list[str], recreate: bool
+) -> None:
+    base = _full({})
+    head = _full({"mode": "dualstack", "translating": None, "services": services})
+    (mode,) = headline.headlines(base, head)
+    assert ("must re-create its Services" in mode.impact) is recreate
+    assert ("none must be re-created" in mode.impact) is not recreate
+
+
+def test_a_region_added_drained_serves_no_one_and_front_door_regions_move_origins() -> None:
+    base = _full({})
+    (added,) = headline.headlines(base, base | {"regions": {"a": False, "b": False, "c": True}})
+    assert added.change == "region c added, drained" and "serves no client" in added.impact
+    fd = _full({"edge": "front_door"})
+    (drained,) = headline.headlines(fd, fd | {"regions": {"a": True, "b": False}})
+    assert "Front Door origins go" in drained.impact and "60 s" not in drained.impact

@@ -29,7 +29,7 @@ from dualstack.review.diff import (
     rule_for,
 )
 from dualstack.review.markdown import render
-from dualstack.review.model import Change, Report
+from dualstack.review.model import Change, Item, Report, StackDiff
 
 Variant = Callable[..., Synthesized]
 
@@ -990,3 +990,20 @@ def test_a_stale_acknowledgement_is_explained(default: Synthesized) -> None:
         "stack global has no resource azurerm_key_vault.typo_0000 on either side (a typo, or an address "
         "from before a rename)",
     ]
+
+
+def test_an_acknowledgement_of_an_unprotected_destroy_says_none_is_needed() -> None:
+    """The entry's resource goes, but nothing protected: the gate never asked for it."""
+    assert "azurerm_network_security_rule" not in DESTROY_CONSEQUENCES
+    gone = Item("resource", "azurerm_network_security_rule.extra_1234", "azurerm_network_security_rule", {})
+    report = Report(
+        "base",
+        "head",
+        stacks=(StackDiff("eastus2", "changed", (Change("resource", "remove", gone),)),),
+        acknowledge=(f"eastus2 {gone.address}",),
+        known={"eastus2": frozenset({gone.address})},
+    )
+    assert report.stale == (f"eastus2 {gone.address}",)
+    assert report.why_stale(report.stale[0]) == (
+        "its resource is destroyed or replaced, but it is not protected: no acknowledgement needed"
+    )

@@ -398,7 +398,8 @@ def test_pull_requests_test_synthesize_both_sides_and_comment_once(pull_request:
     assert ("head", "make synth") in by_dir and ("base", "make synth") in by_dir
     script = runs(job)
     assert 'python" -m dualstack.review diff' in script or "python -m dualstack.review diff" in script
-    assert "-m dualstack.review overview" in script
+    # The overview carries the head's bill of materials: it reads the head's synthesized output.
+    assert '-m dualstack.review overview --outdir "$SYNTH/head"' in script
     (comment,) = uses(job, "marocchino/sticky-pull-request-comment")
     assert SHA.fullmatch(comment["uses"].split("@")[1])
     (version,) = versions("pull-request.yml", "marocchino/sticky-pull-request-comment")

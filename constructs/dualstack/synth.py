@@ -112,6 +112,7 @@ def describe(config: Config) -> dict[str, object]:
         translating=mode.translator,
         regions={name: region.drain for name, region in config.regions.items()},
         families=families,
+        services=[str(family) for family in mode.services],
     )
 
 

@@ -2,7 +2,7 @@
 
     python -m dualstack.review diff BASE HEAD [--config FILE] [--fail-on-destroy] [--max-chars N] [--prices FILE]
     python -m dualstack.review overview [--config FILE] [--outdir DIR [--prices FILE]]
-    python -m dualstack.review prices DIR --output FILE     (online: Azure's retail prices API)
+    python -m dualstack.review prices DIR [DIR ...] --output FILE     (online: Azure's retail prices API)
 
 BASE and HEAD are output folders (``cdktf.out``) or synthesized checkouts. ``diff --config``
 (default: ``$DUALSTACK_CONFIG`` when set) reads the config's ``acknowledge_destroy``. Exit
@@ -63,7 +63,13 @@ def _parser() -> argparse.ArgumentParser:
         "--prices", type=Path, default=None, help="with --outdir: a price file, for the estimate"
     )
     prices = commands.add_parser("prices", help="download the retail prices of an output's bill of materials")
-    prices.add_argument("outdir", type=Path, help="synthesized output folder")
+    prices.add_argument(
+        "outdirs",
+        type=Path,
+        nargs="+",
+        metavar="DIR",
+        help="synthesized output folders (base and head for a diff's estimate): the prices of all their bills",
+    )
     prices.add_argument("--output", type=Path, required=True, help="the price file to write")
     prices.add_argument("--url", default=None, help="the API's address (default: Azure's retail prices API)")
     return parser
@@ -147,7 +153,7 @@ def _prices(args: argparse.Namespace) -> int:
     from dualstack.review.prices import API, download
 
     try:
-        lines = bill(load_stacks(args.outdir))
+        lines = [line for outdir in args.outdirs for line in bill(load_stacks(outdir))]
     except ReviewError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

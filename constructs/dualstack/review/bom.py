@@ -181,8 +181,10 @@ def bill(stacks: dict[str, dict[str, Any]]) -> list[Line]:
 
 
 def delta(base: list[Line], head: list[Line]) -> list[str]:
-    """What changes between two bills, one line each: ``+3 x vm Standard_D4ds_v5 (up to 9) in
-    francecentral`` (with a multiplication sign); a count that changes says both."""
+    """What changes between two bills, one line each: ``+3 to +9 x vm Standard_D4ds_v5 in
+    francecentral (was 0, now 3-9)`` (with a multiplication sign): the change of the minimum and
+    of the maximum, each with its own sign (``-2 to +4`` when the minimum falls and the maximum
+    rises), then both counts."""
 
     def key(line: Line) -> tuple[str, str, str]:
         return (line.region, line.kind, line.sku)
@@ -201,10 +203,9 @@ def delta(base: list[Line], head: list[Line]) -> list[str]:
         if old == new:
             continue
         low, high = new[0] - old[0], new[1] - old[1]
-        sign = "+" if (low, high) >= (0, 0) else "-"
-        count = str(abs(low)) if low == high else f"{abs(low)} (up to {abs(high)})"
+        count = f"{low:+d}" if low == high else f"{low:+d} to {high:+d}"
         name = f"{kind} {sku}".strip()
-        out.append(f"{sign}{count} {TIMES} {name} in {region} (was {_range(old)}, now {_range(new)})")
+        out.append(f"{count} {TIMES} {name} in {region} (was {_range(old)}, now {_range(new)})")
     return out
 
 

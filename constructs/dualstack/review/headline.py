@@ -30,10 +30,11 @@ def topology(
     translating: str | None,
     regions: dict[str, bool],
     families: list[str],
+    services: list[str] | None = None,
 ) -> dict[str, Any]:
     """What ``topology.json`` holds: ``translating``: the mode's translating family (None in
     dualstack); ``regions`` maps each region to whether it is drained; ``families``: the families
-    the app's name answers."""
+    the app's name answers; ``services``: the application Services' families, primary first."""
     return {
         "mode": mode,
         "edge": edge,
@@ -41,6 +42,7 @@ def topology(
         "translating": translating,
         "regions": regions,
         "families": families,
+        "services": services or [],
     }
 
 
@@ -56,27 +58,53 @@ def headlines(base: dict[str, Any] | None, head: dict[str, Any] | None) -> list[
     """Every named change between two topologies, in a fixed order."""
     if base is None or head is None:
         return []
-    return [
-        *_mode(base, head),
-        *_edge(base, head),
-        *_translator(base, head),
-        *_regions(base, head),
-    ]
+    out = [*_mode(base, head), *_edge(base, head), *_translator(base, head), *_regions(base, head)]
+    return out + _answers_lost(base, head, out)
+
+
+def _answers_lost(base: dict[str, Any], head: dict[str, Any], named: list[Headline]) -> list[Headline]:
+    """A family whose answer the app's name loses, whatever caused it, unless a headline above
+    already says so: it cuts every client of only that family off."""
+    out = []
+    for family in base["families"]:
+        if family in head["families"] or any(
+            f"{RECORD[family]} answer is removed" in h.impact for h in named
+        ):
+            continue
+        out.append(
+            Headline(
+                f"the app's {RECORD[family]} answer removed",
+                f"every {FAMILY[family]}-only client is cut off for good (not only during the apply); "
+                "dual-stack clients move to the other family",
+                loud=True,
+            )
+        )
+    return out
 
 
 def _mode(base: dict[str, Any], head: dict[str, Any]) -> list[Headline]:
     if base["mode"] == head["mode"]:
         return []
-    return [
-        Headline(
-            f"ingress mode {base['mode']} {ARROW} {head['mode']}",
+    change = f"ingress mode {base['mode']} {ARROW} {head['mode']}"
+    old, new = base.get("services") or [], head.get("services") or []
+    listing = (
+        "list them with `kubectl get svc -A -o "
+        "custom-columns=NS:.metadata.namespace,NAME:.metadata.name,FAMILIES:.spec.ipFamilies`"
+    )
+    if old and new and old[0] == new[0]:
+        impact = (
+            f"application Services keep their primary family ({FAMILY.get(new[0], new[0])}), so none must "
+            f"be re-created; teams may change their families in place ({listing}). The ingress releases "
+            "are swapped: each region's ingress traffic of the affected family stops until the new "
+            "release's Service has its address"
+        )
+    else:
+        impact = (
             "every application Service's primary IP family changes, which Kubernetes cannot change in "
             "place: each application team must re-create its Services (the sample app's is replaced "
-            "by the workloads stacks); list them with `kubectl get svc -A -o "
-            "custom-columns=NS:.metadata.namespace,NAME:.metadata.name,FAMILIES:.spec.ipFamilies`. "
-            "Clients keep both families' addresses; the translating ingress changes family",
+            f"by the workloads stacks); {listing}. The translating ingress changes family"
         )
-    ]
+    return [Headline(change, impact)]
 
 
 def _edge(base: dict[str, Any], head: dict[str, Any]) -> list[Headline]:
@@ -106,10 +134,11 @@ def _translator(base: dict[str, Any], head: dict[str, Any]) -> list[Headline]:
         return []
     name, record = FAMILY[family], RECORD[family]
     if head["translator"]:
+        again = "again " if family not in base["families"] else ""
         return [
             Headline(
                 f"{name} translator on in all regions",
-                f"{name} clients reach the app through each region's {name} ingress again once the "
+                f"{name} clients reach the app through each region's {name} ingress {again}once the "
                 "workloads stacks have it",
             )
         ]
@@ -129,26 +158,29 @@ def _translator(base: dict[str, Any], head: dict[str, Any]) -> list[Headline]:
 def _regions(base: dict[str, Any], head: dict[str, Any]) -> list[Headline]:
     out = []
     old, new = base["regions"], head["regions"]
+    front_door = head["edge"] == "front_door"
     for region in new:
         if region not in old:
-            out.append(
-                Headline(
-                    f"region {region} added",
-                    "it serves clients of both families once its region and workloads stacks are applied "
-                    "(and, with Front Door, the `edge` stack's origins are there); nothing else moves",
-                )
-            )
+            out.append(_added(region, drained=new[region], front_door=front_door))
         elif new[region] and not old[region]:
+            how = (
+                "its Front Door origins go (in its region stack): Front Door sends its clients to the other "
+                "regions at once"
+                if front_door
+                else "it leaves the app's names: its clients move to the other regions as resolvers' answers "
+                "expire (60 s)"
+            )
             out.append(
                 Headline(
                     f"region {region} drained",
-                    "it leaves the app's names: its clients move to the other regions as resolvers' "
-                    "answers expire (60 s); its cluster and addresses stay, ready to return or to retire",
+                    f"{how}; its cluster and addresses stay, ready to return or to retire",
                 )
             )
         elif old[region] and not new[region]:
             out.append(
-                Headline(f"region {region} back in service", "it rejoins the app's names for both families")
+                Headline(
+                    f"region {region} back in service", "it rejoins the app's names (or Front Door's origins)"
+                )
             )
     for region in old:
         if region not in new:
@@ -160,3 +192,19 @@ def _regions(base: dict[str, Any], head: dict[str, Any]) -> list[Headline]:
                 )
             )
     return out
+
+
+def _added(region: str, *, drained: bool, front_door: bool) -> Headline:
+    if drained:
+        return Headline(
+            f"region {region} added, drained", "it is built but serves no client until `drain` is false"
+        )
+    where = (
+        "its Front Door origins (in its region stack)"
+        if front_door
+        else "its names and Traffic Manager endpoints"
+    )
+    return Headline(
+        f"region {region} added",
+        f"it serves clients once its region and workloads stacks are applied ({where}); nothing else moves",
+    )

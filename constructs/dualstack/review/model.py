@@ -268,6 +268,15 @@ class Report:
             return f"nothing protected in stack {stack} is destroyed or replaced by this change"
         if address not in self.known[stack]:
             return f"stack {stack} has no resource {address} on either side (a typo, or an address from before a rename)"
+        changed = [
+            c
+            for s in self.stacks
+            if s.name == stack
+            for c in s.changes
+            if address in (c.address, c.destroyed_address) and c.action in ("remove", "replace", "rename")
+        ]
+        if changed and not any(c.loud for c in changed):
+            return "its resource is destroyed or replaced, but it is not protected: no acknowledgement needed"
         return "its resource is not destroyed or replaced by this change (already applied? then remove the entry)"
 
 

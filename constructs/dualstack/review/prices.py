@@ -16,6 +16,7 @@ line shows as not priced, never as a wrong price.
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
@@ -35,39 +36,33 @@ DAYS_PER_MONTH = HOURS_PER_MONTH / 24
 
 @dataclass(frozen=True)
 class Meter:
-    """How to find one line's price in the file, and how many of its units a month holds."""
+    """How to find one line's price in the file."""
 
     service: str
     fields: dict[str, str]
-    """Item fields that must equal these values (besides ``serviceName`` and the region)."""
-    units_per_month: float
+    """Item fields that must equal these values (besides ``serviceName``, the region and ``type``)."""
+    regional: bool = True
+    """Priced per region (a VM, an address); else one global price (Front Door, Traffic Manager)."""
 
 
 def meter(line: Line) -> Meter | str:
     """The meter of a bill line, or why it has none (billed by use, or free)."""
-    vm = {"armSkuName": line.sku, "type": "Consumption", "unitOfMeasure": "1 Hour"}
     table: dict[str, Meter | str] = {
-        "vm": Meter("Virtual Machines", vm, HOURS_PER_MONTH),
+        "vm": Meter("Virtual Machines", {"armSkuName": line.sku}),
         "load-balancer": Meter(
-            "Load Balancer", {"meterName": "Standard Included LB Rules and Outbound Rules"}, HOURS_PER_MONTH
+            "Load Balancer", {"meterName": "Standard Included LB Rules and Outbound Rules"}
         ),
-        "public-ip": Meter(
-            "Virtual Network",
-            {"meterName": f"{line.sku} Static Public IP"},
-            HOURS_PER_MONTH,
+        "public-ip": Meter("Virtual Network", {"meterName": f"{line.sku} Static Public IP"}),
+        "private-endpoint": Meter("Virtual Network", {"meterName": "Standard Private Endpoint"}),
+        "registry": Meter("Container Registry", {"meterName": f"{line.sku} Registry Unit"}),
+        "registry-replica": Meter("Container Registry", {"meterName": f"{line.sku} Registry Unit"}),
+        "dns-zone": Meter("Azure DNS", {"meterName": "Public Zone"}, regional=False),
+        "private-dns-zone": Meter("Azure DNS", {"meterName": "Private Zone"}, regional=False),
+        "front-door-profile": Meter(
+            "Azure Front Door Service", {"meterName": "Premium Base Fees"}, regional=False
         ),
-        "private-endpoint": Meter(
-            "Virtual Network", {"meterName": "Standard Private Endpoint"}, HOURS_PER_MONTH
-        ),
-        "registry": Meter("Container Registry", {"meterName": f"{line.sku} Registry Unit"}, DAYS_PER_MONTH),
-        "registry-replica": Meter(
-            "Container Registry", {"meterName": f"{line.sku} Registry Unit"}, DAYS_PER_MONTH
-        ),
-        "dns-zone": Meter("Azure DNS", {"meterName": "Public Zone"}, 1),
-        "private-dns-zone": Meter("Azure DNS", {"meterName": "Private Zone"}, 1),
-        "front-door-profile": Meter("Azure Front Door Service", {"meterName": "Premium Base Fees"}, 1),
         "traffic-manager-endpoint": Meter(
-            "Traffic Manager", {"meterName": "Non-Azure Endpoint Health Checks"}, 1
+            "Traffic Manager", {"meterName": "Non-Azure Endpoint Health Checks"}, regional=False
         ),
         "log-analytics": "billed by the GB ingested and retained",
         "key-vault": "billed by operation",
@@ -81,27 +76,40 @@ def meter(line: Line) -> Meter | str:
     if line.kind == "aks-tier":
         if line.sku == "Free":
             return "the Free tier has no charge"
-        return Meter(
-            "Azure Kubernetes Service",
-            {"skuName": line.sku, "meterName": f"{line.sku} Uptime SLA"},
-            HOURS_PER_MONTH,
-        )
+        return Meter("Azure Kubernetes Service", {"skuName": line.sku, "meterName": f"{line.sku} Uptime SLA"})
     return table.get(line.kind, f"no meter known for {line.kind}")
 
 
+_UNIT = re.compile(r"^(\d+)\s*(?:/\s*)?(hours?|days?|months?)$", re.IGNORECASE)
+_PER_MONTH = {"hour": HOURS_PER_MONTH, "day": DAYS_PER_MONTH, "month": 1.0}
+
+
+def units_per_month(unit_of_measure: str) -> float | None:
+    """How many of an item's ``unitOfMeasure`` a month holds (``1 Hour``: 730, ``1/Day``: 30.4,
+    ``1/Month``: 1, ``100 Hours``: 7.3), or None for a unit that is not a time (GB, queries)."""
+    found = _UNIT.match(unit_of_measure.strip())
+    if not found:
+        return None
+    return _PER_MONTH[found.group(2).lower().rstrip("s")] / int(found.group(1))
+
+
 def _region(item: dict[str, Any]) -> str:
-    return str(item.get("armRegionName") or "global")
+    """The item's region, lower-case; Azure's ``Global`` and a missing region are ``global``."""
+    return str(item.get("armRegionName") or "global").lower()
+
+
+_NOT_LINUX_ON_DEMAND = ("Windows", "Spot", "Low Priority")
 
 
 def _matches(item: dict[str, Any], line: Line, found: Meter) -> bool:
-    if item.get("serviceName") != found.service:
+    if item.get("serviceName") != found.service or item.get("type", "Consumption") != "Consumption":
         return False
-    if line.region != "global" and _region(item) not in (line.region, "global", ""):
+    if _region(item) not in (line.region.lower(), "global"):
         return False
     if line.kind == "vm" and any(
         w in str(item.get(k, ""))
-        for k in ("productName", "skuName")
-        for w in ("Windows", "Spot", "Low Priority")
+        for k in ("productName", "skuName", "meterName")
+        for w in _NOT_LINUX_ON_DEMAND
     ):
         return False
     return all(item.get(k) == v for k, v in found.fields.items())
@@ -114,24 +122,46 @@ class Priced:
     monthly_min: float
     monthly_max: float
     reason: str = ""
+    missing: bool = False
+    """A line with a meter that the file does not price (as against one billed by use or free):
+    a total without it is too low, so a change between two totals is not shown."""
 
 
 def price(line: Line, items: list[dict[str, Any]]) -> Priced:
-    """The line's monthly cost from the file's items, or why it has none."""
+    """The line's monthly cost from the file's items, or why it has none.
+
+    Only first-tier consumption prices of the line's region count, or the global price where the
+    region has none; the item's own ``unitOfMeasure`` says how many units a month holds.
+    """
     found = meter(line)
     if isinstance(found, str):
         return Priced(line, None, 0.0, 0.0, found)
     candidates = [i for i in items if _matches(i, line, found) and float(i.get("tierMinimumUnits", 0)) == 0]
-    in_region = [i for i in candidates if _region(i) == line.region] or candidates
-    prices = {float(i["retailPrice"]) for i in in_region}
-    if len(prices) != 1:
-        why = "no" if not prices else f"{len(prices)} different"
-        wanted = ", ".join(f"{k} {v!r}" for k, v in found.fields.items())
+    in_region = [i for i in candidates if _region(i) == line.region.lower()] or candidates
+    monthly = {(float(i["retailPrice"]), units_per_month(str(i.get("unitOfMeasure", "")))) for i in in_region}
+    wanted = ", ".join(f"{k} {v!r}" for k, v in found.fields.items())
+    if len(monthly) != 1:
+        why = "no" if not monthly else f"{len(monthly)} different"
         return Priced(
-            line, None, 0.0, 0.0, f"{why} prices in the file for {found.service}: {wanted} in {line.region}"
+            line,
+            None,
+            0.0,
+            0.0,
+            f"{why} prices in the file for {found.service}: {wanted} in {line.region}",
+            True,
         )
-    (unit,) = prices
-    per = unit * found.units_per_month
+    ((unit, per_month),) = monthly
+    if per_month is None:
+        (item,) = in_region[:1]
+        return Priced(
+            line,
+            None,
+            0.0,
+            0.0,
+            f"{found.service}: {wanted} is priced per {item.get('unitOfMeasure')!r}, not by time",
+            True,
+        )
+    per = unit * per_month
     return Priced(line, unit, per * line.minimum, per * line.maximum)
 
 
@@ -170,6 +200,8 @@ def estimate_markdown(lines: list[Line], prices: PriceFile) -> str:
         f"| **total** | **{sum(p.monthly_min for p in priced):,.2f}** | **{sum(p.monthly_max for p in priced):,.2f}** |"
     )
     missing = [p for p in priced if p.reason]
+    if any(p.missing for p in priced):
+        out += ["", "The file lacks a price for a line below: the totals are too low by that much."]
     if missing:
         out += ["", "Not priced:"]
         out += [f"- `{p.line.stack}`: {p.line.text()}: {p.reason}" for p in missing]
@@ -182,18 +214,27 @@ def totals(lines: list[Line], prices: PriceFile) -> tuple[float, float, int]:
     return (
         sum(p.monthly_min for p in priced),
         sum(p.monthly_max for p in priced),
-        sum(1 for p in priced if p.reason),
+        sum(1 for p in priced if p.missing),
     )
 
 
 def estimate_delta_markdown(base: list[Line], head: list[Line], prices: PriceFile) -> str:
-    """Base and head's monthly estimates and the difference, from one price file."""
-    (old_min, old_max, _), (new_min, new_max, unpriced) = totals(base, prices), totals(head, prices)
+    """Base and head's monthly estimates and the difference, from one price file; no difference
+    when the file lacks a price either side needs (a total without it would be too low)."""
+    (old_min, old_max, old_missing), (new_min, new_max, new_missing) = (
+        totals(base, prices),
+        totals(head, prices),
+    )
+    if old_missing or new_missing:
+        return (
+            f"Monthly estimate: not shown; the price file ({prices.fetched}) lacks {old_missing} price(s) of "
+            f"the base's bill and {new_missing} of the head's (download it for both folders: "
+            "`python -m dualstack.review prices BASE HEAD --output FILE`)."
+        )
     return (
         f"Monthly estimate in {prices.currency} (Azure retail prices of {prices.fetched}; list prices, "
         f"usage-based charges not included): base {old_min:,.2f}-{old_max:,.2f}, head "
-        f"{new_min:,.2f}-{new_max:,.2f}, change {new_min - old_min:+,.2f} to {new_max - old_max:+,.2f}; "
-        f"{unpriced} line(s) of the head's bill not priced (see the overview)."
+        f"{new_min:,.2f}-{new_max:,.2f}, change {new_min - old_min:+,.2f} to {new_max - old_max:+,.2f}."
     )
 
 
@@ -207,8 +248,8 @@ def filters(lines: list[Line]) -> list[str]:
         found = meter(line)
         if isinstance(found, str):
             continue
-        parts = [f"serviceName eq '{found.service}'"]
-        if line.region != "global":
+        parts = [f"serviceName eq '{found.service}'", "type eq 'Consumption'"]
+        if found.regional and line.region != "global":
             parts.append(f"armRegionName eq '{line.region}'")
         parts += [f"{k} eq '{v}'" for k, v in found.fields.items()]
         out.add(" and ".join(parts))
