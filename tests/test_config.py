@@ -1211,10 +1211,16 @@ def test_overlay_ranges_must_avoid_aks_reserved_ranges(tmp_path: Path, pods: str
     assert line == f"{E}.pod_cidrs[0]: {pods} overlaps {reserved}, which AKS reserves"
 
 
-@pytest.mark.parametrize("version", ["1.28", "1.10"])
+@pytest.mark.parametrize("version", ["1.32", "1.28", "1.10"])
 def test_kubernetes_version_must_be_recent_enough(tmp_path: Path, version: str) -> None:
+    """cert-manager v1.21, which the stacks install, supports Kubernetes 1.33 to 1.36."""
     line = one_problem(tmp_path, {"cluster.kubernetes_version": version})
-    assert line.startswith("cluster.kubernetes_version: must be 1.29 or later"), line
+    assert line.startswith("cluster.kubernetes_version: must be 1.33 or later"), line
+    assert "cert-manager v1.21 supports Kubernetes 1.33 to 1.36" in line
+
+
+def test_the_oldest_supported_kubernetes_version_loads(tmp_path: Path) -> None:
+    assert load(tmp_path, {"cluster.kubernetes_version": "1.33"}).cluster.kubernetes_version == "1.33"
 
 
 def test_explicit_global_location(tmp_path: Path) -> None:
@@ -1522,13 +1528,13 @@ def test_quoted_versions_load(tmp_path: Path) -> None:
     config = load(
         tmp_path,
         {
-            "cluster.kubernetes_version": "1.30",
+            "cluster.kubernetes_version": "1.34",
             "cluster.maintenance": {"start_time": "12:30", "utc_offset": "+10:00"},
             "ingress.chart_version": "2.6.4",
             "tls.chart_version": "v1.21.1",
         },
     )
-    assert config.cluster.kubernetes_version == "1.30"
+    assert config.cluster.kubernetes_version == "1.34"
     assert config.cluster.maintenance.start_time == "12:30"
 
 

@@ -575,8 +575,10 @@ class Region(Model):
 # --- cluster ---------------------------------------------------------------------
 
 
-MIN_KUBERNETES_MINOR = 29
-"""Cilium on AKS and dual-stack LoadBalancer Services with both public IPs need 1.29 or later."""
+MIN_KUBERNETES_MINOR = 33
+"""The oldest minor that everything the stacks install supports: cert-manager v1.21 (the pinned
+``tls.chart_version``) supports Kubernetes 1.33 to 1.36, NGINX Ingress Controller 5.6 was tested
+on 1.30 to 1.36, and Cilium on AKS with dual-stack LoadBalancer Services needs 1.29."""
 
 
 def _unquoted(value: Any, example: str) -> Any:
@@ -611,10 +613,11 @@ def _unquoted_clock(value: Any, example: str, signed: bool) -> Any:
 
 
 def _supported_minor(value: str) -> str:
-    """1.29 or later (the Cilium data plane and dual-stack Services need it); quote it"""
+    """1.33 or later (cert-manager v1.21 supports 1.33 to 1.36); quote it"""
     if int(value.split(".")[1]) < MIN_KUBERNETES_MINOR:
         raise ValueError(
-            f"must be 1.{MIN_KUBERNETES_MINOR} or later (Cilium data plane, dual-stack Services)"
+            f"must be 1.{MIN_KUBERNETES_MINOR} or later (the pinned cert-manager v1.21 supports "
+            "Kubernetes 1.33 to 1.36; the Cilium data plane needs 1.29)"
         )
     return value
 
