@@ -1652,3 +1652,11 @@ def test_a_rule_set_version_front_door_does_not_offer_is_refused(version: str) -
     raw["edge"]["waf"]["default_rule_set_version"] = version
     with pytest.raises(ValueError, match=re.escape("'2.1' or '2.2'")):
         Config.model_validate(raw)
+
+
+def test_a_number_as_a_key_is_named_as_a_key_not_a_list_index(tmp_path: Path) -> None:
+    """YAML reads ``7:`` as the integer 7; the line names it under its mapping, not as ``[7]``."""
+    lines = problems(tmp_path, text="project: contoso\n7: x\nregions:\n  eastus2:\n    1: y\n")
+    assert any(line.startswith("7: Keys should be strings") for line in lines), lines
+    assert any(line.startswith("regions.eastus2.1: Keys should be strings") for line in lines), lines
+    assert not any(line.startswith("[") or ".[" in line.split(":")[0] for line in lines), lines

@@ -628,9 +628,6 @@ CASES: list[Case] = [
     Case(
         "key_integer_top_level",
         (E("7", "Keys should be strings"),),
-        bug="misleading path (minor): a top-level key that is the integer 7 is reported as "
-        "'[7]: Keys should be strings (got 7)', rendered like a list index; the loader's _path "
-        "prints every int in a location as [i]. Repro: tests/hostile/key_integer_top_level.yaml",
     ),
 ]
 

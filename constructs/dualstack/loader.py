@@ -168,6 +168,10 @@ def format_errors(exc: ValidationError) -> list[str]:
         if error["type"] == "missing" and tuple(error["loc"]) in meant:
             continue  # the misspelt key's "did you mean" line already names it
         loc = _path(error["loc"])
+        if error["type"] == "invalid_key" and error["loc"]:
+            # The key itself is the last element: a mapping key such as 7, not a list index [7].
+            parent = _path(error["loc"][:-1])
+            loc = f"{parent}{'.' if parent else ''}{error['loc'][-1]}"
         original = error.get("ctx", {}).get("error")
         if isinstance(original, FieldProblems):
             for rel, message in original.items:
