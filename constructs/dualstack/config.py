@@ -577,8 +577,8 @@ class Region(Model):
 
 MIN_KUBERNETES_MINOR = 33
 """The oldest minor that everything the stacks install supports: cert-manager v1.21 (the pinned
-``tls.chart_version``) supports Kubernetes 1.33 to 1.36, NGINX Ingress Controller 5.6 was tested
-on 1.30 to 1.36, and Cilium on AKS with dual-stack LoadBalancer Services needs 1.29."""
+``tls.chart_version``) supports Kubernetes 1.33 to 1.36, the ingress controller's range is wider
+(docs/kubernetes-baseline.md), and Cilium on AKS with dual-stack LoadBalancer Services needs 1.29."""
 
 
 def _unquoted(value: Any, example: str) -> Any:
