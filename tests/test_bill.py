@@ -212,14 +212,14 @@ def test_a_line_is_priced_from_the_file_and_only_from_it() -> None:
     vm = Line("eastus2", "eastus2", "vm", "Standard_D4ds_v5", 6, 17)
     priced = price(vm, PRICE_ITEMS)
     # The Linux pay-as-you-go price; Windows and Spot are left out.
-    assert priced.unit_price == 0.25
+    assert priced.monthly_each == round(0.25 * 730, 6)
     assert (round(priced.monthly_min, 2), round(priced.monthly_max, 2)) == (6 * 0.25 * 730, 17 * 0.25 * 730)
     ip = price(Line("eastus2", "eastus2", "public-ip", "Standard IPv4", 2, 2), PRICE_ITEMS)
     assert round(ip.monthly_max, 2) == round(2 * 0.005 * 730, 2)
     missing = price(Line("eastus2", "eastus2", "public-ip", "Standard IPv6", 2, 2), PRICE_ITEMS)
-    assert missing.unit_price is None and "no prices in the file" in missing.reason
+    assert missing.monthly_each is None and "no prices in the file" in missing.reason
     by_use = price(Line("global", "eastus2", "log-analytics", "PerGB2018", 1, 1), PRICE_ITEMS)
-    assert by_use.unit_price is None and "billed by the GB" in by_use.reason
+    assert by_use.monthly_each is None and not by_use.missing and "billed by the GB" in by_use.reason
 
 
 def test_the_estimate_has_totals_per_stack_the_date_and_what_it_could_not_price() -> None:
@@ -243,7 +243,7 @@ def test_the_items_unit_sets_the_monthly_quantity_and_a_unit_not_of_time_is_not_
     hundred = [_item("Container Registry", "Premium Registry Unit", "eastus2", 100.0, "100 Hours")]
     assert round(price(registry, hundred).monthly_max, 4) == 730.0
     per_gb = price(registry, [_item("Container Registry", "Premium Registry Unit", "eastus2", 1.5, "1 GB")])
-    assert per_gb.unit_price is None and per_gb.missing and "'1 GB', not by time" in per_gb.reason
+    assert per_gb.monthly_each is None and per_gb.missing and "priced per 1 GB, not by time" in per_gb.reason
     assert prices_module.units_per_month("1/Month") == 1.0
 
 
@@ -265,12 +265,41 @@ def test_global_prices_count_for_every_region_and_reservations_do_not() -> None:
             type="Reservation",
         ),
     ]
-    assert price(ip, items).unit_price == 0.005
+    assert price(ip, items).monthly_each == round(0.005 * 730, 6)
     vm = Line("eastus2", "eastus2", "vm", "Standard_D4ds_v5", 1, 1)
     low = _item(
         "Virtual Machines", "D4ds v5 Low Priority", "eastus2", 0.05, "1 Hour", armSkuName="Standard_D4ds_v5"
     )
-    assert price(vm, [*PRICE_ITEMS, low]).unit_price == 0.25
+    assert price(vm, [*PRICE_ITEMS, low]).monthly_each == round(0.25 * 730, 6)
+
+
+def test_meters_priced_by_zone_or_only_globally_are_asked_for_and_priced() -> None:
+    """The API lists DNS zones and Front Door's base fee under billing zones (``Zone 1``), and
+    some regional meters (load balancer rules) under ``Global`` only."""
+    zone = Line("global", "global", "dns-zone", "", 1, 1)
+    same = [_item("Azure DNS", "Public Zone", z, 0.5, "1/Month") for z in ("Zone 1", "Zone 2")]
+    assert price(zone, same).monthly_max == 0.5
+    differ = [*same, _item("Azure DNS", "Public Zone", "Zone 3", 0.7, "1/Month")]
+    assert price(zone, differ).missing and "2 different prices" in price(zone, differ).reason
+    lb = Line("eastus2", "eastus2", "load-balancer", "Standard", 1, 1)
+    rules = _item("Load Balancer", "Standard Included LB Rules and Outbound Rules", "Global", 0.025, "1 Hour")
+    assert price(lb, [rules]).monthly_max == round(0.025 * 730, 6)
+    asked = prices_module.filters([lb, zone])
+    assert asked == [
+        "serviceName eq 'Azure DNS' and type eq 'Consumption' and meterName eq 'Public Zone'",
+        "serviceName eq 'Load Balancer' and type eq 'Consumption' and (armRegionName eq 'eastus2' or "
+        "armRegionName eq 'Global') and meterName eq 'Standard Included LB Rules and Outbound Rules'",
+    ]
+
+
+def test_the_same_monthly_price_in_two_units_is_one_price() -> None:
+    registry = Line("global", "eastus2", "registry", "Premium", 2, 2)
+    items = [
+        _item("Container Registry", "Premium Registry Unit", "eastus2", 0.01, "1 Hour"),
+        _item("Container Registry", "Premium Registry Unit", "eastus2", 1.0, "100 Hours"),
+    ]
+    assert price(registry, items).monthly_max == 2 * 7.3
+    assert prices_module.units_per_month("0 Hours") is None
 
 
 def test_the_difference_is_not_shown_when_the_file_lacks_a_price_either_side_needs() -> None:
@@ -345,8 +374,8 @@ def test_the_download_asks_for_each_meter_and_follows_every_page(fake_api: str) 
     first, second = _FakeApi.seen
     asked = urllib.parse.parse_qs(urllib.parse.urlsplit(first).query)
     assert asked["$filter"] == [
-        "serviceName eq 'Virtual Machines' and type eq 'Consumption' and armRegionName eq 'eastus2' "
-        "and armSkuName eq 'Standard_D4ds_v5'"
+        "serviceName eq 'Virtual Machines' and type eq 'Consumption' and (armRegionName eq 'eastus2' or "
+        "armRegionName eq 'Global') and armSkuName eq 'Standard_D4ds_v5'"
     ]
     assert asked["api-version"] == [prices_module.API_VERSION]
     assert second.endswith("?page=second"), "the next page, as the API links it"

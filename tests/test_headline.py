@@ -206,3 +206,26 @@ def test_a_region_added_drained_serves_no_one_and_front_door_regions_move_origin
     fd = _full({"edge": "front_door"})
     (drained,) = headline.headlines(fd, fd | {"regions": {"a": True, "b": False}})
     assert "Front Door origins go" in drained.impact and "60 s" not in drained.impact
+
+
+def test_losing_both_answers_names_the_a_answer_besides_the_translator() -> None:
+    """The translator line covers AAAA only; "A answer" is not read out of "AAAA answer"."""
+    base = _full({})
+    named = headline.headlines(base, base | {"translator": False, "families": []})
+    assert [h.change for h in named] == ["IPv6 translator off in all regions", "the app's A answer removed"]
+
+
+def test_a_mode_switch_from_an_output_without_services_does_not_claim_a_family_change() -> None:
+    base = _full({"services": []})
+    (mode,) = headline.headlines(base, _full({"mode": "nat46", "translating": "ipv4", "services": ["ipv6"]}))
+    assert "does not say which families its Services use" in mode.impact
+    assert "nat64 translates IPv6 clients, nat46 translates IPv4 clients" in mode.impact
+    (to_dual,) = headline.headlines(
+        _full({"mode": "nat46", "translating": "ipv4", "services": ["ipv6"]}),
+        _full({"mode": "dualstack", "translating": None, "services": ["ipv4", "ipv6"]}),
+    )
+    assert "must re-create its Services" in to_dual.impact
+    assert (
+        "changes: nat46 translates IPv4 clients" in to_dual.impact
+        and "dualstack translates" not in to_dual.impact
+    )

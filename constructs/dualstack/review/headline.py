@@ -67,9 +67,8 @@ def _answers_lost(base: dict[str, Any], head: dict[str, Any], named: list[Headli
     already says so: it cuts every client of only that family off."""
     out = []
     for family in base["families"]:
-        if family in head["families"] or any(
-            f"{RECORD[family]} answer is removed" in h.impact for h in named
-        ):
+        said = f"{FAMILY[family]} translator off in all regions"
+        if family in head["families"] or any(h.change == said and h.loud for h in named):
             continue
         out.append(
             Headline(
@@ -91,6 +90,13 @@ def _mode(base: dict[str, Any], head: dict[str, Any]) -> list[Headline]:
         "list them with `kubectl get svc -A -o "
         "custom-columns=NS:.metadata.namespace,NAME:.metadata.name,FAMILIES:.spec.ipFamilies`"
     )
+    translating = {
+        m: t
+        for m, t in ((base["mode"], base.get("translating")), (head["mode"], head.get("translating")))
+        if t
+    }
+    said = ", ".join(f"{m} translates {FAMILY.get(t, t)} clients" for m, t in translating.items())
+    ingress = f". The translating ingress changes: {said}" if said else ""
     if old and new and old[0] == new[0]:
         impact = (
             f"application Services keep their primary family ({FAMILY.get(new[0], new[0])}), so none must "
@@ -98,11 +104,17 @@ def _mode(base: dict[str, Any], head: dict[str, Any]) -> list[Headline]:
             "are swapped: each region's ingress traffic of the affected family stops until the new "
             "release's Service has its address"
         )
-    else:
+    elif old and new:
         impact = (
             "every application Service's primary IP family changes, which Kubernetes cannot change in "
             "place: each application team must re-create its Services (the sample app's is replaced "
-            f"by the workloads stacks); {listing}. The translating ingress changes family"
+            f"by the workloads stacks); {listing}{ingress}"
+        )
+    else:
+        impact = (
+            "the base's output does not say which families its Services use (synthesized before this "
+            "was recorded): where a Service's primary IP family changes, its team must re-create it, "
+            f"which Kubernetes cannot do in place; {listing}{ingress}"
         )
     return [Headline(change, impact)]
 

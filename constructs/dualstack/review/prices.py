@@ -42,7 +42,9 @@ class Meter:
     fields: dict[str, str]
     """Item fields that must equal these values (besides ``serviceName``, the region and ``type``)."""
     regional: bool = True
-    """Priced per region (a VM, an address); else one global price (Front Door, Traffic Manager)."""
+    """Priced per region (a VM, an address), or under Azure's ``Global`` where the API lists the
+    meter there only; else priced wherever the API lists it (``Global`` or billing zones such as
+    ``Zone 1``: DNS, Front Door), and one price across those places is required."""
 
 
 def meter(line: Line) -> Meter | str:
@@ -80,13 +82,13 @@ def meter(line: Line) -> Meter | str:
     return table.get(line.kind, f"no meter known for {line.kind}")
 
 
-_UNIT = re.compile(r"^(\d+)\s*(?:/\s*)?(hours?|days?|months?)$", re.IGNORECASE)
+_UNIT = re.compile(r"^(\d*[1-9]\d*)\s*(?:/\s*)?(hours?|days?|months?)$", re.IGNORECASE)
 _PER_MONTH = {"hour": HOURS_PER_MONTH, "day": DAYS_PER_MONTH, "month": 1.0}
 
 
 def units_per_month(unit_of_measure: str) -> float | None:
     """How many of an item's ``unitOfMeasure`` a month holds (``1 Hour``: 730, ``1/Day``: 30.4,
-    ``1/Month``: 1, ``100 Hours``: 7.3), or None for a unit that is not a time (GB, queries)."""
+    ``1/Month``: 1, ``100 Hours``: 7.3), or None for a unit that is not a time (GB, queries, 0 Hours)."""
     found = _UNIT.match(unit_of_measure.strip())
     if not found:
         return None
@@ -104,7 +106,7 @@ _NOT_LINUX_ON_DEMAND = ("Windows", "Spot", "Low Priority")
 def _matches(item: dict[str, Any], line: Line, found: Meter) -> bool:
     if item.get("serviceName") != found.service or item.get("type", "Consumption") != "Consumption":
         return False
-    if _region(item) not in (line.region.lower(), "global"):
+    if found.regional and _region(item) not in (line.region.lower(), "global"):
         return False
     if line.kind == "vm" and any(
         w in str(item.get(k, ""))
@@ -118,7 +120,8 @@ def _matches(item: dict[str, Any], line: Line, found: Meter) -> bool:
 @dataclass(frozen=True)
 class Priced:
     line: Line
-    unit_price: float | None
+    monthly_each: float | None
+    """One of the line's things for a month; None: not priced."""
     monthly_min: float
     monthly_max: float
     reason: str = ""
@@ -138,31 +141,33 @@ def price(line: Line, items: list[dict[str, Any]]) -> Priced:
         return Priced(line, None, 0.0, 0.0, found)
     candidates = [i for i in items if _matches(i, line, found) and float(i.get("tierMinimumUnits", 0)) == 0]
     in_region = [i for i in candidates if _region(i) == line.region.lower()] or candidates
-    monthly = {(float(i["retailPrice"]), units_per_month(str(i.get("unitOfMeasure", "")))) for i in in_region}
     wanted = ", ".join(f"{k} {v!r}" for k, v in found.fields.items())
+    untimed = sorted({str(i.get("unitOfMeasure")) for i in in_region if _monthly(i) is None})
+    if untimed:
+        return Priced(
+            line,
+            None,
+            0.0,
+            0.0,
+            f"{found.service}: {wanted} is priced per {', '.join(untimed)}, not by time",
+            True,
+        )
+    monthly = {_monthly(i) for i in in_region}
     if len(monthly) != 1:
         why = "no" if not monthly else f"{len(monthly)} different"
+        where = line.region if found.regional else "any place the API lists it"
         return Priced(
-            line,
-            None,
-            0.0,
-            0.0,
-            f"{why} prices in the file for {found.service}: {wanted} in {line.region}",
-            True,
+            line, None, 0.0, 0.0, f"{why} prices in the file for {found.service}: {wanted} in {where}", True
         )
-    ((unit, per_month),) = monthly
-    if per_month is None:
-        (item,) = in_region[:1]
-        return Priced(
-            line,
-            None,
-            0.0,
-            0.0,
-            f"{found.service}: {wanted} is priced per {item.get('unitOfMeasure')!r}, not by time",
-            True,
-        )
-    per = unit * per_month
-    return Priced(line, unit, per * line.minimum, per * line.maximum)
+    (per,) = monthly
+    assert per is not None  # untimed units returned above
+    return Priced(line, per, per * line.minimum, per * line.maximum)
+
+
+def _monthly(item: dict[str, Any]) -> float | None:
+    """The item's price for a month of one unit (rounded to hide float noise), or None."""
+    per_month = units_per_month(str(item.get("unitOfMeasure", "")))
+    return None if per_month is None else round(float(item["retailPrice"]) * per_month, 6)
 
 
 @dataclass(frozen=True)
@@ -249,8 +254,10 @@ def filters(lines: list[Line]) -> list[str]:
         if isinstance(found, str):
             continue
         parts = [f"serviceName eq '{found.service}'", "type eq 'Consumption'"]
-        if found.regional and line.region != "global":
-            parts.append(f"armRegionName eq '{line.region}'")
+        if found.regional and line.region.lower() != "global":
+            # Some regional meters are listed under Global only (load balancer rules, private
+            # endpoints): ask for both, price() prefers the region's.
+            parts.append(f"(armRegionName eq '{line.region}' or armRegionName eq 'Global')")
         parts += [f"{k} eq '{v}'" for k, v in found.fields.items()]
         out.add(" and ".join(parts))
     return sorted(out)
