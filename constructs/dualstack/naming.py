@@ -15,6 +15,9 @@ IP_VERSION: dict[IpFamily, Literal["IPv4", "IPv6"]] = {"ipv4": "IPv4", "ipv6": "
 
 ALL_FAMILIES: tuple[IpFamily, ...] = ("ipv4", "ipv6")
 
+DNS_RECORD: dict[IpFamily, Literal["A", "AAAA"]] = {"ipv4": "A", "ipv6": "AAAA"}
+"""The DNS record type that answers each family."""
+
 
 GLOBAL_STACK = "global"
 """The stack of the shared services."""

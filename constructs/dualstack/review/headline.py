@@ -15,12 +15,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+from dualstack.naming import DNS_RECORD, IP_VERSION
 from dualstack.review.model import Headline
 
 FILE = "topology.json"
 ARROW = "\N{RIGHTWARDS ARROW}"
-FAMILY = {"ipv4": "IPv4", "ipv6": "IPv6"}
-RECORD = {"ipv4": "A", "ipv6": "AAAA"}
+# topology.json holds families as plain strings: these views index them by str.
+FAMILY: dict[str, str] = {str(k): v for k, v in IP_VERSION.items()}
+RECORD: dict[str, str] = {str(k): v for k, v in DNS_RECORD.items()}
 
 
 def topology(

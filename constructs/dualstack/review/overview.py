@@ -14,13 +14,12 @@ from collections.abc import Callable
 from dualstack import ingress_controller, modes, naming
 from dualstack.config import Config, Origin, Region
 from dualstack.modes import Release
-from dualstack.naming import IpFamily
+from dualstack.naming import DNS_RECORD, IpFamily
 from dualstack.review.bom import Line
 from dualstack.review.prices import PriceFile, estimate_markdown
 
 FAMILIES: tuple[IpFamily, ...] = ("ipv4", "ipv6")
 LABEL: dict[str, str] = {"ipv4": "IPv4", "ipv6": "IPv6", "dual": "dual-stack"}
-RECORD: dict[IpFamily, str] = {"ipv4": "A", "ipv6": "AAAA"}
 TRAFFIC_MANAGER_DOMAIN = "trafficmanager.net"
 
 
@@ -95,7 +94,7 @@ def _summary(config: Config) -> str:
     front_door = config.front_door
     if front_door is None:
         names = " · ".join(
-            f"{RECORD[f]} → Traffic Manager `{traffic_manager_profile(config.project, config.dns.app_name, f)}`"
+            f"{DNS_RECORD[f]} → Traffic Manager `{traffic_manager_profile(config.project, config.dns.app_name, f)}`"
             for f in families
         )
         edge = "Traffic Manager: clients connect straight to the closest healthy region's ingress"
@@ -178,7 +177,7 @@ def _edge_rows(config: Config) -> list[tuple[str, str, str]]:
                 f"Traffic Manager ({LABEL[f]})",
                 traffic_manager_profile(project, app, f),
                 f"`{traffic_manager_fqdn(project, app, f)}`, Performance routing; "
-                f"{RECORD[f]} alias `{app_fqdn(config)}`; probes {config.probe.protocol} "
+                f"{DNS_RECORD[f]} alias `{app_fqdn(config)}`; probes {config.probe.protocol} "
                 f"`{config.probe.path}` on `{config.probe.host}`, port {config.probe.port}",
             )
             for f in modes.public_families(config.ingress)
@@ -329,12 +328,14 @@ def _region_names(
     if config.front_door is None:
         return [
             "| Public DNS | "
-            + per_family({f: if_public(f, f"`{region_fqdn(config, name)}` ({RECORD[f]})") for f in FAMILIES})
+            + per_family(
+                {f: if_public(f, f"`{region_fqdn(config, name)}` ({DNS_RECORD[f]})") for f in FAMILIES}
+            )
             + " |",
             "| Private DNS | "
             + per_family(
                 {
-                    f: if_public(f, f"`{region_fqdn(config, name, private=True)}` ({RECORD[f]})")
+                    f: if_public(f, f"`{region_fqdn(config, name, private=True)}` ({DNS_RECORD[f]})")
                     for f in FAMILIES
                 }
             )
@@ -395,14 +396,14 @@ def _diagram(config: Config) -> str:
     ]
     if config.front_door is not None:
         return _front_door_diagram(config, lines, public, service)
-    profiles = "<br/>".join(f"{RECORD[f]}: {traffic_manager_profile(project, app, f)}" for f in public)
+    profiles = "<br/>".join(f"{DNS_RECORD[f]}: {traffic_manager_profile(project, app, f)}" for f in public)
     lines.append(f'  dns["{app_fqdn(config)}<br/>{profiles}"]')
     for family in FAMILIES:
         if family in public:
-            lines.append(f'  client_{family} -.->|"{RECORD[family]} lookup"| dns')
+            lines.append(f'  client_{family} -.->|"{DNS_RECORD[family]} lookup"| dns')
         else:
             lines.append(f'  no_{family}["no public {LABEL[family]} ingress<br/>translator_enabled: false"]')
-            lines.append(f'  client_{family} -.->|"no {RECORD[family]} record"| no_{family}')
+            lines.append(f'  client_{family} -.->|"no {DNS_RECORD[family]} record"| no_{family}')
     for name in config.regions:
         lines += _region_diagram(config, name, public, service)
     lines += ["```", ""]
@@ -419,7 +420,7 @@ def _front_door_diagram(
         f'  fd["Front Door {naming.front_door_profile(project)}<br/>WAF {naming.front_door_waf_policy(project)}"]'
     )
     for family in FAMILIES:
-        lines.append(f'  client_{family} -.->|"{RECORD[family]} lookup"| dns')
+        lines.append(f'  client_{family} -.->|"{DNS_RECORD[family]} lookup"| dns')
         lines.append(f'  client_{family} -->|"HTTPS over {LABEL[family]}"| fd')
     for name, region in config.regions.items():
         region_lines = _region_diagram(config, name, public, service, clients=False)
