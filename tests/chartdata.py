@@ -5,10 +5,10 @@ data"): the values schemas of the nginx-ingress and cert-manager charts and cert
 are provided beside the checkout, read-only, in ``../shared/schemas`` (its README names each
 upstream tag and commit). The tests read them from there.
 
-* A fresh clone outside CI has no ``../shared``: every test that needs this data skips, naming
-  the folder it looked for. Where ``DUALSTACK_REQUIRE_CHART_DATA=1`` (``.ci/run`` sets it: the
-  CI of this project always has ``../shared``), a missing folder fails instead, so the data
-  cannot silently stop being checked.
+* A clone with no ``../shared`` beside it: every test that needs this data skips, naming the
+  folder it looked for. Where ``DUALSTACK_REQUIRE_CHART_DATA=1`` (``.ci/run`` sets it whenever
+  ``../shared`` is beside the checkout), a missing folder fails instead, so data that
+  ``../shared`` should hold cannot silently stop being checked.
 * The data is for the newest releases provided there (``DATA``), which may be older than the
   versions the product pins (``ingress.chart_version``, ``tls.chart_version``): the values are
   validated against that older schema, and docs/kubernetes-baseline.md says which and why that
@@ -35,7 +35,8 @@ DATA = {"nginx-ingress": "2.6.4", "cert-manager": "v1.21.1"}
 ``<chart>-<release>``)."""
 
 REQUIRE = "DUALSTACK_REQUIRE_CHART_DATA"
-"""Set to 1 where the data must be there (``.ci/run``): a missing folder then fails the tests."""
+"""Set to 1 where the data must be there (``.ci/run`` with ``../shared`` beside the checkout): a
+missing folder then fails the tests."""
 
 KUBERNETES_DEFINITIONS = (
     "https://raw.githubusercontent.com/nginxinc/kubernetes-json-schema/master/v1.36.1/_definitions.json"

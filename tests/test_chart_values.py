@@ -16,7 +16,9 @@ without it under CI.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import chartdata
@@ -155,10 +157,29 @@ def test_missing_data_skips_with_its_reason_or_fails_where_required(
         chartdata.data_dir("nginx-ingress")
 
 
-def test_ci_requires_the_data() -> None:
-    """This project's CI always has ``../shared``: there, a missing folder must fail, not skip."""
+def test_ci_requires_the_data_wherever_shared_is_beside_the_checkout(tmp_path: Path) -> None:
+    """With ``../shared`` beside the checkout a missing data folder must fail, not skip; a
+    checkout with no ``../shared`` at all skips and says so. Runs the script's own lines."""
     text = (REPO / ".ci" / "run").read_text(encoding="utf-8")
-    assert f"export {chartdata.REQUIRE}=1\n" in text
+    start = text.index("if [ -d ../shared ]")
+    block = text[start : text.index("\nfi\n", start) + 4]
+    probe = f'{block}echo "{chartdata.REQUIRE}=${{{chartdata.REQUIRE}:-}}"\n'
+    for beside, expected in ((True, "1"), (False, "")):
+        root = tmp_path / str(beside)
+        (root / "checkout").mkdir(parents=True)
+        if beside:
+            (root / "shared").mkdir()
+        env = {k: v for k, v in os.environ.items() if k != chartdata.REQUIRE}
+        run = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", probe],
+            cwd=root / "checkout",
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert run.stdout.splitlines()[-1] == f"{chartdata.REQUIRE}={expected}"
+        assert ("no ../shared beside" in run.stdout) is not beside
 
 
 def test_strict_refuses_unknown_keys_and_walks_keywords_only() -> None:
