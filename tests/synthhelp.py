@@ -17,12 +17,15 @@ from typing import Any, TypeVar
 
 import yaml
 
+from dualstack.fastimport import FRAMEWORKS
 from dualstack.naming import EDGE_STACK, GLOBAL_STACK, WORKLOADS_SUFFIX
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG_DIR = REPO / "config"
 CONFIG_FILES = sorted(CONFIG_DIR.glob("*.yaml"))
 CHECKOV_SUMMARY = "checkov-summary"
+HEAVY_PACKAGES = tuple(sorted({p for f in FRAMEWORKS.values() for p in f.packages} | {"jsii", "constructs"}))
+"""Every package a light module must not load: both frameworks' (either spelling), jsii, constructs."""
 """The ``record_property`` name under which test_checkov.py hands conftest.py a config's Checkov
 counts for the "checkov" section of the terminal summary (a property reaches the summary from
 xdist workers too)."""

@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 from synthhelp import load_tool
 
+from dualstack import fastimport
 from dualstack.config import Config
+from dualstack.fastimport import CDKTF, CDKTN
 from dualstack.loader import load_config
 from dualstack.regions import ZONAL_REGIONS
 
@@ -165,3 +167,37 @@ def test_parse_args_subsets_and_rejects_unknown() -> None:
         bench.parse_args(["--cases", "floor,nope"])
     with pytest.raises(SystemExit):
         bench.parse_args(["--regions", "0"])
+
+
+def test_the_floor_app_is_the_same_program_on_both_frameworks() -> None:
+    cdktf, cdktn = bench.floor_app(CDKTF), bench.floor_app(CDKTN)
+    assert cdktf == bench.FLOOR_APP
+    for name in (
+        "cdktf",
+        "cdktf_cdktf_provider_azurerm",
+        "cdktf_cdktf_provider_helm",
+        "cdktf_cdktf_provider_kubernetes",
+    ):
+        assert name in cdktf and name not in cdktn.replace("(cdktn)", "")
+    spelt_alike = cdktn
+    for seam, real in sorted(fastimport.renames(CDKTN).items(), key=lambda pair: -len(pair[1])):
+        spelt_alike = spelt_alike.replace(real, seam)
+    assert spelt_alike.replace("(cdktn)", "(cdktf)") == cdktf
+    compile(cdktn, "floor_app_cdktn.py", "exec")
+
+
+def test_the_cdktn_cases_run_from_its_own_venv_against_the_same_floor(tmp_path: Path) -> None:
+    floor, cases = bench.build_cases(["floor", "default", "cdktn"], [], tmp_path)
+    assert floor.argv[0] == str(bench.PYTHON) and [c.name for c in cases] == [
+        "default",
+        "cdktn-floor",
+        "cdktn-default",
+        "cdktn-cli",
+    ]
+    for case in cases[1:]:
+        assert case.env["DUALSTACK_FRAMEWORK"] == "cdktn"
+        assert case.env["PATH"].startswith(str(bench.CDKTN_BIN))
+        assert str(bench.CDKTN_PYTHON) in " ".join(case.argv)
+    assert "cdktn_provider_azurerm" in (tmp_path / "floor_app_cdktn.py").read_text()
+    assert "DUALSTACK_FRAMEWORK" not in cases[0].env, "the default case runs on whatever .venv holds"
+    assert "cdktn" in bench.parse_args([]).cases

@@ -1,4 +1,4 @@
-"""The app as a process: ``python main.py`` and ``cdktf synth`` from the repo root."""
+"""The app as a process: ``python main.py`` and ``cdktf synth`` (``cdktn synth``) from the repo root."""
 
 from __future__ import annotations
 
@@ -12,9 +12,20 @@ from pathlib import Path
 import pytest
 from synthhelp import CONFIG_DIR, REPO, MainRun, Synthesized, earlier_output, read_outdir
 
+from dualstack import fastimport
+
 pytestmark = pytest.mark.cli
 
 BIN = Path(sys.executable).parent
+ACTIVE = fastimport.selected()
+CLI = REPO / ACTIVE.home / "node_modules" / ".bin" / ACTIVE.cli
+
+
+def cli(command: str, *args: str) -> list[str]:
+    """The active framework's CLI running ``command``: cdktf runs the app cdktf.json names (the
+    default venv's python), cdktn is told to run this venv's, as ``make`` does."""
+    app = [] if ACTIVE is fastimport.CDKTF else ["--app", f"{sys.executable} main.py"]
+    return [str(CLI), command, *app, *args]
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -112,14 +123,12 @@ def test_missing_config_file_is_a_clear_error(tmp_path: Path, existing_output: P
     assert tree_digest(existing_output.parent) == before
 
 
-@pytest.mark.skipif(
-    not (REPO / "node_modules" / ".bin" / "cdktf").exists(), reason="cdktf CLI not installed (make install)"
-)
+@pytest.mark.skipif(not CLI.exists(), reason=f"{ACTIVE.cli} CLI not installed (make install)")
 @pytest.mark.slow(11)
 def test_cdktf_cli_synth_from_repo_root(default_synth: Synthesized, tmp_path: Path) -> None:
     out = tmp_path / "cli.out"
     result = subprocess.run(
-        [str(REPO / "node_modules" / ".bin" / "cdktf"), "synth", "--output", str(out)],
+        cli("synth", "--output", str(out)),
         cwd=REPO,
         env=_env(CI="1", DISABLE_VERSION_CHECK="1"),
         capture_output=True,
@@ -142,7 +151,7 @@ def test_config_errors_under_the_cdktf_cli_are_plain_and_make_checks_first(tmp_p
     bad = tmp_path / "bad.yaml"
     bad.write_text("project: Bad\n")
     result = subprocess.run(
-        [str(REPO / "node_modules" / ".bin" / "cdktf"), "synth", "--output", str(tmp_path / "out")],
+        cli("synth", "--output", str(tmp_path / "out")),
         cwd=REPO,
         env=_env(CI="1", DISABLE_VERSION_CHECK="1", DUALSTACK_CONFIG=str(bad), TF_CLI_CONFIG_FILE=os.devnull),
         capture_output=True,

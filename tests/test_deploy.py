@@ -462,4 +462,4 @@ def test_make_destroy_checks_before_cdktf_destroys() -> None:
     recipe = (REPO / "Makefile").read_text().split("\ndestroy: synth\n", 1)[1].split("\n\n", 1)[0]
     lines = [line.strip() for line in recipe.splitlines()]
     assert lines[0].endswith("-m dualstack.deploy check-destroy")
-    assert "cdktf destroy" in lines[1]
+    assert "$(CLI) destroy $(APP)" in lines[1]  # cdktf destroy, or cdktn destroy --app ...

@@ -1,21 +1,27 @@
 """The fast import path changes nothing but speed, and the process ends cleanly.
 
-``dualstack.fastimport`` registers the provider packages without running their
-``__init__`` (which imports every one of azurerm's 1,527 submodules). These tests prove
-the output is byte-identical to the stock import, that the stock path still works, and
-that a failing synthesis still exits non-zero and leaves earlier output alone.
+On cdktf, ``dualstack.fastimport`` registers the provider packages without running their
+``__init__`` (which imports every one of azurerm's 1,527 submodules). These tests prove the
+output is byte-identical to the stock import, that the stock path still works, and that a
+failing synthesis still exits non-zero and leaves earlier output alone. On cdktn the provider
+packages are lazy themselves, and the fast path is not applied.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from frameworkdiff import ALLOWED_DIFFERENCES
 from synthhelp import CONFIG_DIR, REPO, MainRun, Synthesized, earlier_output, read_outdir
 
+from dualstack import fastimport
+
+ACTIVE = fastimport.selected()
 pytestmark = pytest.mark.cli
 
 
@@ -34,16 +40,26 @@ def _run(args: list[str], outdir: Path, **env: str) -> subprocess.CompletedProce
 
 
 def test_in_this_process_the_provider_packages_were_not_imported_eagerly() -> None:
-    import cdktf_cdktf_provider_azurerm
-    import cdktf_cdktf_provider_azurerm.resource_group
-
-    # The stock __init__ would have imported all 1,527 submodules.
-    loaded = [m for m in sys.modules if m.startswith("cdktf_cdktf_provider_azurerm.")]
+    importlib.import_module("dualstack.framework")
+    package = importlib.import_module(ACTIVE.providers["azurerm"])
+    # The stock cdktf __init__ would have imported all 1,527 submodules; cdktn's imports none.
+    loaded = [m for m in sys.modules if m.startswith(package.__name__ + ".")]
     assert 0 < len(loaded) < 200, len(loaded)
-    assert not hasattr(cdktf_cdktf_provider_azurerm, "aadb2c_directory")
+    assert "aadb2c_directory" not in vars(package)
+
+
+def test_the_fast_path_applies_on_cdktf_only() -> None:
+    """cdktn's provider packages load their submodules on first use (PEP 562): there the fast
+    path would do nothing, so it is not applied."""
+    assert fastimport.CDKTF.eager_provider_roots and not fastimport.CDKTN.eager_provider_roots
+    assert fastimport.skip_eager_provider_imports(fastimport.CDKTN) == []
+    if ACTIVE is fastimport.CDKTN:
+        root = Path(importlib.import_module(ACTIVE.providers["azurerm"]).__file__ or "").read_text()
+        assert "def __getattr__(name: str)" in root and "_SUBMODULES" in root
 
 
 @pytest.mark.slow(20)
+@pytest.mark.skipif(not ACTIVE.eager_provider_roots, reason="cdktn: no fast path to compare with")
 def test_stock_eager_import_gives_byte_identical_output(default_synth: Synthesized, tmp_path: Path) -> None:
     result = _run(["main.py"], tmp_path / "eager", DUALSTACK_EAGER_IMPORTS="1")
     assert result.returncode == 0, result.stderr
@@ -64,9 +80,13 @@ def test_every_stack_file_is_complete_json_once_the_process_has_exited(main_py_r
         "swedencentral",
         "swedencentral-workloads",
     }
+    (azurerm_pin,) = [a for a in ALLOWED_DIFFERENCES if a.path[-2:] == ("azurerm", "version")]
     for stack in out.stacks.values():
         assert stack.text.rstrip().endswith("}")
-        assert stack.json["terraform"]["required_providers"]["azurerm"]["version"] == "4.55.0"
+        assert (
+            stack.json["terraform"]["required_providers"]["azurerm"]["version"]
+            == azurerm_pin.values[ACTIVE.name]
+        )
     assert (main_py_run.outdir / "overview.md").read_text().startswith("# Topology")
 
 
@@ -79,7 +99,8 @@ def test_an_error_during_synthesis_exits_nonzero_and_keeps_earlier_output(tmp_pa
     failing = (
         "import os, sys, types\n"
         "from pathlib import Path\n"
-        "from cdktf import TerraformStack\n"
+        "from dualstack.fastimport import activate\n"
+        "TerraformStack = __import__(activate().core).TerraformStack\n"
         "def global_stack(scope, name, **_):\n"
         "    stack = TerraformStack(scope, name)\n"
         "    ns = types.SimpleNamespace\n"

@@ -3,6 +3,12 @@
 They catch any change a targeted test does not. Update with ``make test
 PYTEST_ARGS=--snapshot-update`` (or ``pytest --snapshot-update``) and review the diff of
 tests/__snapshots__/ like code: every changed line is a change to the Terraform plan.
+
+The snapshots are CDK for Terraform's output (the default framework). Under CDK Terrain each
+stack is compared after its allowed differences (``tests/frameworkdiff.py``: the framework and
+provider versions, the kubernetes source spelling) are set to cdktf's values, each checked to be
+what cdktn writes: every other line must equal the snapshot (and an update writes the same file
+on either framework).
 """
 
 from __future__ import annotations
@@ -10,11 +16,15 @@ from __future__ import annotations
 import json
 
 import pytest
+from frameworkdiff import as_framework
 from synthhelp import CONFIG_FILES, Synthesized
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
+from dualstack.fastimport import CDKTF, selected
 from dualstack.loader import load_config
+
+ACTIVE = selected()
 
 CASES = [(p.stem, stack) for p in CONFIG_FILES for stack in load_config(p).stack_names()]
 
@@ -31,4 +41,8 @@ def test_stack_snapshot(
     synthesized_configs: dict[str, Synthesized],
     snapshot_json: SnapshotAssertion,
 ) -> None:
-    assert json.loads(synthesized_configs[config_name][stack].text) == snapshot_json
+    doc, problems = as_framework(
+        json.loads(synthesized_configs[config_name][stack].text), "stack", ACTIVE.name, CDKTF.name
+    )
+    assert problems == []
+    assert doc == snapshot_json

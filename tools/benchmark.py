@@ -15,6 +15,10 @@ Cases (each one a fresh process, with a fresh output folder, from spawn to exit)
 * ``regions-N``: ``python main.py`` on a generated config with N regions (``--regions``);
   the marginal cost per added region is the least-squares slope over these.
 * ``cli``: the pinned ``cdktf synth`` CLI on the default config (node CLI, then the app).
+* ``cdktn``: the same on CDK Terrain, from its own venv (``make install FRAMEWORK=cdktn``):
+  ``cdktn-floor`` (the floor app above, spelt with cdktn's package names; its provider
+  packages are lazy, so their stock import is cheap), ``cdktn-default`` and ``cdktn-cli``. They
+  are reported, like every case, against the one floor (cdktf's), measured in the same rounds.
 
 Method:
 
@@ -57,11 +61,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dualstack.fastimport import CDKTF as CDKTF_FRAMEWORK
+from dualstack.fastimport import CDKTN, Framework
+
 REPO = Path(__file__).resolve().parents[1]
 BIN = REPO / ".venv" / "bin"
 PYTHON = BIN / "python"
 NODE = BIN / "node"
 CDKTF = REPO / "node_modules" / ".bin" / "cdktf"
+# CDK Terrain's venv and CLI (make install FRAMEWORK=cdktn), for the cdktn-* cases.
+CDKTN_BIN = REPO / CDKTN.home / ".venv" / "bin"
+CDKTN_PYTHON = CDKTN_BIN / "python"
+CDKTN_CLI = REPO / CDKTN.home / "node_modules" / ".bin" / CDKTN.cli
 DEFAULT_CONFIG = REPO / "config" / "default.yaml"
 
 MIB = 1024 * 1024
@@ -69,11 +80,12 @@ SAMPLE_INTERVAL_S = 0.02
 RUN_TIMEOUT_S = 900
 FLOOR_STACK = "floor"
 DEFAULT_REGION_COUNTS = (1, 5, 10, 20)
-CASE_GROUPS = ("floor", "default", "regions", "cli")
+CASE_GROUPS = ("floor", "default", "regions", "cli", "cdktn")
 
-# The floor: what any app with these three provider packages pays, and nothing of ours.
-FLOOR_APP = '''\
-"""Benchmark floor: import the three provider packages (stock, eager), synthesize one RG."""
+# The floor: what any app with these three provider packages pays, and nothing of ours. The
+# same program for either framework, spelt with its package names.
+FLOOR_TEMPLATE = '''\
+"""Benchmark floor ({name}): import the three provider packages the stock way, synthesize one RG."""
 
 import os
 import sys
@@ -83,12 +95,12 @@ _node = Path(sys.executable).parent / "node"
 if _node.exists():
     os.environ.setdefault("JSII_NODE", str(_node))
 
-import cdktf_cdktf_provider_azurerm  # noqa: E402,F401
-import cdktf_cdktf_provider_helm  # noqa: E402,F401
-import cdktf_cdktf_provider_kubernetes  # noqa: E402,F401
-from cdktf import App, TerraformStack  # noqa: E402
-from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures  # noqa: E402
-from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup  # noqa: E402
+import {azurerm}  # noqa: E402,F401
+import {helm}  # noqa: E402,F401
+import {kubernetes}  # noqa: E402,F401
+from {core} import App, TerraformStack  # noqa: E402
+from {azurerm}.provider import AzurermProvider, AzurermProviderFeatures  # noqa: E402
+from {azurerm}.resource_group import ResourceGroup  # noqa: E402
 
 app = App(outdir=sys.argv[1])
 stack = TerraformStack(app, "floor")
@@ -96,6 +108,14 @@ AzurermProvider(stack, "azurerm", features=[AzurermProviderFeatures()])
 ResourceGroup(stack, "rg", name="rg-bench-floor", location="eastus2")
 app.synth()
 '''
+
+
+def floor_app(framework: Framework) -> str:
+    """The floor app's source for ``framework``."""
+    return FLOOR_TEMPLATE.format(name=framework.name, core=framework.core, **framework.providers)
+
+
+FLOOR_APP = floor_app(CDKTF_FRAMEWORK)
 
 
 # --- generated configs ---------------------------------------------------------------------
@@ -557,7 +577,14 @@ def _kill_group(pid: int) -> None:
 
 def child_env(**extra: str) -> dict[str, str]:
     """The caller's environment without anything that changes what the app does."""
-    drop = {"DUALSTACK_CONFIG", "CDKTF_OUTDIR", "DUALSTACK_EAGER_IMPORTS", "JSII_NODE", "NODE_OPTIONS"}
+    drop = {
+        "DUALSTACK_CONFIG",
+        "CDKTF_OUTDIR",
+        "DUALSTACK_EAGER_IMPORTS",
+        "DUALSTACK_FRAMEWORK",
+        "JSII_NODE",
+        "NODE_OPTIONS",
+    }
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env["CHECKPOINT_DISABLE"] = "1"
@@ -626,7 +653,48 @@ def build_cases(groups: Sequence[str], counts: Sequence[int], tmp: Path) -> tupl
                 output_flag="--output",
             )
         )
+    if "cdktn" in groups:
+        cases += cdktn_cases(tmp, default_stacks)
     return floor, cases
+
+
+def cdktn_cases(tmp: Path, default_stacks: tuple[str, ...]) -> list[Case]:
+    """The floor app, the default config and the CLI on CDK Terrain, from its own venv."""
+    floor_script = tmp / "floor_app_cdktn.py"
+    floor_script.write_text(floor_app(CDKTN), encoding="utf-8")
+    env = child_env(
+        DUALSTACK_FRAMEWORK=CDKTN.name, PATH=f"{CDKTN_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+    )
+    return [
+        Case(
+            name="cdktn-floor",
+            description="the floor app on CDK Terrain (its provider packages load submodules lazily)",
+            argv=(str(CDKTN_PYTHON), str(floor_script)),
+            cwd=tmp,
+            env=env,
+            stacks=(FLOOR_STACK,),
+            manifest=False,
+            output_flag="argv",
+        ),
+        Case(
+            name="cdktn-default",
+            description=f"`python main.py` on config/default.yaml on CDK Terrain ({len(default_stacks)} stacks)",
+            argv=(str(CDKTN_PYTHON), "main.py"),
+            cwd=REPO,
+            env=env,
+            stacks=default_stacks,
+        ),
+        Case(
+            name="cdktn-cli",
+            description="`cdktn synth --app '<its venv's python> main.py' --output <dir>` (pinned CLI, CI=1) "
+            "on config/default.yaml",
+            argv=(str(CDKTN_CLI), "synth", "--app", f"{CDKTN_PYTHON} main.py"),
+            cwd=REPO,
+            env={**env, "CI": "1", "DISABLE_VERSION_CHECK": "1"},
+            stacks=default_stacks,
+            output_flag="--output",
+        ),
+    ]
 
 
 def _first_line(argv: Sequence[str]) -> str:
@@ -716,6 +784,9 @@ def benchmark(args: argparse.Namespace) -> Report:
     for needed in (PYTHON, NODE) + ((CDKTF,) if "cli" in args.cases else ()):
         if not needed.exists():
             raise BenchmarkError(f"{needed} is missing; run `make install` first")
+    for needed in (CDKTN_PYTHON, CDKTN_CLI) if "cdktn" in args.cases else ():
+        if not needed.exists():
+            raise BenchmarkError(f"{needed} is missing; run `make install FRAMEWORK=cdktn` first")
     started = time.perf_counter()
     machine = machine_info()
     with _tempdir() as tmp:
@@ -729,7 +800,7 @@ def benchmark(args: argparse.Namespace) -> Report:
             for case in order:
                 run = run_once(case, tmp / "run")
                 print(
-                    f"[{label}] {case.name:<11} {run.wall_s:6.2f} s  {run.peak_rss / MIB:6.0f} MiB tree  "
+                    f"[{label}] {case.name:<13} {run.wall_s:6.2f} s  {run.peak_rss / MIB:6.0f} MiB tree  "
                     f"{run.largest_rss / MIB:5.0f} MiB largest  ({run.samples} samples)",
                     file=sys.stderr,
                     flush=True,

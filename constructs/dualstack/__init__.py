@@ -1,4 +1,5 @@
-"""Dual-stack, multi-region AKS on Azure, synthesized to Terraform with CDK for Terraform.
+"""Dual-stack, multi-region AKS on Azure, synthesized to Terraform with CDK for Terraform (or CDK
+Terrain: ``dualstack.framework`` is the one module that imports the framework).
 
 Importing this package points jsii (the bridge between the Python bindings and the
 JavaScript CDK) at the Node.js that the project's lock file installs into the virtualenv
@@ -15,7 +16,3 @@ from pathlib import Path
 _VENV_NODE = Path(sys.executable).parent / "node"
 if _VENV_NODE.exists():
     os.environ.setdefault("JSII_NODE", str(_VENV_NODE))
-
-from dualstack.fastimport import skip_eager_provider_imports  # noqa: E402
-
-skip_eager_provider_imports()

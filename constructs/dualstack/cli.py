@@ -45,7 +45,13 @@ def main() -> int:
         )
         return EXIT_CONFIG_ERROR
 
-    from dualstack.synth import synthesize  # imports cdktf and the providers (seconds)
+    from dualstack.fastimport import FrameworkError
+
+    try:
+        from dualstack.synth import synthesize  # imports the framework and the providers (seconds)
+    except FrameworkError as exc:
+        print(f"error: {exc}", file=_errors())
+        return EXIT_CONFIG_ERROR
 
     outdir = Path(os.environ.get("CDKTF_OUTDIR") or "cdktf.out")
     stacks = synthesize(config, outdir, unprotected=unprotected)

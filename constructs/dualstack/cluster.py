@@ -17,9 +17,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from cdktf import Fn, TerraformVariable
-from cdktf_cdktf_provider_azurerm.data_azurerm_client_config import DataAzurermClientConfig
-from cdktf_cdktf_provider_azurerm.kubernetes_cluster import (
+from constructs import Construct
+
+from dualstack import naming, roles
+from dualstack.config import Cluster, NodePool, Region
+from dualstack.context import RegionContext
+from dualstack.framework import (
+    DataAzurermClientConfig,
+    Fn,
     KubernetesCluster,
     KubernetesClusterApiServerAccessProfile,
     KubernetesClusterAzureActiveDirectoryRoleBasedAccessControl,
@@ -31,19 +36,13 @@ from cdktf_cdktf_provider_azurerm.kubernetes_cluster import (
     KubernetesClusterMaintenanceWindowNodeOs,
     KubernetesClusterNetworkProfile,
     KubernetesClusterNetworkProfileLoadBalancerProfile,
-    KubernetesClusterOmsAgent,
-)
-from cdktf_cdktf_provider_azurerm.kubernetes_cluster_node_pool import (
     KubernetesClusterNodePool,
     KubernetesClusterNodePoolUpgradeSettings,
+    KubernetesClusterOmsAgent,
+    RoleAssignment,
+    TerraformVariable,
+    UserAssignedIdentity,
 )
-from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
-from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIdentity
-from constructs import Construct
-
-from dualstack import naming, roles
-from dualstack.config import Cluster, NodePool, Region
-from dualstack.context import RegionContext
 from dualstack.network import RegionNetwork
 from dualstack.refs import GlobalRefs
 

@@ -7,15 +7,17 @@
 
 from __future__ import annotations
 
-from cdktf_cdktf_provider_azurerm.dns_a_record import DnsARecord
-from cdktf_cdktf_provider_azurerm.dns_aaaa_record import DnsAaaaRecord
-from cdktf_cdktf_provider_azurerm.private_dns_a_record import PrivateDnsARecord
-from cdktf_cdktf_provider_azurerm.private_dns_aaaa_record import PrivateDnsAaaaRecord
-from cdktf_cdktf_provider_azurerm.public_ip import PublicIp
-from cdktf_cdktf_provider_azurerm.traffic_manager_external_endpoint import TrafficManagerExternalEndpoint
 from constructs import Construct
 
 from dualstack.context import RegionContext
+from dualstack.framework import (
+    DnsAaaaRecord,
+    DnsARecord,
+    PrivateDnsAaaaRecord,
+    PrivateDnsARecord,
+    PublicIp,
+    TrafficManagerExternalEndpoint,
+)
 from dualstack.naming import IpFamily
 from dualstack.traffic import DNS_TTL
 

@@ -21,47 +21,40 @@ request whose ``X-Azure-FDID`` is not this profile's ID (``ingress_controller.fr
 
 from __future__ import annotations
 
-from cdktf import TerraformResourceLifecycle
-from cdktf_cdktf_provider_azurerm.cdn_frontdoor_custom_domain import (
+from constructs import Construct
+
+from dualstack import naming, protection
+from dualstack.config import FrontDoorEdge, Waf
+from dualstack.context import RegionContext
+from dualstack.framework import (
     CdnFrontdoorCustomDomain,
-    CdnFrontdoorCustomDomainTls,
-)
-from cdktf_cdktf_provider_azurerm.cdn_frontdoor_custom_domain_association import (
     CdnFrontdoorCustomDomainAssociation,
-)
-from cdktf_cdktf_provider_azurerm.cdn_frontdoor_endpoint import CdnFrontdoorEndpoint
-from cdktf_cdktf_provider_azurerm.cdn_frontdoor_firewall_policy import (
+    CdnFrontdoorCustomDomainTls,
+    CdnFrontdoorEndpoint,
     CdnFrontdoorFirewallPolicy,
     CdnFrontdoorFirewallPolicyCustomRule,
     CdnFrontdoorFirewallPolicyCustomRuleMatchCondition,
     CdnFrontdoorFirewallPolicyManagedRule,
     CdnFrontdoorFirewallPolicyManagedRuleOverride,
     CdnFrontdoorFirewallPolicyManagedRuleOverrideExclusion,
-)
-from cdktf_cdktf_provider_azurerm.cdn_frontdoor_origin import CdnFrontdoorOrigin
-from cdktf_cdktf_provider_azurerm.cdn_frontdoor_origin_group import (
+    CdnFrontdoorOrigin,
     CdnFrontdoorOriginGroup,
     CdnFrontdoorOriginGroupHealthProbe,
     CdnFrontdoorOriginGroupLoadBalancing,
-)
-from cdktf_cdktf_provider_azurerm.cdn_frontdoor_profile import CdnFrontdoorProfile
-from cdktf_cdktf_provider_azurerm.cdn_frontdoor_route import CdnFrontdoorRoute
-from cdktf_cdktf_provider_azurerm.cdn_frontdoor_security_policy import (
+    CdnFrontdoorProfile,
+    CdnFrontdoorRoute,
     CdnFrontdoorSecurityPolicy,
     CdnFrontdoorSecurityPolicySecurityPolicies,
     CdnFrontdoorSecurityPolicySecurityPoliciesFirewall,
     CdnFrontdoorSecurityPolicySecurityPoliciesFirewallAssociation,
     CdnFrontdoorSecurityPolicySecurityPoliciesFirewallAssociationDomain,
+    DnsTxtRecord,
+    DnsTxtRecordRecord,
+    DnsZone,
+    PublicIp,
+    ResourceGroup,
+    TerraformResourceLifecycle,
 )
-from cdktf_cdktf_provider_azurerm.dns_txt_record import DnsTxtRecord, DnsTxtRecordRecord
-from cdktf_cdktf_provider_azurerm.dns_zone import DnsZone
-from cdktf_cdktf_provider_azurerm.public_ip import PublicIp
-from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
-from constructs import Construct
-
-from dualstack import naming, protection
-from dualstack.config import FrontDoorEdge, Waf
-from dualstack.context import RegionContext
 from dualstack.naming import IpFamily
 from dualstack.refs import FrontDoorRefs
 

@@ -10,19 +10,17 @@ may reference global, never the reverse).
 
 from __future__ import annotations
 
-from cdktf_cdktf_provider_azurerm.private_dns_zone import PrivateDnsZone
-from cdktf_cdktf_provider_azurerm.private_dns_zone_virtual_network_link import (
-    PrivateDnsZoneVirtualNetworkLink,
-)
-from cdktf_cdktf_provider_azurerm.private_endpoint import (
-    PrivateEndpoint,
-    PrivateEndpointPrivateDnsZoneGroup,
-    PrivateEndpointPrivateServiceConnection,
-)
 from constructs import Construct
 
 from dualstack import naming, protection
 from dualstack.context import RegionContext
+from dualstack.framework import (
+    PrivateDnsZone,
+    PrivateDnsZoneVirtualNetworkLink,
+    PrivateEndpoint,
+    PrivateEndpointPrivateDnsZoneGroup,
+    PrivateEndpointPrivateServiceConnection,
+)
 from dualstack.network import RegionNetwork
 
 PRIVATE_LINK_ZONES = {"registry": "privatelink.azurecr.io", "vault": "privatelink.vaultcore.azure.net"}

@@ -8,22 +8,24 @@ Region stacks reference these; nothing here references a region stack.
 
 from __future__ import annotations
 
-from cdktf_cdktf_provider_azurerm.container_registry import (
-    ContainerRegistry,
-    ContainerRegistryGeoreplications,
-)
-from cdktf_cdktf_provider_azurerm.data_azurerm_client_config import DataAzurermClientConfig
-from cdktf_cdktf_provider_azurerm.dns_zone import DnsZone
-from cdktf_cdktf_provider_azurerm.key_vault import KeyVault, KeyVaultNetworkAcls
-from cdktf_cdktf_provider_azurerm.log_analytics_workspace import LogAnalyticsWorkspace
-from cdktf_cdktf_provider_azurerm.private_dns_zone import PrivateDnsZone
-from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
-from cdktf_cdktf_provider_azurerm.role_definition import RoleDefinition, RoleDefinitionPermissions
 from constructs import Construct
 
 from dualstack import modes, naming, protection, roles
 from dualstack.config import Config
 from dualstack.edge import FrontDoor
+from dualstack.framework import (
+    ContainerRegistry,
+    ContainerRegistryGeoreplications,
+    DataAzurermClientConfig,
+    DnsZone,
+    KeyVault,
+    KeyVaultNetworkAcls,
+    LogAnalyticsWorkspace,
+    PrivateDnsZone,
+    ResourceGroup,
+    RoleDefinition,
+    RoleDefinitionPermissions,
+)
 from dualstack.refs import GlobalRefs
 from dualstack.traffic import GlobalTraffic
 

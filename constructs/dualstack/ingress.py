@@ -10,16 +10,18 @@ RequireDualStack with both public IPs.
 
 from __future__ import annotations
 
-from cdktf import ITerraformDependable
-from cdktf_cdktf_provider_helm.provider import HelmProvider
-from cdktf_cdktf_provider_helm.release import Release
-from cdktf_cdktf_provider_kubernetes.ingress_class_v1 import IngressClassV1
-from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1
-from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
 from constructs import Construct
 
 from dualstack import images, ingress_controller, kube, modes, network_policy
 from dualstack.config import Config, Ingress
+from dualstack.framework import (
+    HelmProvider,
+    IngressClassV1,
+    ITerraformDependable,
+    KubernetesProvider,
+    NamespaceV1,
+    Release,
+)
 from dualstack.ingress_controller import Controller, ReleaseSpec
 from dualstack.modes import ReleaseKind
 from dualstack.naming import IpFamily

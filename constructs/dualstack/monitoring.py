@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import json
 
-from cdktf_cdktf_provider_azurerm.kubernetes_cluster import KubernetesCluster
-from cdktf_cdktf_provider_azurerm.monitor_data_collection_rule import (
+from constructs import Construct
+
+from dualstack.framework import (
+    KubernetesCluster,
     MonitorDataCollectionRule,
+    MonitorDataCollectionRuleAssociation,
     MonitorDataCollectionRuleDataFlow,
     MonitorDataCollectionRuleDataSources,
     MonitorDataCollectionRuleDataSourcesExtension,
     MonitorDataCollectionRuleDestinations,
     MonitorDataCollectionRuleDestinationsLogAnalytics,
 )
-from cdktf_cdktf_provider_azurerm.monitor_data_collection_rule_association import (
-    MonitorDataCollectionRuleAssociation,
-)
-from constructs import Construct
 
 STREAMS = (
     "Microsoft-ContainerLog",

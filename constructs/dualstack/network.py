@@ -11,22 +11,20 @@ address stays reserved (protected) and closed.
 
 from __future__ import annotations
 
-from cdktf_cdktf_provider_azurerm.network_security_group import NetworkSecurityGroup
-from cdktf_cdktf_provider_azurerm.network_security_rule import NetworkSecurityRule
-from cdktf_cdktf_provider_azurerm.private_dns_zone_virtual_network_link import (
-    PrivateDnsZoneVirtualNetworkLink,
-)
-from cdktf_cdktf_provider_azurerm.public_ip import PublicIp
-from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
-from cdktf_cdktf_provider_azurerm.subnet import Subnet
-from cdktf_cdktf_provider_azurerm.subnet_network_security_group_association import (
-    SubnetNetworkSecurityGroupAssociation,
-)
-from cdktf_cdktf_provider_azurerm.virtual_network import VirtualNetwork
 from constructs import Construct
 
 from dualstack import naming, protection
 from dualstack.context import RegionContext
+from dualstack.framework import (
+    NetworkSecurityGroup,
+    NetworkSecurityRule,
+    PrivateDnsZoneVirtualNetworkLink,
+    PublicIp,
+    ResourceGroup,
+    Subnet,
+    SubnetNetworkSecurityGroupAssociation,
+    VirtualNetwork,
+)
 from dualstack.naming import ALL_FAMILIES, IP_VERSION, IpFamily
 
 PUBLIC_IP_ZONES = ("1", "2", "3")

@@ -41,11 +41,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cdktf import ITerraformDependable
-from cdktf_cdktf_provider_kubernetes import network_policy_v1 as np
-from cdktf_cdktf_provider_kubernetes.manifest import Manifest
-from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
 from constructs import Construct
+
+from dualstack.framework import ITerraformDependable, KubernetesProvider, Manifest
+from dualstack.framework import network_policy_v1 as np
 
 NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
 """Set by the API server on every namespace (immutable): selects a namespace by its name."""

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from cdktf import TerraformStack
-from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
-from cdktf_cdktf_provider_azurerm.virtual_network import VirtualNetwork
-from cdktf_cdktf_provider_azurerm.virtual_network_peering import VirtualNetworkPeering
 from constructs import Construct
 
 from dualstack import naming, resource_providers
 from dualstack.config import Hub
 from dualstack.context import RegionContext
+from dualstack.framework import (
+    AzurermProvider,
+    AzurermProviderFeatures,
+    TerraformStack,
+    VirtualNetwork,
+    VirtualNetworkPeering,
+)
 
 HUB_PROVIDER_ALIAS = "hub"
 

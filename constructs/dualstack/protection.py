@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cdktf import TerraformResourceLifecycle
+    from dualstack.framework import TerraformResourceLifecycle
 
 DESTROY_CONSEQUENCES: dict[str, str] = {
     "azurerm_dns_zone": "the zone and every record in it are deleted; its name servers change, "
@@ -66,6 +66,8 @@ def lifecycle(prevent_destroy: bool) -> TerraformResourceLifecycle | None:
     """The lifecycle block of a protected resource (None when protection is off)."""
     if not prevent_destroy:
         return None
-    from cdktf import TerraformResourceLifecycle  # here, so the review tooling never loads cdktf
+    from dualstack.framework import (
+        TerraformResourceLifecycle,  # here, so the review tooling never loads cdktf
+    )
 
     return TerraformResourceLifecycle(prevent_destroy=True)

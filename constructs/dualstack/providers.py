@@ -18,14 +18,16 @@ by then), never from a resource of their own stack.
 
 from __future__ import annotations
 
-from cdktf import Fn, TerraformStack
-from cdktf_cdktf_provider_azurerm.data_azurerm_kubernetes_cluster import DataAzurermKubernetesCluster
-from cdktf_cdktf_provider_helm.provider import (
+from dualstack.framework import (
+    DataAzurermKubernetesCluster,
+    Fn,
     HelmProvider,
     HelmProviderKubernetes,
     HelmProviderKubernetesExec,
+    KubernetesProvider,
+    KubernetesProviderExec,
+    TerraformStack,
 )
-from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider, KubernetesProviderExec
 
 AKS_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630"
 """Application ID of the Azure Kubernetes Service AAD server (the same in every tenant)."""

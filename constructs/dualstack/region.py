@@ -22,11 +22,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from cdktf import App, TerraformOutput, TerraformStack
-from cdktf_cdktf_provider_azurerm.data_azurerm_cdn_frontdoor_profile import DataAzurermCdnFrontdoorProfile
-from cdktf_cdktf_provider_azurerm.data_azurerm_kubernetes_cluster import DataAzurermKubernetesCluster
-from cdktf_cdktf_provider_helm.provider import HelmProvider
-from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
 from constructs import Construct
 
 from dualstack import modes, naming
@@ -36,6 +31,15 @@ from dualstack.context import RegionContext
 from dualstack.dns import RegionDns
 from dualstack.edge import RegionOrigins
 from dualstack.endpoints import RegionEndpoints
+from dualstack.framework import (
+    App,
+    DataAzurermCdnFrontdoorProfile,
+    DataAzurermKubernetesCluster,
+    HelmProvider,
+    KubernetesProvider,
+    TerraformOutput,
+    TerraformStack,
+)
 from dualstack.ingress import RegionIngress, controller_settings
 from dualstack.monitoring import ContainerInsights
 from dualstack.naming import IpFamily

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from cdktf import (
-    ITerraformDependable,
-    TerraformProviderGeneratorMetadata,
-    TerraformResource,
-    TerraformResourceLifecycle,
-)
-from cdktf_cdktf_provider_kubernetes.deployment_v1 import (
+from constructs import Construct
+
+from dualstack import images, ingress_controller, kube, modes, network_policy
+from dualstack.config import Config
+from dualstack.framework import (
     DeploymentV1,
     DeploymentV1SpecTemplateSpecContainer,
     DeploymentV1SpecTemplateSpecContainerEnv,
@@ -25,22 +23,21 @@ from cdktf_cdktf_provider_kubernetes.deployment_v1 import (
     DeploymentV1SpecTemplateSpecTopologySpreadConstraintLabelSelector,
     DeploymentV1SpecTemplateSpecVolume,
     DeploymentV1SpecTemplateSpecVolumeEmptyDir,
-)
-from cdktf_cdktf_provider_kubernetes.ingress_v1 import (
     IngressV1,
     IngressV1SpecRule,
     IngressV1SpecRuleHttp,
     IngressV1SpecRuleHttpPath,
     IngressV1SpecRuleHttpPathBackend,
     IngressV1SpecTls,
+    ITerraformDependable,
+    KubernetesProvider,
+    NamespaceV1,
+    ServiceV1,
+    ServiceV1SpecPort,
+    TerraformProviderGeneratorMetadata,
+    TerraformResource,
+    TerraformResourceLifecycle,
 )
-from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1
-from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
-from cdktf_cdktf_provider_kubernetes.service_v1 import ServiceV1, ServiceV1SpecPort
-from constructs import Construct
-
-from dualstack import images, ingress_controller, kube, modes, network_policy
-from dualstack.config import Config
 
 NAMESPACE = "echo"
 IMAGE_KEY = "echo"

@@ -5,14 +5,20 @@ The region stacks (``<region>`` and ``<region>-workloads``) are built in ``regio
 
 from __future__ import annotations
 
-from cdktf import AzurermBackend, LocalBackend, TerraformOutput, TerraformStack
-from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
 from constructs import Construct
 
 from dualstack import resource_providers
 from dualstack.config import AzurermBackend as AzurermBackendConfig
 from dualstack.config import Config
 from dualstack.edge import FrontDoorRoute
+from dualstack.framework import (
+    AzurermBackend,
+    AzurermProvider,
+    AzurermProviderFeatures,
+    LocalBackend,
+    TerraformOutput,
+    TerraformStack,
+)
 from dualstack.global_services import GlobalServices
 from dualstack.refs import FrontDoorRefs
 

@@ -13,10 +13,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from cdktf import App, TerraformResource, TerraformStack
-
 from dualstack import modes
 from dualstack.config import Config
+from dualstack.framework import App, TerraformResource, TerraformStack
 from dualstack.naming import ALL_FAMILIES, EDGE_STACK, GLOBAL_STACK, WORKLOADS_SUFFIX
 from dualstack.region import Region
 from dualstack.review import headline

@@ -20,21 +20,25 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from cdktf import AssetType, ITerraformDependable, TerraformAsset
-from cdktf_cdktf_provider_azurerm.data_azurerm_client_config import DataAzurermClientConfig
-from cdktf_cdktf_provider_azurerm.data_azurerm_user_assigned_identity import DataAzurermUserAssignedIdentity
-from cdktf_cdktf_provider_azurerm.federated_identity_credential import FederatedIdentityCredential
-from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
-from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIdentity
-from cdktf_cdktf_provider_helm.provider import HelmProvider
-from cdktf_cdktf_provider_helm.release import Release
-from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1
-from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
 from constructs import Construct
 
 from dualstack import images, kube, naming, network_policy
 from dualstack.config import Config
 from dualstack.context import RegionContext
+from dualstack.framework import (
+    AssetType,
+    DataAzurermClientConfig,
+    DataAzurermUserAssignedIdentity,
+    FederatedIdentityCredential,
+    HelmProvider,
+    ITerraformDependable,
+    KubernetesProvider,
+    NamespaceV1,
+    Release,
+    RoleAssignment,
+    TerraformAsset,
+    UserAssignedIdentity,
+)
 
 NAMESPACE = "cert-manager"
 SERVICE_ACCOUNT = "cert-manager"

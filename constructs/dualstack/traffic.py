@@ -13,21 +13,21 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from cdktf_cdktf_provider_azurerm.dns_a_record import DnsARecord
-from cdktf_cdktf_provider_azurerm.dns_aaaa_record import DnsAaaaRecord
-from cdktf_cdktf_provider_azurerm.dns_cname_record import DnsCnameRecord
-from cdktf_cdktf_provider_azurerm.dns_zone import DnsZone
-from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
-from cdktf_cdktf_provider_azurerm.traffic_manager_profile import (
+from constructs import Construct
+
+from dualstack import protection
+from dualstack.config import ProbeSettings
+from dualstack.framework import (
+    DnsAaaaRecord,
+    DnsARecord,
+    DnsCnameRecord,
+    DnsZone,
+    ResourceGroup,
     TrafficManagerProfile,
     TrafficManagerProfileDnsConfig,
     TrafficManagerProfileMonitorConfig,
     TrafficManagerProfileMonitorConfigCustomHeader,
 )
-from constructs import Construct
-
-from dualstack import protection
-from dualstack.config import ProbeSettings
 from dualstack.naming import ALL_FAMILIES, IpFamily
 
 

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from cdktf_cdktf_provider_azurerm.dns_zone import DnsZone
-from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
 from constructhelp import (
     FRONT_DOOR,
     FRONT_DOOR_REFS,
@@ -25,6 +23,7 @@ from constructhelp import (
 from dualstack.config import Config, FrontDoorEdge
 from dualstack.context import RegionContext
 from dualstack.edge import FrontDoor, FrontDoorRoute, RegionOrigins
+from dualstack.framework import DnsZone, ResourceGroup
 from dualstack.network import RegionNetwork
 
 PROFILE = "azurerm_cdn_frontdoor_profile"

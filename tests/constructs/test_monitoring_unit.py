@@ -7,13 +7,9 @@ import json
 from typing import Any
 
 import pytest
-from cdktf_cdktf_provider_azurerm.kubernetes_cluster import (
-    KubernetesCluster,
-    KubernetesClusterDefaultNodePool,
-    KubernetesClusterIdentity,
-)
 from constructhelp import REFS, Synth, bare_stack, synth
 
+from dualstack.framework import KubernetesCluster, KubernetesClusterDefaultNodePool, KubernetesClusterIdentity
 from dualstack.monitoring import EXTENSION_SETTINGS, STREAMS, ContainerInsights
 
 RULE = "azurerm_monitor_data_collection_rule"

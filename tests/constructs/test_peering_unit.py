@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from cdktf_cdktf_provider_azurerm.virtual_network import VirtualNetwork
 from constructhelp import Synth, bare_stack, config, region_context, synth
 
 from dualstack.config import Config, Hub
 from dualstack.context import RegionContext
+from dualstack.framework import VirtualNetwork
 from dualstack.peering import HUB_PROVIDER_ALIAS, HubPeering, hub_provider
 
 PEERING = "azurerm_virtual_network_peering"

@@ -7,9 +7,9 @@ import json
 from typing import Any
 
 import pytest
-from cdktf_cdktf_provider_azurerm.data_azurerm_kubernetes_cluster import DataAzurermKubernetesCluster
 from constructhelp import Synth, bare_stack, synth
 
+from dualstack.framework import DataAzurermKubernetesCluster
 from dualstack.providers import AKS_SERVER_ID, EXEC_API_VERSION, cluster_providers, kubelogin_args
 
 LOGINS = ["azurecli", "workloadidentity", "spn"]

@@ -11,11 +11,10 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from cdktf_cdktf_provider_azurerm.dns_zone import DnsZone
-from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
 from constructhelp import FRONT_DOOR, Synth, bare_stack, synth
 
 from dualstack.config import ProbeSettings
+from dualstack.framework import DnsZone, ResourceGroup
 from dualstack.naming import ALL_FAMILIES, IpFamily
 from dualstack.traffic import DNS_TTL, GlobalTraffic
 
