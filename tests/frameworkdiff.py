@@ -120,18 +120,20 @@ def as_framework(doc: Any, files: str, source: str, target: str) -> tuple[Any, l
     return doc, problems
 
 
-def differences(a: Any, b: Any, path: str = "") -> Iterator[str]:
+def differences(
+    a: Any, b: Any, path: str = "", names: tuple[str, str] = ("first", "second")
+) -> Iterator[str]:
     """Every JSON path where ``a`` and ``b`` differ, with both values (shortened)."""
     if isinstance(a, dict) and isinstance(b, dict):
         for key in sorted(set(a) | set(b)):
             sub = f"{path}.{key}" if path else key
             if key not in a or key not in b:
-                yield f"{sub}: only on {'the first' if key in a else 'the second'} framework"
+                yield f"{sub}: only on {names[0] if key in a else names[1]}"
             else:
-                yield from differences(a[key], b[key], sub)
+                yield from differences(a[key], b[key], sub, names)
     elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
         for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            yield from differences(x, y, f"{path}[{i}]")
+            yield from differences(x, y, f"{path}[{i}]", names)
     elif a != b or type(a) is not type(b):
         yield f"{path}: {json.dumps(a)[:120]} != {json.dumps(b)[:120]}"
 
@@ -162,5 +164,7 @@ def compare_outdirs(first: Path, first_framework: str, second: Path, second_fram
             json.loads(b[name].read_text()), _kind(name), second_framework, name
         )
         problems += left_problems + right_problems
-        problems += [f"{name}: {line}" for line in differences(left, right)]
+        problems += [
+            f"{name}: {line}" for line in differences(left, right, names=(first_framework, second_framework))
+        ]
     return problems
