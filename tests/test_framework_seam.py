@@ -295,3 +295,15 @@ def test_make_refuses_an_unknown_framework_and_lint_on_cdktn() -> None:
     run = _make_n("lint", "FRAMEWORK=cdktn")
     assert run.returncode != 0 and "run make lint without FRAMEWORK" in run.stderr
     assert run.stdout == "", "refused before installing anything"
+
+
+def test_the_deploy_workflow_follows_the_framework_variable() -> None:
+    workflow = (REPO / ".github" / "workflows" / "deploy.yml").read_text()
+    assert "FRAMEWORK: ${{ vars.DUALSTACK_FRAMEWORK || 'cdktf' }}" in workflow
+    assert (
+        f"APP_PYTHON: ${{{{ vars.DUALSTACK_FRAMEWORK == 'cdktn' && '{CDKTN.home}/.venv/bin/python' "
+        "|| '.venv/bin/python' }}" in workflow
+    )
+    steps = workflow.split("\njobs:", 1)[1]
+    assert ".venv/bin/python" not in steps, "every step runs the app with $APP_PYTHON"
+    assert steps.count('"$APP_PYTHON"') >= 3

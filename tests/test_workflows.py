@@ -316,7 +316,7 @@ def test_the_region_list_is_the_stacks_that_depend_on_global_alone(
 ) -> None:
     """The synth job's one-liner, run on a real manifest, lists the regions and no workloads stack."""
     script = runs(deploy["jobs"]["synth"])
-    (code, _) = re.findall(r"python -c '([^']+)'", script)
+    (code, _) = re.findall(r"python3 -c '([^']+)'", script)
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=default_synth.outdir.parent,
@@ -331,7 +331,7 @@ def test_the_edge_flag_is_set_only_for_a_front_door_config(
     deploy: dict[str, Any], default_synth: Any, synthesized_configs: dict[str, Any]
 ) -> None:
     script = runs(deploy["jobs"]["synth"])
-    (_, code) = re.findall(r"python -c '([^']+)'", script)
+    (_, code) = re.findall(r"python3 -c '([^']+)'", script)
     for stem, expected in (("default", "false"), ("frontdoor", "true")):
         outdir = synthesized_configs[stem].outdir
         result = subprocess.run(
@@ -339,7 +339,7 @@ def test_the_edge_flag_is_set_only_for_a_front_door_config(
         )
         assert result.stdout.strip() == expected, stem
     # The region list of the Front Door config leaves the edge stack out (it depends on more).
-    (regions_code, _) = re.findall(r"python -c '([^']+)'", script)
+    (regions_code, _) = re.findall(r"python3 -c '([^']+)'", script)
     result = subprocess.run(
         [sys.executable, "-c", regions_code],
         cwd=synthesized_configs["frontdoor"].outdir.parent,

@@ -16,8 +16,8 @@ Cases (each one a fresh process, with a fresh output folder, from spawn to exit)
   the marginal cost per added region is the least-squares slope over these.
 * ``cli``: the pinned ``cdktf synth`` CLI on the default config (node CLI, then the app).
 * ``cdktn``: the same on CDK Terrain, from its own venv (``make install FRAMEWORK=cdktn``):
-  ``cdktn-floor`` (the floor app above, spelt with cdktn's package names; its provider
-  packages are lazy, so their stock import is cheap), ``cdktn-default`` and ``cdktn-cli``. They
+  ``cdktn-floor`` (the floor app above, spelt with cdktn's package names; its azurerm package
+  is lazy, so its stock import is cheap), ``cdktn-default`` and ``cdktn-cli``. They
   are reported, like every case, against the one floor (cdktf's), measured in the same rounds.
 
 Method:
@@ -668,7 +668,7 @@ def cdktn_cases(tmp: Path, default_stacks: tuple[str, ...]) -> list[Case]:
     return [
         Case(
             name="cdktn-floor",
-            description="the floor app on CDK Terrain (its provider packages load submodules lazily)",
+            description="the floor app on CDK Terrain (its azurerm package loads submodules lazily, the others eagerly)",
             argv=(str(CDKTN_PYTHON), str(floor_script)),
             cwd=tmp,
             env=env,

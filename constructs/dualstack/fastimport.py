@@ -17,14 +17,15 @@ in the default venv). :func:`activate` makes those names work on either framewor
   package name to the cdktn package (``cdktf`` → ``cdktn``, ``cdktf_cdktf_provider_azurerm`` →
   ``cdktn_provider_azurerm``, and their submodules). The classes are cdktn's own; only the
   name the seam imports them by is cdktf's.
-- on **cdktf** it skips the provider packages' eager ``__init__``: each cdktf provider package
-  imports every one of its submodules there (1,527 for azurerm, seconds on every run) only "to
-  ensure their types are registered with the jsii runtime", while each submodule loads the
-  package's jsii assembly itself and registers its own types. So the package object is created
-  without running its ``__init__``, and ``import cdktf_cdktf_provider_azurerm.kubernetes_cluster``
-  loads just that submodule. cdktn's provider packages load their submodules lazily already
-  (PEP 562), so there the fast path would do nothing and is not applied.
-  ``DUALSTACK_EAGER_IMPORTS=1`` imports the cdktf packages the stock way;
+- on either, it skips the eager provider packages' ``__init__``: each cdktf provider package,
+  and cdktn's kubernetes and helm packages, import every one of their submodules there (1,527
+  for cdktf's azurerm, seconds on every run) only "to ensure their types are registered with the
+  jsii runtime", while each submodule loads the package's jsii assembly itself and registers its
+  own types. So the package object is created without running its ``__init__``, and ``import
+  cdktf_cdktf_provider_azurerm.kubernetes_cluster`` loads just that submodule. cdktn's azurerm
+  package loads its submodules lazily already (PEP 562): there the fast path would do nothing
+  and is not applied (``Framework.lazy_providers``; a test checks it against the installed
+  packages). ``DUALSTACK_EAGER_IMPORTS=1`` imports every package the stock way;
   ``tests/test_fastimport.py`` proves both ways synthesize byte-identical output.
 """
 
@@ -52,7 +53,7 @@ class Framework:
     core: str
     providers: Mapping[str, str]  # provider name -> Python package
     cli: str  # the npm CLI's command
-    eager_provider_roots: bool  # the provider packages' __init__ imports every submodule
+    lazy_providers: frozenset[str]  # providers whose package root loads submodules on first use
     home: str  # its Pipfile, package.json, their locks, .venv and node_modules (repository-relative)
 
     @property
@@ -69,7 +70,7 @@ CDKTF = Framework(
         "helm": "cdktf_cdktf_provider_helm",
     },
     cli="cdktf",
-    eager_provider_roots=True,
+    lazy_providers=frozenset(),
     home=".",
 )
 CDKTN = Framework(
@@ -81,7 +82,9 @@ CDKTN = Framework(
         "helm": "cdktn_provider_helm",
     },
     cli="cdktn",
-    eager_provider_roots=False,
+    # cdktn-provider-azurerm 16.9.0 is generated with PEP 562 lazy submodules; the kubernetes
+    # (14.0.0) and helm (14.1.0) packages still import every submodule in their __init__.
+    lazy_providers=frozenset({"azurerm"}),
     home="frameworks/cdktn",
 )
 FRAMEWORKS: Mapping[str, Framework] = {f.name: f for f in (CDKTF, CDKTN)}
@@ -164,12 +167,12 @@ def renames(framework: Framework) -> dict[str, str]:
 
 
 def skip_eager_provider_imports(framework: Framework = CDKTF) -> list[str]:
-    """Register the provider packages without running their ``__init__``; return which."""
-    if os.environ.get(EAGER_ENV) == "1" or not framework.eager_provider_roots:
+    """Register the eager provider packages without running their ``__init__``; return which."""
+    if os.environ.get(EAGER_ENV) == "1":
         return []
     done = []
-    for name in framework.providers.values():
-        if name in sys.modules:
+    for provider, name in framework.providers.items():
+        if provider in framework.lazy_providers or name in sys.modules:
             continue
         spec = importlib.util.find_spec(name)
         if spec is None or spec.submodule_search_locations is None:
