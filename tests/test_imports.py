@@ -124,3 +124,25 @@ def test_each_review_module_imports_on_its_own_without_cdktf(module: str) -> Non
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"
+
+
+def test_synthesis_reaches_the_review_tooling_through_one_function() -> None:
+    """The review tool is off the synthesis path: ``synth`` imports ``write_review_files`` and
+    nothing else of ``dualstack.review``, and no other module outside it imports it at all (the
+    CLI ``python -m dualstack.review`` is its own entry point)."""
+    outside = {
+        module: {d for d in deps if d == "dualstack.review" or d.startswith("dualstack.review.")}
+        for module, deps in GRAPH.items()
+        if module != "dualstack.review" and not module.startswith("dualstack.review.")
+    }
+    assert {m: d for m, d in outside.items() if d} == {
+        "dualstack.synth": {"dualstack.review", "dualstack.review.files"}
+    }
+    tree = ast.parse(MODULES["dualstack.synth"].read_text(encoding="utf-8"))
+    names = [
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("dualstack.review")
+        for alias in node.names
+    ]
+    assert names == ["write_review_files"]

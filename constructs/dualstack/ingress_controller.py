@@ -1,19 +1,26 @@
 """The ingress controller: the F5 NGINX Ingress Controller, and everything specific to it.
 
-The one module that knows which controller serves the ingresses. Everything else asks it
-(``__all__`` is its public API; ``tests/test_ingress_controller_seam.py`` fails on an NGINX
-fact written anywhere else or on a private name used from outside):
+The one module that knows which controller serves the ingresses. Everything else asks it,
+through ``__all__``, its public API: exactly the names the other modules use, no more
+(``tests/test_ingress_controller_seam.py`` fails on an NGINX fact written anywhere else, on a
+name outside ``__all__`` used from outside, and on a name in ``__all__`` that nothing uses):
 
-- where it comes from: the Helm chart (``CHART_REPOSITORY``, ``CHART_NAME``, the default
-  ``CHART_VERSION`` of ``ingress.chart_version``) and the image (``IMAGE``, which
-  ``images.py`` lists and ``make images`` copies into the project's registry);
+- where it comes from: the default ``CHART_VERSION`` of ``ingress.chart_version`` (the config
+  model) and the image (``IMAGE``, which ``images.py`` lists and ``make images`` copies into
+  the project's registry);
 - what it serves: the IngressClass (``INGRESS_CLASS``, its ``INGRESS_CONTROLLER``), the
-  namespace and its Pod Security level, the labels of its pods (network policies select
-  them); the edges probe the application, not the controller (``dns.health_probe``);
-- how it runs: the Helm values of one release (``release_values``: the ConfigMap entries
-  with the TLS policy and the Front Door lockdown, hardening, spreading, the LoadBalancer
-  Service of the mode's families) and the arguments of its ``helm_release``
-  (``release_arguments``).
+  ``NAMESPACE`` and its ``POD_SECURITY_LEVEL``, the labels of its pods
+  (``CONTROLLER_POD_LABELS``: network policies select them) and the ports of its Service
+  (``SERVICE_PORTS``); the edges probe the application, not the controller
+  (``dns.health_probe``);
+- how it runs: one ``helm_release`` per release (``release_arguments`` of a ``ReleaseSpec``,
+  built by ``ingress.py`` from the mode's release, the scaling, the public IPs and the
+  ``Controller`` every release shares): the chart, and the values with the ConfigMap entries
+  (TLS policy, the Front Door lockdown), hardening, spreading and the LoadBalancer Service of
+  the mode's families.
+
+The other module-level names (the chart's coordinates, ``release_values`` and the parts it is
+built from, ``READY_PORT``, ...) are this module's own; its tests read them.
 
 Keys follow the chart's ``values.yaml`` (nginx/kubernetes-ingress, charts/nginx-ingress).
 Plain data, so it is tested without synthesizing (``tests/test_helm_values.py``,
@@ -35,30 +42,17 @@ from dualstack.kube import Image
 from dualstack.modes import Release, ReleaseKind
 
 __all__ = [
-    "CHART_NAME",
-    "CHART_REPOSITORY",
     "CHART_VERSION",
     "CONTROLLER_POD_LABELS",
     "IMAGE",
     "INGRESS_CLASS",
     "INGRESS_CONTROLLER",
-    "INIT_CONTAINER_RESOURCES",
     "NAMESPACE",
     "POD_SECURITY_LEVEL",
-    "READY_PORT",
     "SERVICE_PORTS",
-    "TLS_PROTOCOLS",
     "Controller",
-    "HstsPolicy",
     "ReleaseSpec",
-    "Scaling",
-    "config_entries",
-    "controller_values",
-    "front_door_entries",
-    "image_values",
     "release_arguments",
-    "release_values",
-    "service_values",
 ]
 
 CHART_REPOSITORY = "oci://ghcr.io/nginx/charts"

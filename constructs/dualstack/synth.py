@@ -7,21 +7,16 @@ the target exactly as it was.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
-from dualstack import modes
 from dualstack.config import Config
 from dualstack.framework import App, TerraformResource, TerraformStack
-from dualstack.naming import ALL_FAMILIES, EDGE_STACK, GLOBAL_STACK, WORKLOADS_SUFFIX
+from dualstack.naming import EDGE_STACK, GLOBAL_STACK, WORKLOADS_SUFFIX
 from dualstack.region import Region
-from dualstack.review import headline
-from dualstack.review.bom import bill
-from dualstack.review.diff import load_stacks
-from dualstack.review.overview import render_overview
+from dualstack.review.files import write_review_files
 from dualstack.stacks import EdgeStack, GlobalStack
 
 
@@ -87,32 +82,12 @@ def synthesize(config: Config, outdir: Path, *, unprotected: frozenset[str] = fr
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.staging-", dir=outdir.parent))
     try:
         build_app(config, staging, unprotected=unprotected).synth()
-        # The reviewer's picture of the topology and its bill of materials, replaced together
-        # with the stacks.
-        lines = bill(load_stacks(staging))
-        (staging / "overview.md").write_text(render_overview(config, lines), encoding="utf-8")
-        # What the change summary names in words (review/headline.py).
-        (staging / headline.FILE).write_text(json.dumps(describe(config), indent=1, sort_keys=True) + "\n")
+        # The reviewer's files (overview, headlines), replaced together with the stacks.
+        write_review_files(config, staging)
         _move_into(staging, outdir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return config.stack_names()
-
-
-def describe(config: Config) -> dict[str, object]:
-    """The config's topology for the change summary's headlines (``review.headline.topology``)."""
-    mode = modes.of(config.ingress)
-    served = ALL_FAMILIES if config.front_door is not None else modes.public_families(config.ingress)
-    families = [str(family) for family in served]
-    return headline.topology(
-        mode=config.ingress.mode,
-        edge=config.edge.kind,
-        translator=config.ingress.translator_enabled,
-        translating=mode.translator,
-        regions={name: region.drain for name, region in config.regions.items()},
-        families=families,
-        services=[str(family) for family in mode.services],
-    )
 
 
 def _move_into(source: Path, target: Path) -> None:
