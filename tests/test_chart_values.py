@@ -27,7 +27,7 @@ import pytest
 from synthhelp import CONFIGS, REPO, WORKLOADS_CASES, WORKLOADS_IDS, Synthesized
 
 from dualstack import ingress_controller
-from dualstack.config import Ingress, Tls
+from dualstack.config import Tls
 
 
 @pytest.mark.parametrize(("stem", "stack"), WORKLOADS_CASES, ids=WORKLOADS_IDS)
@@ -41,7 +41,9 @@ def test_every_third_party_release_passes_its_charts_schema(
     assert set(releases) == controllers | ({"cert-manager"} if config.tls.enabled else set())
     for name, body in releases.items():
         assert body["version"] == (
-            config.tls.chart_version if name == "cert-manager" else config.ingress.chart_version
+            config.tls.chart_version
+            if name == "cert-manager"
+            else config.ingress.chart_version or ingress_controller.CHART_VERSION
         )
         errors = chartdata.values_errors(str(body["chart"]), k8shelp.release_values(body))
         assert errors == [], f"{stem}/{stack} release {name}"
@@ -115,7 +117,7 @@ def _version(text: str) -> tuple[int, ...]:
 
 
 PINS = {
-    "nginx-ingress": Ingress.model_fields["chart_version"].default,
+    "nginx-ingress": ingress_controller.CHART_VERSION,
     "cert-manager": Tls.model_fields["chart_version"].default,
 }
 

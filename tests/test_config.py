@@ -8,6 +8,7 @@ about one value, the ``(got <value>)`` suffix; cross-field rules have no ``(got 
 
 from __future__ import annotations
 
+import ast
 import copy
 import re
 from collections.abc import Callable
@@ -1660,3 +1661,46 @@ def test_a_number_as_a_key_is_named_as_a_key_not_a_list_index(tmp_path: Path) ->
     assert any(line.startswith("7: Keys should be strings") for line in lines), lines
     assert any(line.startswith("regions.eastus2.1: Keys should be strings") for line in lines), lines
     assert not any(line.startswith("[") or ".[" in line.split(":")[0] for line in lines), lines
+
+
+# --- the config model stands alone ------------------------------------------------------------
+
+CONFIG_PACKAGE = Path(__file__).resolve().parents[1] / "constructs" / "dualstack" / "config"
+PURE_DATA = {"dualstack.cidr", "dualstack.modes", "dualstack.naming", "dualstack.regions"}
+
+
+def test_the_config_model_imports_no_construct_or_controller_code() -> None:
+    """Only its own modules and the pure-data ones (CIDR maths, the mode table, names, regions)."""
+    imported: dict[str, set[str]] = {}
+    for path in sorted(CONFIG_PACKAGE.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("dualstack"):
+                names = {node.module or ""}
+                if node.module == "dualstack":
+                    names = {f"dualstack.{alias.name}" for alias in node.names}
+                imported.setdefault(path.name, set()).update(names)
+    outside = {
+        name: sorted(m for m in mods if m not in PURE_DATA and not m.startswith("dualstack.config"))
+        for name, mods in imported.items()
+    }
+    assert {k: v for k, v in outside.items() if v} == {}
+
+
+def test_no_config_module_is_over_about_400_lines() -> None:
+    sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in CONFIG_PACKAGE.glob("*.py")}
+    assert max(sizes.values()) <= 400, sizes
+
+
+def test_the_config_names_the_controller_chart_and_ports_the_controller_uses() -> None:
+    """The facts the config model states without importing the controller, kept equal to it."""
+    from dualstack import ingress_controller, network
+    from dualstack.config.dns import EDGE_PORTS
+    from dualstack.config.ingress import PINNED_CONTROLLER_CHART
+
+    assert PINNED_CONTROLLER_CHART == ingress_controller.CHART_VERSION
+    assert f"the newest stable release, {PINNED_CONTROLLER_CHART}" in (
+        Ingress.model_fields["chart_version"].description or ""
+    )
+    assert Ingress.model_fields["chart_version"].default is None, "unset: the controller's own pin"
+    assert {"http": EDGE_PORTS["HTTP"], "https": EDGE_PORTS["HTTPS"]} == ingress_controller.SERVICE_PORTS
+    assert [str(EDGE_PORTS["HTTP"]), str(EDGE_PORTS["HTTPS"])] == network.HTTP_PORTS

@@ -48,13 +48,13 @@ class Allowed:
 
 ALLOWED = [
     Allowed(
-        "constructs/dualstack/config.py",
+        "constructs/dualstack/config/ingress.py",
         "F5 NGINX Ingress Controller",
         "the field docstrings are the config reference: they name the product that the ingress "
         "section configures",
     ),
     Allowed(
-        "constructs/dualstack/config.py",
+        "constructs/dualstack/config/ingress.py",
         "(``nginx-ingress``)",
         "and the chart whose version ingress.chart_version pins (its default comes from the "
         "controller module)",
@@ -93,7 +93,12 @@ def test_the_scanner_finds_strings_and_comments_and_honours_the_allow_list() -> 
         "constructs/dualstack/fake.py:3",
     ]
     assert leaks(PACKAGE / "fake.py", "from dualstack import ingress_controller\n") == []
-    assert leaks(PACKAGE / "config.py", '"""The F5 NGINX Ingress Controller (``nginx-ingress``)."""\n') == []
+    assert (
+        leaks(
+            PACKAGE / "config" / "ingress.py", '"""The F5 NGINX Ingress Controller (``nginx-ingress``)."""\n'
+        )
+        == []
+    )
 
 
 def test_the_controller_module_holds_the_nginx_facts() -> None:

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from synthhelp import CONFIGS, REGION_CASES, Stack, Synthesized
 
-from dualstack import modes
+from dualstack import ingress_controller, modes
 from dualstack.config import Config
 
 TM_CASES = [(stem, region) for stem, region in REGION_CASES if CONFIGS[stem].front_door is None]
@@ -32,7 +32,7 @@ def test_releases_match_the_mode(wcase: tuple[Config, str, Stack]) -> None:
         assert release["name"] == f"ingress-{kind}"
         assert release["chart"] == "nginx-ingress"
         assert release["repository"] == "oci://ghcr.io/nginx/charts"
-        assert release["version"] == config.ingress.chart_version
+        assert release["version"] == (config.ingress.chart_version or ingress_controller.CHART_VERSION)
         assert release["namespace"] == "ingress-nginx"
         assert release["provider"] == "helm"
         assert release["atomic"] is True

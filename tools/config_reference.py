@@ -1,4 +1,4 @@
-"""Write docs/config-reference.md from the config model (``constructs/dualstack/config.py``).
+"""Write docs/config-reference.md from the config model (``constructs/dualstack/config/``).
 
     .venv/bin/python tools/config_reference.py           # rewrite the file (make docs)
     .venv/bin/python tools/config_reference.py --check   # exit 1 when the file is stale
@@ -47,7 +47,7 @@ COMMAND = "make docs"
 """How to regenerate the page (``.venv/bin/python tools/config_reference.py`` does the same)."""
 
 HEADER = (
-    "<!-- Generated from constructs/dualstack/config.py by tools/config_reference.py: do not edit.\n"
+    "<!-- Generated from constructs/dualstack/config/ by tools/config_reference.py: do not edit.\n"
     f"     Change the model's docstrings instead, then run `{COMMAND}`. -->\n"
 )
 

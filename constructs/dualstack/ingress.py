@@ -91,7 +91,9 @@ class RegionIngress(Construct):
                 self,
                 f"release_{spec.kind}",
                 provider=helm_provider,
-                **ingress_controller.release_arguments(spec, ingress.chart_version),
+                **ingress_controller.release_arguments(
+                    spec, ingress.chart_version or ingress_controller.CHART_VERSION
+                ),
                 # Both releases serve the Terraform-owned IngressClass; the translator installs after the primary.
                 depends_on=[namespace, *policies, self.ingress_class, *previous],
             )
