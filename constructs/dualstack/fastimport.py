@@ -90,7 +90,6 @@ CDKTN = Framework(
 FRAMEWORKS: Mapping[str, Framework] = {f.name: f for f in (CDKTF, CDKTN)}
 SEAM_SPELLING = CDKTF
 """The package names ``dualstack.framework`` imports by (resolved to the active framework's)."""
-PROVIDER_PACKAGES = tuple(CDKTF.providers.values())
 
 
 class FrameworkError(ImportError):
