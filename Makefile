@@ -131,7 +131,8 @@ images: install
 # Needs Azure credentials; see docs/first-deploy.md. Without STACKS: every stack in order, with the
 # images and the delegation check between global and the regions (python -m dualstack.deploy,
 # which plans each stack, skips the unchanged ones and applies the approved plans;
-# DEPLOY_FLAGS=--auto-approve for unattended runs). With STACKS: cdktf deploy of those stacks.
+# DEPLOY_FLAGS=--auto-approve for unattended runs). With STACKS: the framework CLI's deploy of those
+# stacks (cdktf deploy, or cdktn deploy --app ...).
 deploy: synth
 	$(if $(STACKS),$(CLI) deploy $(APP) $(STACKS) $(DEPLOY_FLAGS),$(BIN)/python -m dualstack.deploy deploy $(DEPLOY_FLAGS))
 

@@ -72,9 +72,16 @@ def test_both_frameworks_synthesize_the_same_terraform(
     assert not problems, f"{len(problems)} difference(s) not in the allowed list:\n" + "\n".join(
         problems[:40]
     )
-    # Not vacuous: both wrote every stack, and the allowed differences were there to normalize.
+    # Not vacuous: both wrote every stack, and the other side really ran the other framework.
     stacks = sorted(p.parent.name for p in theirs.glob("stacks/*/cdk.tf.json"))
     assert stacks == sorted(synthesized_configs[config.stem].stacks)
+    (framework_version,) = [a for a in ALLOWED_DIFFERENCES if a.files == "manifest"]
+    assert (
+        json.loads((theirs / "manifest.json").read_text())["version"] == framework_version.values[OTHER.name]
+    )
+    assert (
+        json.loads((ours / "manifest.json").read_text())["version"] == framework_version.values[ACTIVE.name]
+    )
     shutil.rmtree(theirs)
 
 
