@@ -40,7 +40,8 @@ from dualstack.framework import (
     Testing,
 )
 from dualstack.refs import FrontDoorRefs, GlobalRefs
-from dualstack.stacks import azurerm_provider, base_tags
+from dualstack.region import region_context as region_props
+from dualstack.stacks import azurerm_provider
 
 _SUBSCRIPTION = "/subscriptions/00000000-0000-0000-0000-000000000000"
 _GLOBAL_GROUP = f"{_SUBSCRIPTION}/resourceGroups/rg-fake-global"
@@ -88,7 +89,7 @@ def config(base: str = "default", **changes: Any) -> Config:
 def region_context(cfg: Config, region_name: str | None = None, *, refs: GlobalRefs = REFS) -> RegionContext:
     """The context a region stack gives its constructs (the first region unless named)."""
     name = region_name if region_name is not None else next(iter(cfg.regions))
-    return RegionContext(config=cfg, region_name=name, global_refs=refs, tags=base_tags(cfg))
+    return region_props(cfg, name, refs)
 
 
 _OUTDIR = tempfile.TemporaryDirectory(prefix="constructhelp-")

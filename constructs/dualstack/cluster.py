@@ -81,14 +81,14 @@ class RegionCluster(Construct):
             self,
             "Resource",
             **_cluster_settings(ctx),
-            **_access(ctx.config.cluster, self.client.tenant_id),
+            **_access(ctx.cluster, self.client.tenant_id),
             resource_group_name=network.resource_group.name,
             identity=KubernetesClusterIdentity(type="UserAssigned", identity_ids=[self.identity.id]),
             oms_agent=KubernetesClusterOmsAgent(
                 log_analytics_workspace_id=ctx.global_refs.log_analytics_id,
                 msi_auth_for_monitoring_enabled=True,
             ),
-            network_profile=_network_profile(ctx.region, ctx.config.cluster),
+            network_profile=_network_profile(ctx.region, ctx.cluster),
             default_node_pool=KubernetesClusterDefaultNodePool(
                 name="system",
                 temporary_name_for_rotation="systemtmp",
@@ -96,7 +96,7 @@ class RegionCluster(Construct):
                 upgrade_settings=KubernetesClusterDefaultNodePoolUpgradeSettings(
                     max_surge=MAX_SURGE, drain_timeout_in_minutes=DRAIN_TIMEOUT_MINUTES
                 ),
-                **_pool_settings(ctx, ctx.config.cluster.system_pool, network),
+                **_pool_settings(ctx, ctx.cluster.system_pool, network),
             ),
             tags=ctx.tags,
             # The subnet must be finished (its NSG attached) before AKS puts nodes into it.
@@ -112,10 +112,10 @@ class RegionCluster(Construct):
             upgrade_settings=KubernetesClusterNodePoolUpgradeSettings(
                 max_surge=MAX_SURGE, drain_timeout_in_minutes=DRAIN_TIMEOUT_MINUTES
             ),
-            **_pool_settings(ctx, ctx.config.cluster.user_pool, network),
+            **_pool_settings(ctx, ctx.cluster.user_pool, network),
         )
         self._role_assignments(ctx.global_refs)
-        self._admin_groups(ctx.config.cluster)
+        self._admin_groups(ctx.cluster)
 
     @property
     def name(self) -> str:
@@ -218,7 +218,7 @@ class RegionCluster(Construct):
 
 def _cluster_settings(ctx: RegionContext) -> dict[str, Any]:
     """Name, version, upgrades and add-ons of the cluster resource."""
-    settings, name = ctx.config.cluster, naming.cluster(ctx.project, ctx.region_name)
+    settings, name = ctx.cluster, naming.cluster(ctx.project, ctx.region_name)
     return {
         "name": name,
         "location": ctx.region_name,

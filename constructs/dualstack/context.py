@@ -11,43 +11,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dualstack import modes
-from dualstack.config import Config, Origin, Region
+from dualstack.config import Cluster, Hub, Origin, Region
 from dualstack.naming import IpFamily
 from dualstack.refs import FrontDoorRefs, GlobalRefs
 
 
 @dataclass(frozen=True)
 class RegionContext:
-    """One region of one config, with what the global stack gives it."""
+    """One region of one config, with what the global stack gives it: the props of every
+    construct of the region stack. ``region.region_context`` builds it from the config (the
+    region stack's one reader of ``Config``); the constructs read only these fields."""
 
-    config: Config
+    project: str
     region_name: str
+    region: Region
+    """The region's own settings (``regions.<name>``)."""
     global_refs: GlobalRefs
     tags: dict[str, str]
-
-    @property
-    def project(self) -> str:
-        return self.config.project
-
-    @property
-    def region(self) -> Region:
-        """The region's own settings (``regions.<name>``)."""
-        return self.config.regions[self.region_name]
-
-    @property
-    def prevent_destroy(self) -> bool:
-        return self.config.prevent_destroy
-
-    @property
-    def public_families(self) -> tuple[IpFamily, ...]:
-        """The families that get a public ingress (both, unless the translator is off)."""
-        return modes.public_families(self.config.ingress)
-
-    @property
-    def app_host(self) -> str:
-        """``<app_name>.<zone_name>``: the application's global name."""
-        return self.config.dns.app_host
+    prevent_destroy: bool
+    public_families: tuple[IpFamily, ...]
+    """The families that get a public ingress (both, unless the translator is off)."""
+    app_name: str
+    app_host: str
+    """``<app_name>.<zone_name>``: the application's global name."""
+    cluster: Cluster
+    global_location: str
+    """``global.location``: where the shared Log Analytics workspace lives."""
+    hub: Hub | None
+    tls_enabled: bool
 
     @property
     def front_door(self) -> FrontDoorRefs | None:

@@ -31,7 +31,7 @@ class RegionDns(Construct):
         self, scope: Construct, id_: str, *, ctx: RegionContext, public_ips: dict[IpFamily, PublicIp]
     ) -> None:
         super().__init__(scope, id_)
-        record = region_record_name(ctx.region_name, ctx.config.dns.app_name)
+        record = region_record_name(ctx.region_name, ctx.app_name)
         region_name, global_refs, tags = ctx.region_name, ctx.global_refs, ctx.tags
         # A drained region (regions.<name>.drain) leaves the app's names: no endpoint in the
         # global profiles, no records of its own. Its addresses and cluster stay.

@@ -8,10 +8,12 @@ Region stacks reference these; nothing here references a region stack.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from constructs import Construct
 
-from dualstack import modes, naming, protection, roles
-from dualstack.config import Config
+from dualstack import naming, protection, roles
+from dualstack.config import Dns, FrontDoorEdge, Global, ProbeSettings
 from dualstack.edge import FrontDoor
 from dualstack.framework import (
     ContainerRegistry,
@@ -26,8 +28,27 @@ from dualstack.framework import (
     RoleDefinition,
     RoleDefinitionPermissions,
 )
+from dualstack.naming import IpFamily
 from dualstack.refs import GlobalRefs
 from dualstack.traffic import GlobalTraffic
+
+
+@dataclass(frozen=True)
+class GlobalProps:
+    """What the global stack's services read of the config (``stacks.global_props`` builds it,
+    the global stack's one reader of ``Config``)."""
+
+    project: str
+    prevent_destroy: bool
+    global_: Global
+    """``global``: location, registry and vault names, log retention."""
+    dns: Dns
+    region_names: tuple[str, ...]
+    """Every region, for the registry's replicas."""
+    front_door: FrontDoorEdge | None
+    probe: ProbeSettings
+    public_families: tuple[IpFamily, ...]
+    tags: dict[str, str]
 
 
 class GlobalServices(Construct):
@@ -38,10 +59,10 @@ class GlobalServices(Construct):
     registry, the vault, the workspace, and the edge (Front Door, then the app's records).
     """
 
-    def __init__(self, scope: Construct, id_: str, *, config: Config, tags: dict[str, str]) -> None:
+    def __init__(self, scope: Construct, id_: str, *, props: GlobalProps) -> None:
         super().__init__(scope, id_)
-        self._config, self._tags = config, tags
-        self._protect = protection.lifecycle(config.prevent_destroy)
+        self._props, self._tags = props, props.tags
+        self._protect = protection.lifecycle(props.prevent_destroy)
         client = DataAzurermClientConfig(self, "client")
         self._zones()
         registry = self._registry()
@@ -49,12 +70,12 @@ class GlobalServices(Construct):
         workspace = LogAnalyticsWorkspace(
             self,
             "log_analytics",
-            name=naming.log_analytics(config.project),
+            name=naming.log_analytics(props.project),
             resource_group_name=self.group.name,
-            location=config.global_.location,
+            location=props.global_.location,
             sku="PerGB2018",
-            retention_in_days=config.global_.log_retention_days,
-            tags=tags,
+            retention_in_days=props.global_.log_retention_days,
+            tags=props.tags,
             lifecycle=self._protect,
         )
         front_door, traffic = self._edge()
@@ -75,18 +96,18 @@ class GlobalServices(Construct):
 
     def _zones(self) -> None:
         """The global resource group, the public zone and the private zone."""
-        config, tags = self._config, self._tags
+        props, tags = self._props, self._tags
         self.group = ResourceGroup(
             self,
             "resource_group",
-            name=naming.global_resource_group(config.project),
-            location=config.global_.location,
+            name=naming.global_resource_group(props.project),
+            location=props.global_.location,
             tags=tags,
         )
         self.zone = DnsZone(
             self,
             "dns_zone",
-            name=config.dns.zone_name,
+            name=props.dns.zone_name,
             resource_group_name=self.group.name,
             tags=tags,
             lifecycle=self._protect,
@@ -94,7 +115,7 @@ class GlobalServices(Construct):
         self.private_zone = PrivateDnsZone(
             self,
             "private_dns_zone",
-            name=config.dns.private_zone_name,
+            name=props.dns.private_zone_name,
             resource_group_name=self.group.name,
             tags=tags,
             lifecycle=self._protect,
@@ -110,7 +131,7 @@ class GlobalServices(Construct):
         role = RoleDefinition(
             self,
             "acme_dns_role",
-            name=naming.acme_dns_role(self._config.project, self._config.dns.zone_name),
+            name=naming.acme_dns_role(self._props.project, self._props.dns.zone_name),
             scope=self.group.id,
             assignable_scopes=[self.group.id],
             description="cert-manager ACME DNS-01: read the zone, manage its TXT record sets; nothing else",
@@ -119,7 +140,7 @@ class GlobalServices(Construct):
         return role.role_definition_resource_id
 
     def _registry(self) -> ContainerRegistry:
-        config, tags, glob = self._config, self._tags, self._config.global_
+        props, tags, glob = self._props, self._tags, self._props.global_
         return ContainerRegistry(
             self,
             "registry",
@@ -138,7 +159,7 @@ class GlobalServices(Construct):
             zone_redundancy_enabled=True,
             georeplications=[
                 ContainerRegistryGeoreplications(location=region, zone_redundancy_enabled=True, tags=tags)
-                for region in sorted(config.regions)
+                for region in sorted(props.region_names)
                 if region != glob.location
             ],
             tags=tags,
@@ -146,7 +167,7 @@ class GlobalServices(Construct):
         )
 
     def _vault(self, tenant_id: str) -> KeyVault:
-        glob = self._config.global_
+        glob = self._props.global_
         return KeyVault(
             self,
             "key_vault",
@@ -168,33 +189,33 @@ class GlobalServices(Construct):
     def _edge(self) -> tuple[FrontDoor | None, GlobalTraffic]:
         """Front Door (``edge.kind: front_door``), then the app's records and, with the Traffic
         Manager edge, its profiles."""
-        config, tags = self._config, self._tags
+        props, tags = self._props, self._tags
         front_door = None
-        if config.front_door is not None:
+        if props.front_door is not None:
             front_door = FrontDoor(
                 self,
                 "front_door",
-                project=config.project,
-                app_name=config.dns.app_name,
-                app_host=config.dns.app_host,
-                settings=config.front_door,
-                probe_path=config.probe.path,
+                project=props.project,
+                app_name=props.dns.app_name,
+                app_host=props.dns.app_host,
+                settings=props.front_door,
+                probe_path=props.probe.path,
                 group=self.group,
                 zone=self.zone,
                 tags=tags,
-                prevent_destroy=config.prevent_destroy,
+                prevent_destroy=props.prevent_destroy,
             )
         traffic = GlobalTraffic(
             self,
             "traffic",
-            project=config.project,
-            app_name=config.dns.app_name,
-            served=modes.public_families(config.ingress),
-            probe=config.probe,
+            project=props.project,
+            app_name=props.dns.app_name,
+            served=props.public_families,
+            probe=props.probe,
             group=self.group,
             zone=self.zone,
             tags=tags,
-            prevent_destroy=config.prevent_destroy,
+            prevent_destroy=props.prevent_destroy,
             front_door=front_door.endpoint if front_door is not None else None,
         )
         return front_door, traffic

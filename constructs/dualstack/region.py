@@ -74,6 +74,26 @@ class Region:
         self.workloads_stack.add_dependency(self.stack)
 
 
+def region_context(config: Config, region_name: str, global_refs: GlobalRefs) -> RegionContext:
+    """The props of every construct of one region stack, read from the config here and nowhere
+    else in the region stack."""
+    return RegionContext(
+        project=config.project,
+        region_name=region_name,
+        region=config.regions[region_name],
+        global_refs=global_refs,
+        tags=base_tags(config),
+        prevent_destroy=config.prevent_destroy,
+        public_families=modes.public_families(config.ingress),
+        app_name=config.dns.app_name,
+        app_host=config.dns.app_host,
+        cluster=config.cluster,
+        global_location=config.global_.location,
+        hub=config.network.hub,
+        tls_enabled=config.tls.enabled,
+    )
+
+
 class RegionStack(TerraformStack):
     """The region's Azure resources; reads the global stack's outputs."""
 
@@ -81,7 +101,7 @@ class RegionStack(TerraformStack):
         super().__init__(scope, id_)
         configure_backend(self, config, id_)
         azurerm_provider(self)
-        ctx = RegionContext(config=config, region_name=id_, global_refs=global_refs, tags=base_tags(config))
+        ctx = region_context(config, id_, global_refs)
         self.region = RegionInfrastructure(self, "region", ctx=ctx)
         TerraformOutput(self, "cluster_name", value=self.region.cluster_name, description="AKS cluster name")
         project, region = config.project, id_
@@ -112,7 +132,6 @@ class RegionInfrastructure(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, ctx: RegionContext) -> None:
         super().__init__(scope, id_)
-        config = ctx.config
         self.network = RegionNetwork(self, "network", ctx=ctx)
         self.endpoints = RegionEndpoints(self, "endpoints", ctx=ctx, network=self.network)
         self.cluster = RegionCluster(self, "cluster", ctx=ctx, network=self.network)
@@ -122,14 +141,14 @@ class RegionInfrastructure(Construct):
             name=naming.container_insights_rule(ctx.project, ctx.region_name),
             resource_group_name=self.network.resource_group.name,
             workspace_id=ctx.global_refs.log_analytics_id,
-            workspace_location=config.global_.location,
+            workspace_location=ctx.global_location,
             cluster=self.cluster.cluster,
             tags=ctx.tags,
         )
         self.dns: RegionDns | None = None
         self.origins: RegionOrigins | None = None
         self._names(ctx)
-        hub = config.network.hub
+        hub = ctx.hub
         if hub is not None:
             HubPeering(
                 self,
@@ -139,7 +158,7 @@ class RegionInfrastructure(Construct):
                 vnet=self.network.vnet,
                 hub_provider=hub_provider(TerraformStack.of(self), hub),
             )
-        if config.tls.enabled:
+        if ctx.tls_enabled:
             DnsIdentity(
                 self,
                 "cert_manager_dns",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from constructs import Construct
 
-from dualstack import resource_providers
+from dualstack import modes, resource_providers
 from dualstack.config import AzurermBackend as AzurermBackendConfig
 from dualstack.config import Config
 from dualstack.edge import FrontDoorRoute
@@ -19,7 +19,7 @@ from dualstack.framework import (
     TerraformOutput,
     TerraformStack,
 )
-from dualstack.global_services import GlobalServices
+from dualstack.global_services import GlobalProps, GlobalServices
 from dualstack.refs import FrontDoorRefs
 
 
@@ -61,12 +61,27 @@ def azurerm_provider(stack: TerraformStack) -> AzurermProvider:
     )
 
 
+def global_props(config: Config) -> GlobalProps:
+    """What the global stack's services read of the config, read here and nowhere else."""
+    return GlobalProps(
+        project=config.project,
+        prevent_destroy=config.prevent_destroy,
+        global_=config.global_,
+        dns=config.dns,
+        region_names=tuple(config.regions),
+        front_door=config.front_door,
+        probe=config.probe,
+        public_families=modes.public_families(config.ingress),
+        tags=base_tags(config),
+    )
+
+
 class GlobalStack(TerraformStack):
     def __init__(self, scope: Construct, id_: str, *, config: Config) -> None:
         super().__init__(scope, id_)
         configure_backend(self, config, id_)
         azurerm_provider(self)
-        self.services = GlobalServices(self, "services", config=config, tags=base_tags(config))
+        self.services = GlobalServices(self, "services", props=global_props(config))
         services = self.services
         TerraformOutput(
             self,

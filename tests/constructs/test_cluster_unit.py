@@ -87,7 +87,7 @@ def each(request: pytest.FixtureRequest, built: dict[str, Built]) -> Built:
 
 def test_cluster_is_named_for_the_region_with_settings_from_the_config(each: Built) -> None:
     ctx, cluster = each.ctx, each.cluster
-    settings = ctx.config.cluster
+    settings = ctx.cluster
     assert cluster["name"] == cluster["dns_prefix"] == f"aks-{ctx.project}-{ctx.region_name}"
     assert cluster["location"] == ctx.region_name
     assert cluster["node_resource_group"] == f"rg-{ctx.project}-{ctx.region_name}-aks-nodes"
@@ -169,7 +169,7 @@ def test_azure_data_plane_has_no_network_policy(built: dict[str, Built]) -> None
 
 
 def test_api_server_is_private_with_a_public_fqdn_or_public_with_authorized_ranges(each: Built) -> None:
-    cluster, api = each.cluster, each.ctx.config.cluster.api_server
+    cluster, api = each.cluster, each.ctx.cluster.api_server
     assert cluster["private_cluster_enabled"] is api.private
     if api.private:
         assert cluster["private_cluster_public_fqdn_enabled"] is True
@@ -194,7 +194,7 @@ def test_entra_id_with_azure_rbac_and_no_local_accounts(each: Built) -> None:
 
 @pytest.mark.parametrize("pool", ["system", "user"])
 def test_pools_follow_the_config_and_span_the_regions_zones(each: Built, pool: str) -> None:
-    settings = getattr(each.ctx.config.cluster, f"{pool}_pool")
+    settings = getattr(each.ctx.cluster, f"{pool}_pool")
     body = each.pools[pool]
     assert body["zones"] == [str(z) for z in each.ctx.region.zones]
     assert (body["vm_size"], body["min_count"], body["max_count"]) == (
@@ -257,7 +257,7 @@ def test_deployer_administers_this_cluster_only(each: Built) -> None:
 
 
 def test_admin_groups_are_keyed_by_object_id(each: Built) -> None:
-    groups = each.ctx.config.cluster.admin_group_object_ids
+    groups = each.ctx.cluster.admin_group_object_ids
     found = {p: r for p, r in each.out.resources(ROLE).items() if p.startswith("cluster/admin_group_")}
     assert set(found) == {f"cluster/admin_group_{g}" for g in groups}
     for group in groups:
@@ -268,7 +268,7 @@ def test_admin_groups_are_keyed_by_object_id(each: Built) -> None:
 
 
 def test_admin_group_cases_are_covered(built: dict[str, Built]) -> None:
-    counts = {name: len(b.ctx.config.cluster.admin_group_object_ids) for name, b in built.items()}
+    counts = {name: len(b.ctx.cluster.admin_group_object_ids) for name, b in built.items()}
     assert counts == {"default": 0, "nat46-southeastasia": 1, "customized": 2}
 
 
@@ -280,5 +280,5 @@ def test_no_grant_outside_the_known_ones(each: Built) -> None:
         "secrets_provider_key_vault_reader",
         "deployer_cluster_admin",
     }
-    groups = {f"admin_group_{g}" for g in each.ctx.config.cluster.admin_group_object_ids}
+    groups = {f"admin_group_{g}" for g in each.ctx.cluster.admin_group_object_ids}
     assert set(each.out.resources(ROLE)) == {f"cluster/{i}" for i in fixed | groups}

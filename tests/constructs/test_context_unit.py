@@ -62,3 +62,14 @@ def test_context_is_immutable() -> None:
     ctx = region_context(config("default"))
     with pytest.raises(AttributeError):
         ctx.region_name = "other"  # type: ignore[misc]
+
+
+def test_the_rest_of_the_props_come_from_their_sections() -> None:
+    cfg = config("dualstack")
+    ctx = region_context(cfg, "australiaeast")
+    assert ctx.cluster is cfg.cluster
+    assert ctx.app_name == cfg.dns.app_name and ctx.app_host == cfg.dns.app_host
+    assert ctx.global_location == cfg.global_.location
+    assert ctx.hub is cfg.network.hub
+    assert ctx.tls_enabled is cfg.tls.enabled
+    assert not hasattr(ctx, "config"), "the constructs get props, not the config"

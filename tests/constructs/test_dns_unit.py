@@ -92,7 +92,7 @@ def test_endpoint_joins_its_familys_global_profile_with_its_address(each: Built)
 
 
 def test_public_record_aliases_the_public_ip_in_the_global_zone(each: Built) -> None:
-    name = f"{each.ctx.region_name}.{each.ctx.config.dns.app_name}"
+    name = f"{each.ctx.region_name}.{each.ctx.app_name}"
     for family in each.ctx.public_families:
         record = each.out.resource(PUBLIC[family], f"dns/{family}_record")
         assert record["name"] == name
@@ -106,7 +106,7 @@ def test_public_record_aliases_the_public_ip_in_the_global_zone(each: Built) -> 
 
 
 def test_private_record_holds_the_address_in_the_private_zone(each: Built) -> None:
-    name = f"{each.ctx.region_name}.{each.ctx.config.dns.app_name}"
+    name = f"{each.ctx.region_name}.{each.ctx.app_name}"
     for family in each.ctx.public_families:
         record = each.out.resource(PRIVATE[family], f"dns/{family}_private_record")
         assert record["name"] == name

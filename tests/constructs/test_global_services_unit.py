@@ -14,7 +14,7 @@ from dualstack.config import Config
 from dualstack.global_services import GlobalServices
 from dualstack.protection import PROTECTED_TYPES
 from dualstack.refs import GlobalRefs
-from dualstack.stacks import base_tags
+from dualstack.stacks import base_tags, global_props
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Built:
 
 def build(cfg: Config) -> Built:
     stack = bare_stack("global")
-    services = GlobalServices(stack, "services", config=cfg, tags=base_tags(cfg))
+    services = GlobalServices(stack, "services", props=global_props(cfg))
     refs = services.refs
     expose(
         stack,

@@ -50,7 +50,7 @@ def built() -> dict[str, Built]:
     out = {}
     for name, make in CASES.items():
         ctx = region_context(make(), "uksouth")
-        hub = ctx.config.network.hub
+        hub = ctx.hub
         assert hub is not None
         stack = bare_stack()
         vnet = VirtualNetwork(
