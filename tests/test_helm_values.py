@@ -12,6 +12,7 @@ from synthhelp import CONFIGS
 from dualstack import images, ingress_controller, kube, network_policy, tls
 from dualstack.config import Hsts, Ingress
 from dualstack.ingress import release_specs
+from dualstack.region import cert_manager_props
 
 PIPS = {"ipv4": "pip-v4", "ipv6": "pip-v6"}
 CONTROLLER = ingress_controller.Controller(
@@ -193,9 +194,14 @@ def test_the_controller_values_meet_pod_security_restricted(mode: str) -> None:
 CERT_MANAGER_PODS = ("controller", "webhook", "cainjector", "startupapicheck")
 
 
+def _cert_manager_props() -> tls.CertManagerProps:
+    config = CONFIGS["default"]
+    return cert_manager_props(config, next(iter(config.regions)))
+
+
 def _cert_manager() -> dict[str, dict[str, Any]]:
     """The values of each cert-manager component (the controller's are at the top level)."""
-    values = tls.cert_manager_values(CONFIGS["default"], "client-id")
+    values = tls.cert_manager_values(_cert_manager_props(), "client-id")
     return {key: values if key == "controller" else values[key] for key in CERT_MANAGER_PODS}
 
 
@@ -234,7 +240,7 @@ def test_long_running_cert_manager_components_are_replicated_spread_and_budgeted
 
 
 def test_cert_manager_probes_crds_identity_and_webhook_port() -> None:
-    values = tls.cert_manager_values(CONFIGS["default"], "client-id")
+    values = tls.cert_manager_values(_cert_manager_props(), "client-id")
     assert values["livenessProbe"] == {"enabled": True}
     assert values["crds"] == {"enabled": True, "keep": True}, "CRDs installed, and kept on uninstall"
     assert values["podLabels"] == {"azure.workload.identity/use": "true"}

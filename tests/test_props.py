@@ -1,10 +1,9 @@
-"""Constructs take props, never the config: the stacks (composers) read ``Config`` and hand each
-construct what it needs (issue "A layout that shows the architecture", in progress).
+"""Constructs take props, never the config: each stack's composer reads ``Config`` and hands
+each construct typed, frozen props (``RegionContext``, ``GlobalProps``, ``WorkloadsProps``,
+``SampleAppProps``, ``CertManagerProps``) or the config section it needs.
 
-The scan reads the source: every class of ``dualstack`` that derives from ``Construct`` and is not
-a stack must not have a ``Config`` parameter in its constructor. ``STILL_TAKING_CONFIG`` lists
-the constructs not yet converted; it can only shrink (a listed construct that no longer takes
-``Config`` fails too, so the list stays true).
+The scan reads the source: no class of ``dualstack`` that derives from ``Construct`` and is not a
+stack may have a ``Config`` parameter in its constructor.
 """
 
 from __future__ import annotations
@@ -16,11 +15,6 @@ from synthhelp import REPO
 
 PACKAGE = REPO / "constructs" / "dualstack"
 STACK_BASES = {"TerraformStack"}
-STILL_TAKING_CONFIG = {
-    "region.RegionWorkloads",
-    "sample_app.SampleApp",
-    "tls.CertManager",
-}
 
 
 def constructs_taking_config(source: str, module: str) -> set[str]:
@@ -48,8 +42,8 @@ def _all() -> set[str]:
     return found
 
 
-def test_no_construct_takes_the_config_but_the_listed_remainder() -> None:
-    assert _all() == STILL_TAKING_CONFIG
+def test_no_construct_takes_the_config() -> None:
+    assert _all() == set()
 
 
 @pytest.mark.parametrize(
@@ -64,3 +58,35 @@ def test_no_construct_takes_the_config_but_the_listed_remainder() -> None:
 )
 def test_the_scan_finds_a_config_parameter(source: str, expected: set[str]) -> None:
     assert constructs_taking_config(source, "m") == expected
+
+
+COMPOSERS = {"region", "stacks"}
+"""The modules of the stacks (``GlobalStack``, ``EdgeStack``; ``RegionStack``, ``WorkloadsStack``),
+each the one reader of ``Config`` for its stacks' constructs."""
+
+
+def _construct_modules() -> dict[str, ast.Module]:
+    trees = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        defines = any(
+            isinstance(n, ast.ClassDef)
+            and any(isinstance(b, ast.Name) and b.id in ("Construct", "TerraformStack") for b in n.bases)
+            for n in tree.body
+        )
+        if defines:
+            trees[".".join(path.relative_to(PACKAGE).with_suffix("").parts)] = tree
+    return trees
+
+
+def test_only_the_composers_among_the_construct_modules_import_the_config_root() -> None:
+    importing = {
+        module
+        for module, tree in _construct_modules().items()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        and (node.module or "").startswith("dualstack.config")
+        and any(alias.name == "Config" for alias in node.names)
+    }
+    assert importing == COMPOSERS
+    assert {"cluster", "ingress", "sample_app", "tls", "global_services"} <= set(_construct_modules())

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from constructs import Construct
 
-from dualstack import images, ingress_controller, kube, modes, network_policy
-from dualstack.config import Config, Ingress
+from dualstack import ingress_controller, kube, modes, network_policy
+from dualstack.config import Ingress
 from dualstack.framework import (
     HelmProvider,
     IngressClassV1,
@@ -35,20 +35,6 @@ def release_specs(
         ReleaseSpec(release, getattr(ingress, release.settings), pip_names, pip_resource_group, controller)
         for release in modes.releases(ingress)
     ]
-
-
-def controller_settings(config: Config, *, front_door_id: str | None = None) -> Controller:
-    """The controller image from the project's registry, the config's HSTS policy and, behind
-    Front Door, the profile ID every request must carry."""
-    image = images.image(config, ingress_controller.IMAGE.key)
-    return Controller(
-        image_repository=f"{images.login_server(config)}/{image.repository}",
-        image_tag=image.tag,
-        image_digest=image.digest,
-        hsts=config.tls.hsts,
-        front_door_id=front_door_id,
-        front_door_probe=(config.dns.app_host, config.probe.path) if front_door_id is not None else None,
-    )
 
 
 class RegionIngress(Construct):

@@ -20,13 +20,14 @@ Construct ids are part of every Terraform address (renaming one replaces resourc
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from constructs import Construct
 
-from dualstack import modes, naming
+from dualstack import images, ingress_controller, modes, naming
 from dualstack.cluster import RegionCluster
-from dualstack.config import Config
+from dualstack.config import Config, Ingress
 from dualstack.context import RegionContext
 from dualstack.dns import RegionDns
 from dualstack.edge import RegionOrigins
@@ -40,17 +41,19 @@ from dualstack.framework import (
     TerraformOutput,
     TerraformStack,
 )
-from dualstack.ingress import RegionIngress, controller_settings
+from dualstack.ingress import RegionIngress
+from dualstack.ingress_controller import Controller
 from dualstack.monitoring import ContainerInsights
 from dualstack.naming import IpFamily
 from dualstack.network import RegionNetwork
 from dualstack.peering import HubPeering, hub_provider
 from dualstack.providers import cluster_providers
 from dualstack.refs import GlobalRefs
+from dualstack.sample_app import IMAGE_KEY as SAMPLE_IMAGE_KEY
 from dualstack.sample_app import NAMESPACE as SAMPLE_NAMESPACE
-from dualstack.sample_app import SampleApp
+from dualstack.sample_app import SampleApp, SampleAppProps
 from dualstack.stacks import azurerm_provider, base_tags, configure_backend
-from dualstack.tls import CertManager, DnsIdentity, secret_name
+from dualstack.tls import CertManager, CertManagerProps, DnsIdentity, secret_name
 from dualstack.tls import certificate_key as tls_certificate_key
 
 
@@ -91,6 +94,19 @@ def region_context(config: Config, region_name: str, global_refs: GlobalRefs) ->
         global_location=config.global_.location,
         hub=config.network.hub,
         tls_enabled=config.tls.enabled,
+    )
+
+
+def cert_manager_props(config: Config, region_name: str) -> CertManagerProps:
+    """What cert-manager and the issuer of one region read of the config."""
+    return CertManagerProps(
+        project=config.project,
+        region_name=region_name,
+        tls=config.tls,
+        zone_name=config.dns.zone_name,
+        cilium=config.cluster.network_data_plane == "cilium",
+        registry=images.login_server(config),
+        images={c: images.image(config, f"cert-manager-{c}") for c in images.CERT_MANAGER_COMPONENTS},
     )
 
 
@@ -221,11 +237,9 @@ class WorkloadsStack(TerraformStack):
         self.workloads = RegionWorkloads(
             self,
             "workloads",
-            config=config,
-            region_name=region_name,
+            props=workloads_props(config, region_name, front_door_id),
             kubernetes_provider=self.kubernetes_provider,
             helm_provider=self.helm_provider,
-            front_door_id=front_door_id,
         )
 
 
@@ -245,6 +259,69 @@ def sample_certificates(hosts: list[str], *, front_door: bool) -> list[dict[str,
     ]
 
 
+@dataclass(frozen=True)
+class WorkloadsProps:
+    """What the workloads of one region read of the config (``workloads_props`` builds it, the
+    workloads stack's one reader of ``Config``)."""
+
+    ingress: Ingress
+    controller: Controller
+    pip_names: dict[IpFamily, str]
+    pip_resource_group: str
+    cluster_ranges: tuple[str, ...]
+    """The cluster's own pod and service ranges: "outside the cluster" in egress policies."""
+    cilium: bool
+    sample_app: SampleAppProps | None
+    cert_manager: CertManagerProps | None
+    front_door: bool
+    """Behind Front Door: the certificate's key suits its origin TLS."""
+
+
+def controller_settings(config: Config, *, front_door_id: str | None = None) -> Controller:
+    """The controller image from the project's registry, the config's HSTS policy and, behind
+    Front Door, the profile ID every request must carry."""
+    image = images.image(config, ingress_controller.IMAGE.key)
+    return Controller(
+        image_repository=f"{images.login_server(config)}/{image.repository}",
+        image_tag=image.tag,
+        image_digest=image.digest,
+        hsts=config.tls.hsts,
+        front_door_id=front_door_id,
+        front_door_probe=(config.dns.app_host, config.probe.path) if front_door_id is not None else None,
+    )
+
+
+def workloads_props(config: Config, region_name: str, front_door_id: str | None) -> WorkloadsProps:
+    """The props of one region's workloads, read from the config here and nowhere else."""
+    project, region = config.project, config.regions[region_name]
+    app = config.dns.app_host
+    hosts = (app, f"{region_name}.{app}")
+    sample_app = None
+    if config.ingress.sample_app_enabled:
+        sample_app = SampleAppProps(
+            image=images.image(config, SAMPLE_IMAGE_KEY).reference(images.login_server(config)),
+            health_path=config.probe.path,
+            service_families=tuple(modes.of(config.ingress).services),
+            zones=len(region.zones),
+            hosts=hosts,
+            tls_secret=secret_name(SAMPLE_NAMESPACE) if config.tls.enabled else None,
+        )
+    return WorkloadsProps(
+        ingress=config.ingress,
+        controller=controller_settings(config, front_door_id=front_door_id),
+        pip_names={
+            family: naming.ingress_public_ip(project, region_name, family)
+            for family in modes.public_families(config.ingress)
+        },
+        pip_resource_group=naming.ingress_resource_group(project, region_name),
+        cluster_ranges=(*region.pod_cidrs, *region.service_cidrs),
+        cilium=config.cluster.network_data_plane == "cilium",
+        sample_app=sample_app,
+        cert_manager=cert_manager_props(config, region_name) if config.tls.enabled else None,
+        front_door=config.front_door is not None,
+    )
+
+
 class RegionWorkloads(Construct):
     """The ingress controllers and the sample application of one region."""
 
@@ -253,55 +330,41 @@ class RegionWorkloads(Construct):
         scope: Construct,
         id_: str,
         *,
-        config: Config,
-        region_name: str,
+        props: WorkloadsProps,
         kubernetes_provider: KubernetesProvider,
         helm_provider: HelmProvider,
-        front_door_id: str | None = None,
     ) -> None:
         super().__init__(scope, id_)
-        project, region = config.project, config.regions[region_name]
-        # The cluster's own pod and service ranges: "outside the cluster" in egress policies.
-        cluster_ranges = [*region.pod_cidrs, *region.service_cidrs]
+        cluster_ranges = list(props.cluster_ranges)
         self.ingress = RegionIngress(
             self,
             "ingress",
-            ingress=config.ingress,
-            controller=controller_settings(config, front_door_id=front_door_id),
-            pip_names={
-                family: naming.ingress_public_ip(project, region_name, family)
-                for family in modes.public_families(config.ingress)
-            },
-            pip_resource_group=naming.ingress_resource_group(project, region_name),
+            ingress=props.ingress,
+            controller=props.controller,
+            pip_names=props.pip_names,
+            pip_resource_group=props.pip_resource_group,
             cluster_ranges=cluster_ranges,
-            cilium=config.cluster.network_data_plane == "cilium",
+            cilium=props.cilium,
             kubernetes_provider=kubernetes_provider,
             helm_provider=helm_provider,
         )
         self.sample_app: SampleApp | None = None
-        app = config.dns.app_host
-        hosts = [app, f"{region_name}.{app}"]
-        tls_secret = secret_name(SAMPLE_NAMESPACE) if config.tls.enabled else None
-        if config.ingress.sample_app_enabled:
+        if props.sample_app is not None:
             self.sample_app = SampleApp(
                 self,
                 "sample_app",
-                config=config,
-                zones=len(config.regions[region_name].zones),
-                hosts=hosts,
-                tls_secret=tls_secret,
+                props=props.sample_app,
                 depends_on=[self.ingress.primary_release],
                 kubernetes_provider=kubernetes_provider,
             )
         self.cert_manager: CertManager | None = None
-        if config.tls.enabled:
+        if props.cert_manager is not None:
             self.cert_manager = CertManager(
                 self,
                 "cert_manager",
-                config=config,
-                region_name=region_name,
-                certificates=sample_certificates(hosts, front_door=config.front_door is not None)
-                if self.sample_app is not None
+                props=props.cert_manager,
+                certificates=sample_certificates(list(props.sample_app.hosts), front_door=props.front_door)
+                if props.sample_app is not None
                 else [],
                 depends_on=[self.sample_app.namespace] if self.sample_app is not None else [],
                 cluster_ranges=cluster_ranges,

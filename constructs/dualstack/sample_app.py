@@ -7,12 +7,12 @@ Service: a single-stack Service is what makes the other family's ingress a real 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from constructs import Construct
 
-from dualstack import images, ingress_controller, kube, modes, network_policy
-from dualstack.config import Config
+from dualstack import ingress_controller, kube, network_policy
 from dualstack.framework import (
     DeploymentV1,
     DeploymentV1SpecTemplateSpecContainer,
@@ -38,6 +38,7 @@ from dualstack.framework import (
     TerraformResource,
     TerraformResourceLifecycle,
 )
+from dualstack.naming import IpFamily
 
 NAMESPACE = "echo"
 IMAGE_KEY = "echo"
@@ -98,6 +99,22 @@ def terraform_data(scope: Construct, id_: str, value: dict[str, Any]) -> Terrafo
     return data
 
 
+@dataclass(frozen=True)
+class SampleAppProps:
+    """What the sample app reads of the config (the workloads stack builds it)."""
+
+    image: str
+    """The echo image's reference in the project's registry."""
+    health_path: str
+    """``dns.health_probe.path``: the readiness probe asks what the edges ask."""
+    service_families: tuple[IpFamily, ...]
+    """The mode's Service families, primary first."""
+    zones: int
+    """One replica per zone of the region."""
+    hosts: tuple[str, ...]
+    tls_secret: str | None
+
+
 class SampleApp(Construct):
     """Namespace, Deployment spread over zones, Service of the mode's families, one Ingress."""
 
@@ -106,10 +123,7 @@ class SampleApp(Construct):
         scope: Construct,
         id_: str,
         *,
-        config: Config,
-        zones: int,
-        hosts: list[str],
-        tls_secret: str | None,
+        props: SampleAppProps,
         depends_on: list[ITerraformDependable],
         kubernetes_provider: KubernetesProvider,
     ) -> None:
@@ -135,11 +149,11 @@ class SampleApp(Construct):
             depends_on=[namespace],
             provider=provider,
         )
-        self._deployment(config, zones, [*depends_on, *self.network_policies])
-        self._service(config, depends_on)
-        self._ingress(hosts, tls_secret, depends_on)
+        self._deployment(props, [*depends_on, *self.network_policies])
+        self._service(props.service_families, depends_on)
+        self._ingress(list(props.hosts), props.tls_secret, depends_on)
 
-    def _deployment(self, config: Config, zones: int, depends_on: list[ITerraformDependable]) -> None:
+    def _deployment(self, props: SampleAppProps, depends_on: list[ITerraformDependable]) -> None:
         """The echo Deployment: one replica per zone, spread over them, on the user pool."""
         provider, namespace = self._provider, self.namespace
         spread = DeploymentV1SpecTemplateSpecTopologySpreadConstraint(
@@ -156,7 +170,7 @@ class SampleApp(Construct):
             provider=provider,
             metadata={"name": "echo", "namespace": namespace.metadata.name, "labels": LABELS},
             spec={
-                "replicas": str(zones),
+                "replicas": str(props.zones),
                 "selector": {"match_labels": LABELS},
                 "template": {
                     "metadata": {"labels": LABELS},
@@ -165,12 +179,7 @@ class SampleApp(Construct):
                         "node_selector": kube.USER_POOL_SELECTOR,
                         "topology_spread_constraint": [spread],
                         "security_context": {"seccomp_profile": {"type": "RuntimeDefault"}},
-                        "container": [
-                            _container(
-                                images.image(config, IMAGE_KEY).reference(images.login_server(config)),
-                                config.probe.path,
-                            )
-                        ],
+                        "container": [_container(props.image, props.health_path)],
                         "volume": [
                             DeploymentV1SpecTemplateSpecVolume(
                                 name="tmp", empty_dir=DeploymentV1SpecTemplateSpecVolumeEmptyDir()
@@ -182,10 +191,10 @@ class SampleApp(Construct):
             depends_on=depends_on,
         )
 
-    def _service(self, config: Config, depends_on: list[ITerraformDependable]) -> None:
+    def _service(self, services: tuple[IpFamily, ...], depends_on: list[ITerraformDependable]) -> None:
         """The Service of the mode's families, replaced (not patched) when its primary family changes."""
         provider, namespace = self._provider, self.namespace
-        policy, families = kube.ip_families(modes.of(config.ingress).services)
+        policy, families = kube.ip_families(services)
         # Kubernetes refuses to change a Service's primary IP family (spec.ipFamilies[0]) and
         # the provider would try it in place, failing a nat64 <-> nat46 switch halfway. The
         # primary family lives in a terraform_data whose change replaces the Service (destroy,

@@ -17,13 +17,15 @@ So the first deploy on an empty cluster succeeds in one run.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from constructs import Construct
 
-from dualstack import images, kube, naming, network_policy
-from dualstack.config import Config
+from dualstack import kube, naming, network_policy
+from dualstack.config import Tls
 from dualstack.context import RegionContext
 from dualstack.framework import (
     AssetType,
@@ -39,6 +41,7 @@ from dualstack.framework import (
     TerraformAsset,
     UserAssignedIdentity,
 )
+from dualstack.kube import Image
 
 NAMESPACE = "cert-manager"
 SERVICE_ACCOUNT = "cert-manager"
@@ -183,12 +186,30 @@ class DnsIdentity(Construct):
 # --- workloads stack -------------------------------------------------------------------
 
 
-def _component_values(config: Config, key: str, *, replicas: int | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class CertManagerProps:
+    """What cert-manager and the issuer read of the config (the workloads stack builds it:
+    ``region.cert_manager_props``)."""
+
+    project: str
+    region_name: str
+    tls: Tls
+    zone_name: str
+    """``dns.zone_name``: the public zone the DNS-01 challenges write to."""
+    cilium: bool
+    """``cluster.network_data_plane`` is cilium: the API server policy is a CiliumNetworkPolicy."""
+    registry: str
+    """The project's registry's login server."""
+    images: Mapping[str, Image]
+    """cert-manager's images by component (``controller``, ``webhook``, ...)."""
+
+
+def _component_values(props: CertManagerProps, key: str, *, replicas: int | None = None) -> dict[str, Any]:
     """One cert-manager component's values: its image from the registry, the user pool, its
     resources, restricted-level security contexts; with ``replicas``, a disruption budget and
     a spread over zones."""
     values: dict[str, Any] = {
-        "image": _image_values(config, key),
+        "image": _image_values(props, key),
         "nodeSelector": dict(kube.USER_POOL_SELECTOR),
         "resources": RESOURCES[key],
         # The chart's own restricted-level contexts, with a high UID and GID added, stated
@@ -217,19 +238,19 @@ def _component_values(config: Config, key: str, *, replicas: int | None = None) 
     return values
 
 
-def _image_values(config: Config, key: str) -> dict[str, Any]:
-    image = images.image(config, f"cert-manager-{key}")
+def _image_values(props: CertManagerProps, key: str) -> dict[str, Any]:
+    image = props.images[key]
     return {
-        "repository": f"{images.login_server(config)}/{image.repository}",
+        "repository": f"{props.registry}/{image.repository}",
         "tag": image.tag,
         "pullPolicy": "Always",
     }
 
 
-def cert_manager_values(config: Config, client_id: str) -> dict[str, Any]:
+def cert_manager_values(props: CertManagerProps, client_id: str) -> dict[str, Any]:
     """Values of the cert-manager chart: CRDs, images from the registry, user pool, spread,
     workload identity for the controller, restricted-level security contexts (the chart's)."""
-    component = functools.partial(_component_values, config)
+    component = functools.partial(_component_values, props)
     values: dict[str, Any] = {
         "crds": {"enabled": True, "keep": True},
         "global": {"leaderElection": {"namespace": NAMESPACE}},
@@ -247,18 +268,18 @@ def cert_manager_values(config: Config, client_id: str) -> dict[str, Any]:
         "cainjector": component("cainjector", replicas=2),
         "startupapicheck": component("startupapicheck"),
         # Used only for HTTP-01 challenges (this issuer solves DNS-01), pinned all the same.
-        "acmesolver": {"image": _image_values(config, "acmesolver")},
+        "acmesolver": {"image": _image_values(props, "acmesolver")},
         "prometheus": {"enabled": True},
     }
     return values
 
 
 def issuer_chart_values(
-    config: Config, subscription_id: str, client_id: str, certificates: list[dict[str, Any]]
+    props: CertManagerProps, subscription_id: str, client_id: str, certificates: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """Values of the local chart: the ACME ClusterIssuer (DNS-01 on the public zone, with
     cert-manager's identity) and the region's certificates."""
-    tls = config.tls
+    tls = props.tls
     return {
         "issuer": {
             "name": CLUSTER_ISSUER,
@@ -267,8 +288,8 @@ def issuer_chart_values(
             "accountKeySecret": f"{CLUSTER_ISSUER}-{tls.issuer}-account-key",
             "azureDNS": {
                 "subscriptionID": subscription_id,
-                "resourceGroupName": naming.global_resource_group(config.project),
-                "hostedZoneName": config.dns.zone_name,
+                "resourceGroupName": naming.global_resource_group(props.project),
+                "hostedZoneName": props.zone_name,
                 "clientID": client_id,
             },
         },
@@ -284,8 +305,7 @@ class CertManager(Construct):
         scope: Construct,
         id_: str,
         *,
-        config: Config,
-        region_name: str,
+        props: CertManagerProps,
         certificates: list[dict[str, Any]],
         depends_on: list[ITerraformDependable],
         cluster_ranges: list[str],
@@ -293,17 +313,15 @@ class CertManager(Construct):
         helm_provider: HelmProvider,
     ) -> None:
         super().__init__(scope, id_)
-        tls = config.tls
+        tls = props.tls
         client = DataAzurermClientConfig(self, "client")
         identity = DataAzurermUserAssignedIdentity(
             self,
             "dns_identity",
-            name=naming.cert_manager_identity(config.project, region_name),
-            resource_group_name=naming.region_resource_group(config.project, region_name),
+            name=naming.cert_manager_identity(props.project, props.region_name),
+            resource_group_name=naming.region_resource_group(props.project, props.region_name),
         )
-        namespace = self._namespace(
-            cluster_ranges, kubernetes_provider, cilium=config.cluster.network_data_plane == "cilium"
-        )
+        namespace = self._namespace(cluster_ranges, kubernetes_provider, cilium=props.cilium)
         self.release = Release(
             self,
             "release",
@@ -315,11 +333,11 @@ class CertManager(Construct):
             namespace=NAMESPACE,
             **kube.RELEASE_POLICY,
             timeout=900,
-            values=[kube.to_yaml(cert_manager_values(config, identity.client_id))],
+            values=[kube.to_yaml(cert_manager_values(props, identity.client_id))],
             depends_on=[namespace, *self.policies],
         )
         chart = TerraformAsset(self, "chart", path=str(LOCAL_CHART), type=AssetType.DIRECTORY)
-        issuer_values = issuer_chart_values(config, client.subscription_id, identity.client_id, certificates)
+        issuer_values = issuer_chart_values(props, client.subscription_id, identity.client_id, certificates)
         self.issuer_release = Release(
             self,
             "issuer",

@@ -11,6 +11,7 @@ from constructhelp import REFS, Synth, bare_stack, config, region_context, synth
 
 from dualstack import images
 from dualstack.config import Config
+from dualstack.region import cert_manager_props
 from dualstack.tls import (
     ACME_SERVERS,
     AUDIENCE,
@@ -20,6 +21,7 @@ from dualstack.tls import (
     SERVICE_ACCOUNT,
     SUBJECT,
     WEBHOOK_PORT,
+    CertManagerProps,
     DnsIdentity,
     cert_manager_values,
     issuer_chart_values,
@@ -77,13 +79,18 @@ def test_federation_trusts_cert_managers_service_account_on_this_cluster(
 
 # --- issuer_chart_values ---------------------------------------------------------------
 
+
+def _props(cfg: Config) -> CertManagerProps:
+    return cert_manager_props(cfg, next(iter(cfg.regions)))
+
+
 CERTIFICATES = [{"name": "given", "namespace": "ns", "secretName": "given-tls", "dnsNames": ["a.example"]}]
 
 
 @pytest.mark.parametrize("stem", ["default", "frontdoor"])
 def test_issuer_uses_the_configured_acme_server_and_the_global_zone(stem: str) -> None:
     cfg = config(stem)
-    values = issuer_chart_values(cfg, SUBSCRIPTION, CLIENT_ID, CERTIFICATES)
+    values = issuer_chart_values(_props(cfg), SUBSCRIPTION, CLIENT_ID, CERTIFICATES)
     issuer = values["issuer"]
     assert issuer["name"] == CLUSTER_ISSUER
     assert issuer["server"] == ACME_SERVERS[cfg.tls.issuer]
@@ -100,7 +107,7 @@ def test_issuer_uses_the_configured_acme_server_and_the_global_zone(stem: str) -
 
 def test_staging_and_production_servers_differ() -> None:
     servers = {
-        config(s).tls.issuer: issuer_chart_values(config(s), "", "", [])["issuer"]["server"]
+        config(s).tls.issuer: issuer_chart_values(_props(config(s)), "", "", [])["issuer"]["server"]
         for s in ("default", "frontdoor")
     }
     assert servers == {
@@ -116,7 +123,7 @@ def test_staging_and_production_servers_differ() -> None:
 @pytest.fixture(scope="module", params=["default", "nat46"])
 def values(request: pytest.FixtureRequest) -> tuple[Config, dict[str, Any]]:
     cfg = config(request.param)
-    return cfg, cert_manager_values(cfg, CLIENT_ID)
+    return cfg, cert_manager_values(_props(cfg), CLIENT_ID)
 
 
 COMPONENTS = {
