@@ -21,6 +21,8 @@ request whose ``X-Azure-FDID`` is not this profile's ID (``ingress_controller.fr
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from constructs import Construct
 
 from dualstack import naming, protection
@@ -144,25 +146,30 @@ def origin_group(
     )
 
 
+@dataclass(frozen=True)
+class FrontDoorProps:
+    """What the global Front Door reads of the config (the global stack builds it)."""
+
+    project: str
+    app_name: str
+    app_host: str
+    """``<app_name>.<zone_name>``: the custom domain."""
+    settings: FrontDoorEdge
+    probe_path: str
+    """``dns.health_probe.path``: the origin group's probe of the application."""
+    tags: dict[str, str]
+    prevent_destroy: bool
+
+
 class FrontDoor(Construct):
     """Profile, endpoint, origin group, custom domain, WAF policy and security policy."""
 
     def __init__(
-        self,
-        scope: Construct,
-        id_: str,
-        *,
-        project: str,
-        app_name: str,
-        app_host: str,
-        settings: FrontDoorEdge,
-        probe_path: str,
-        group: ResourceGroup,
-        zone: DnsZone,
-        tags: dict[str, str],
-        prevent_destroy: bool,
+        self, scope: Construct, id_: str, *, props: FrontDoorProps, group: ResourceGroup, zone: DnsZone
     ) -> None:
         super().__init__(scope, id_)
+        project, app_name, app_host, settings = props.project, props.app_name, props.app_host, props.settings
+        probe_path, tags, prevent_destroy = props.probe_path, props.tags, props.prevent_destroy
         # Protected: replacing the profile changes its ID (every controller then refuses
         # Front Door until the workloads stacks re-apply) and the endpoint's azurefd.net name;
         # replacing the custom domain re-validates it and re-issues its certificate.

@@ -14,7 +14,7 @@ from constructs import Construct
 
 from dualstack import naming, protection, roles
 from dualstack.config import Dns, FrontDoorEdge, Global, ProbeSettings
-from dualstack.edge import FrontDoor
+from dualstack.edge import FrontDoor, FrontDoorProps
 from dualstack.framework import (
     ContainerRegistry,
     ContainerRegistryGeoreplications,
@@ -30,7 +30,7 @@ from dualstack.framework import (
 )
 from dualstack.naming import IpFamily
 from dualstack.refs import GlobalRefs
-from dualstack.traffic import GlobalTraffic
+from dualstack.traffic import GlobalTraffic, TrafficProps
 
 
 @dataclass(frozen=True)
@@ -195,27 +195,31 @@ class GlobalServices(Construct):
             front_door = FrontDoor(
                 self,
                 "front_door",
-                project=props.project,
-                app_name=props.dns.app_name,
-                app_host=props.dns.app_host,
-                settings=props.front_door,
-                probe_path=props.probe.path,
+                props=FrontDoorProps(
+                    project=props.project,
+                    app_name=props.dns.app_name,
+                    app_host=props.dns.app_host,
+                    settings=props.front_door,
+                    probe_path=props.probe.path,
+                    tags=tags,
+                    prevent_destroy=props.prevent_destroy,
+                ),
                 group=self.group,
                 zone=self.zone,
-                tags=tags,
-                prevent_destroy=props.prevent_destroy,
             )
         traffic = GlobalTraffic(
             self,
             "traffic",
-            project=props.project,
-            app_name=props.dns.app_name,
-            served=props.public_families,
-            probe=props.probe,
+            props=TrafficProps(
+                project=props.project,
+                app_name=props.dns.app_name,
+                served=props.public_families,
+                probe=props.probe,
+                tags=tags,
+                prevent_destroy=props.prevent_destroy,
+            ),
             group=self.group,
             zone=self.zone,
-            tags=tags,
-            prevent_destroy=props.prevent_destroy,
             front_door=front_door.endpoint if front_door is not None else None,
         )
         return front_door, traffic

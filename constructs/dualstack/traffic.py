@@ -11,6 +11,7 @@ add their own endpoints, so adding a region changes no other region's stack.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from constructs import Construct
@@ -62,6 +63,20 @@ def monitor_config(probe: ProbeSettings) -> TrafficManagerProfileMonitorConfig:
     )
 
 
+@dataclass(frozen=True)
+class TrafficProps:
+    """What the app name's records and the Traffic Manager profiles read of the config (the
+    global stack builds it)."""
+
+    project: str
+    app_name: str
+    served: tuple[IpFamily, ...]
+    """The families that get a public ingress, and so a profile and a record."""
+    probe: ProbeSettings
+    tags: dict[str, str]
+    prevent_destroy: bool
+
+
 class GlobalTraffic(Construct):
     """The app name's records, and with the Traffic Manager edge what they point at: a Traffic
     Manager profile per family.
@@ -86,17 +101,14 @@ class GlobalTraffic(Construct):
         scope: Construct,
         id_: str,
         *,
-        project: str,
-        app_name: str,
-        served: tuple[IpFamily, ...],
-        probe: ProbeSettings,
+        props: TrafficProps,
         group: ResourceGroup,
         zone: DnsZone,
-        tags: dict[str, str],
-        prevent_destroy: bool,
         front_door: FrontDoorEndpointRef | None = None,
     ) -> None:
         super().__init__(scope, id_)
+        project, app_name, served, probe = props.project, props.app_name, props.served, props.probe
+        tags, prevent_destroy = props.tags, props.prevent_destroy
         self.profiles: dict[IpFamily, TrafficManagerProfile] = {}
         if front_door is None:
             # Both profiles always (they are protected: their names are what the alias records

@@ -22,7 +22,7 @@ from constructhelp import (
 
 from dualstack.config import Config, FrontDoorEdge
 from dualstack.context import RegionContext
-from dualstack.edge import FrontDoor, FrontDoorRoute, RegionOrigins
+from dualstack.edge import FrontDoor, FrontDoorProps, FrontDoorRoute, RegionOrigins
 from dualstack.framework import DnsZone, ResourceGroup
 from dualstack.network import RegionNetwork
 
@@ -74,15 +74,17 @@ def build_front_door(cfg: Config) -> Global:
     front_door = FrontDoor(
         stack,
         "front_door",
-        project=cfg.project,
-        app_name=cfg.dns.app_name,
-        app_host=f"{cfg.dns.app_name}.{cfg.dns.zone_name}",
-        settings=edge_settings(cfg),
-        probe_path="/given-health",
+        props=FrontDoorProps(
+            project=cfg.project,
+            app_name=cfg.dns.app_name,
+            app_host=f"{cfg.dns.app_name}.{cfg.dns.zone_name}",
+            settings=edge_settings(cfg),
+            probe_path="/given-health",
+            tags={"given": "tags"},
+            prevent_destroy=cfg.prevent_destroy,
+        ),
         group=group,
         zone=zone,
-        tags={"given": "tags"},
-        prevent_destroy=cfg.prevent_destroy,
     )
     refs = front_door.refs
     expose(

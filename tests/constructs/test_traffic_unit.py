@@ -16,7 +16,7 @@ from constructhelp import FRONT_DOOR, Synth, bare_stack, synth
 from dualstack.config import ProbeSettings
 from dualstack.framework import DnsZone, ResourceGroup
 from dualstack.naming import ALL_FAMILIES, IpFamily
-from dualstack.traffic import DNS_TTL, GlobalTraffic
+from dualstack.traffic import DNS_TTL, GlobalTraffic, TrafficProps
 
 PROFILE = "azurerm_traffic_manager_profile"
 ALIAS = {"ipv4": "azurerm_dns_a_record", "ipv6": "azurerm_dns_aaaa_record"}
@@ -59,14 +59,11 @@ def build(
     traffic = GlobalTraffic(
         stack,
         "traffic",
-        project="proj",
-        app_name="web",
-        served=served,
-        probe=probe,
+        props=TrafficProps(
+            project="proj", app_name="web", served=served, probe=probe, tags=TAGS, prevent_destroy=protected
+        ),
         group=group,
         zone=zone,
-        tags=TAGS,
-        prevent_destroy=protected,
         front_door=ENDPOINT if front_door else None,
     )
     out = synth(stack)
