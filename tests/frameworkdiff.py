@@ -15,7 +15,7 @@ A new framework or provider release changes the values here (and nothing else ma
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,9 +82,10 @@ def _replace(doc: Any, path: tuple[str, ...], value: Any) -> None:
     doc[path[-1]] = value
 
 
-def normalize(doc: Any, files: str, framework: str, where: str) -> tuple[Any, list[str]]:
-    """``doc`` with every allowed difference replaced by the placeholder, and a problem for each
-    place where ``framework`` wrote a value other than the one the list expects of it."""
+def _rewrite(doc: Any, files: str, framework: str, value_for: Callable[[Allowed], Any]) -> list[str]:
+    """Set every allowed difference present in ``doc`` (written by ``framework``) to
+    ``value_for(allowed)``; a problem for each place where ``framework`` wrote a value other than
+    the one the list expects of it."""
     problems = []
     for allowed in ALLOWED_DIFFERENCES:
         if allowed.files != files:
@@ -94,30 +95,24 @@ def normalize(doc: Any, files: str, framework: str, where: str) -> tuple[Any, li
             continue
         if value != allowed.values[framework]:
             problems.append(
-                f"{where}: {'.'.join(allowed.path)} is {value!r} on {framework}, "
+                f"{'.'.join(allowed.path)} is {value!r} on {framework}, "
                 f"the list of allowed differences says {allowed.values[framework]!r}"
             )
-        _replace(doc, allowed.path, PLACEHOLDER)
-    return doc, problems
+        _replace(doc, allowed.path, value_for(allowed))
+    return problems
+
+
+def normalize(doc: Any, files: str, framework: str, where: str) -> tuple[Any, list[str]]:
+    """``doc`` with every allowed difference replaced by the placeholder, and a problem for each
+    place where ``framework`` wrote a value other than the one the list expects of it."""
+    problems = _rewrite(doc, files, framework, lambda _: PLACEHOLDER)
+    return doc, [f"{where}: {problem}" for problem in problems]
 
 
 def as_framework(doc: Any, files: str, source: str, target: str) -> tuple[Any, list[str]]:
     """``doc`` (written by ``source``) with every allowed difference set to what ``target``
     writes there: so a cdktn stack can be compared with a snapshot taken on cdktf."""
-    problems = []
-    for allowed in ALLOWED_DIFFERENCES:
-        if allowed.files != files:
-            continue
-        present, value = _lookup(doc, allowed.path)
-        if not present:
-            continue
-        if value != allowed.values[source]:
-            problems.append(
-                f"{'.'.join(allowed.path)} is {value!r} on {source}, "
-                f"the list of allowed differences says {allowed.values[source]!r}"
-            )
-        _replace(doc, allowed.path, allowed.values[target])
-    return doc, problems
+    return doc, _rewrite(doc, files, source, lambda allowed: allowed.values[target])
 
 
 def differences(

@@ -61,7 +61,7 @@ class GlobalServices(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, props: GlobalProps) -> None:
         super().__init__(scope, id_)
-        self._props, self._tags = props, props.tags
+        self._props = props
         self._protect = protection.lifecycle(props.prevent_destroy)
         client = DataAzurermClientConfig(self, "client")
         self._zones()
@@ -96,7 +96,7 @@ class GlobalServices(Construct):
 
     def _zones(self) -> None:
         """The global resource group, the public zone and the private zone."""
-        props, tags = self._props, self._tags
+        props, tags = self._props, self._props.tags
         self.group = ResourceGroup(
             self,
             "resource_group",
@@ -140,7 +140,7 @@ class GlobalServices(Construct):
         return role.role_definition_resource_id
 
     def _registry(self) -> ContainerRegistry:
-        props, tags, glob = self._props, self._tags, self._props.global_
+        props, tags, glob = self._props, self._props.tags, self._props.global_
         return ContainerRegistry(
             self,
             "registry",
@@ -182,14 +182,14 @@ class GlobalServices(Construct):
             # Reached through a private endpoint in every region (RegionEndpoints) only.
             public_network_access_enabled=False,
             network_acls=KeyVaultNetworkAcls(default_action="Deny", bypass="AzureServices"),
-            tags=self._tags,
+            tags=self._props.tags,
             lifecycle=self._protect,
         )
 
     def _edge(self) -> tuple[FrontDoor | None, GlobalTraffic]:
         """Front Door (``edge.kind: front_door``), then the app's records and, with the Traffic
         Manager edge, its profiles."""
-        props, tags = self._props, self._tags
+        props, tags = self._props, self._props.tags
         front_door = None
         if props.front_door is not None:
             front_door = FrontDoor(
