@@ -37,7 +37,7 @@ from synthhelp import (
 )
 
 from dualstack.config import Config
-from dualstack.loader import load_config
+from dualstack.config.loader import load_config
 
 _checkov_summaries: dict[str, str] = {}
 

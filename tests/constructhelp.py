@@ -30,7 +30,6 @@ import yaml
 from synthhelp import CONFIG_DIR, set_key
 
 from dualstack.config import Config
-from dualstack.context import RegionContext
 from dualstack.framework import (
     App,
     TerraformDataSource,
@@ -40,8 +39,9 @@ from dualstack.framework import (
     Testing,
 )
 from dualstack.refs import FrontDoorRefs, GlobalRefs
-from dualstack.region import region_context as region_props
-from dualstack.stacks import azurerm_provider
+from dualstack.region.context import RegionContext
+from dualstack.region.stack import region_context as region_props
+from dualstack.stackbase import azurerm_provider
 
 _SUBSCRIPTION = "/subscriptions/00000000-0000-0000-0000-000000000000"
 _GLOBAL_GROUP = f"{_SUBSCRIPTION}/resourceGroups/rg-fake-global"

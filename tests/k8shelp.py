@@ -35,12 +35,13 @@ import kubernetes_validate
 import yaml
 from synthhelp import Stack
 
-from dualstack import ingress_controller, tls
+from dualstack import ingress_controller
+from dualstack.workloads import cert_manager
 
 OWN_CHART = "dualstack-tls"
 THIRD_PARTY = {
     ingress_controller.CHART_NAME: ingress_controller.CHART_REPOSITORY,
-    "cert-manager": tls.CHART_REPOSITORY,
+    "cert-manager": cert_manager.CHART_REPOSITORY,
 }
 """``{chart: repository}`` of every third-party chart a workloads stack installs."""
 
@@ -57,7 +58,7 @@ class Release:
 
 @functools.cache
 def _own_chart() -> helm_python.Chart:
-    return helm_python.Chart.load(str(tls.LOCAL_CHART))
+    return helm_python.Chart.load(str(cert_manager.LOCAL_CHART))
 
 
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

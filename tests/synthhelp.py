@@ -231,7 +231,7 @@ class MainRun:
 
 def load_configs() -> dict[str, Any]:
     """``{config file stem: Config}`` for every file in config/ (validated, no synthesis)."""
-    from dualstack.loader import load_config
+    from dualstack.config.loader import load_config
 
     return {path.stem: load_config(path) for path in CONFIG_FILES}
 

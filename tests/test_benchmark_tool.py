@@ -15,8 +15,8 @@ from synthhelp import load_tool
 
 from dualstack import fastimport
 from dualstack.config import Config
+from dualstack.config.loader import load_config
 from dualstack.fastimport import CDKTF, CDKTN
-from dualstack.loader import load_config
 from dualstack.regions import ZONAL_REGIONS
 
 bench = load_tool("benchmark")

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from dualstack import modes
 from dualstack.config import DERIVED_REGION_KEYS, MAX_SURGE_PERCENT, Config, Ingress, surge_nodes
-from dualstack.loader import DEFAULT_CONFIG, MAX_CONFIG_BYTES, ConfigError, load_config
+from dualstack.config.loader import DEFAULT_CONFIG, MAX_CONFIG_BYTES, ConfigError, load_config
 
 DEFAULT: dict[str, Any] = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
 
@@ -1257,7 +1257,7 @@ def test_surge_is_33_percent_rounded_up(max_count: int, surge: int) -> None:
 
 
 def test_surge_percentage_matches_the_cluster() -> None:
-    from dualstack.cluster import MAX_SURGE  # imports cdktf; only this test needs it
+    from dualstack.region.cluster import MAX_SURGE  # imports cdktf; only this test needs it
 
     assert f"{MAX_SURGE_PERCENT}%" == MAX_SURGE
 
@@ -1693,9 +1693,10 @@ def test_no_config_module_is_over_about_400_lines() -> None:
 
 def test_the_config_names_the_controller_chart_and_ports_the_controller_uses() -> None:
     """The facts the config model states without importing the controller, kept equal to it."""
-    from dualstack import ingress_controller, network
+    from dualstack import ingress_controller
     from dualstack.config.dns import EDGE_PORTS
     from dualstack.config.ingress import PINNED_CONTROLLER_CHART
+    from dualstack.region import network
 
     assert PINNED_CONTROLLER_CHART == ingress_controller.CHART_VERSION
     assert f"the newest stable release, {PINNED_CONTROLLER_CHART}" in (

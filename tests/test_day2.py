@@ -258,7 +258,7 @@ def _drained_config(region: str = "swedencentral") -> Config:
 
 def test_only_both_stacks_of_a_drained_region_are_unprotected() -> None:
     drained = _drained_config()
-    assert unprotected_regions(drained, "swedencentral-workloads swedencentral") == (
+    assert unprotected_regions(drained.regions, "swedencentral-workloads swedencentral") == (
         frozenset({"swedencentral"}),
         [],
     )
@@ -270,9 +270,9 @@ def test_only_both_stacks_of_a_drained_region_are_unprotected() -> None:
         "swedencentral": "missing: swedencentral-workloads",
     }
     for request, phrase in cases.items():
-        _, problems = unprotected_regions(drained, request)
+        _, problems = unprotected_regions(drained.regions, request)
         assert any(phrase in p for p in problems), (request, problems)
-    assert unprotected_regions(drained, "") == (frozenset(), [])
+    assert unprotected_regions(drained.regions, "") == (frozenset(), [])
 
 
 def test_an_unprotected_region_loses_prevent_destroy_and_nothing_else(

@@ -26,8 +26,9 @@ from typing import Any
 import pytest
 from synthhelp import CONFIG_DIR, REPO, Synthesized
 
-from dualstack import deploy, images
-from dualstack.loader import load_config
+from dualstack import deploy
+from dualstack.config.loader import load_config
+from dualstack.workloads.stack import image_catalog
 
 AZURE_NS = [
     "ns1-01.azure-dns.com.",
@@ -124,7 +125,7 @@ def _fakes(tmp_path: Path, config_file: Path) -> Fakes:
         path.write_text(f"#!{sys.executable}\n{source}")
         path.chmod(0o755)
     config = load_config(config_file)
-    echo = images.image(config, "echo")
+    echo = image_catalog(config).image("echo")
     env = {
         **os.environ,
         "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
@@ -185,7 +186,7 @@ def test_a_first_deploy_runs_in_order(default_run: tuple[Fakes, Path]) -> None:
     global_apply = calls.index("terraform global apply")
     region_plans = [calls.index(f"terraform {r} plan") for r in ("eastus2", "swedencentral")]
     assert global_apply < first_import < dig < min(region_plans)
-    n_images = len(images.images(load_config(CONFIG_DIR / "default.yaml")))
+    n_images = len(image_catalog(load_config(CONFIG_DIR / "default.yaml")).images)
     assert len(_index(calls, "az acr import")) == n_images, "every image, once"
     assert "dig +short NS dualstack.contoso.com" in calls
     for stack in ("eastus2", "swedencentral"):

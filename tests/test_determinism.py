@@ -9,7 +9,7 @@ from pathlib import Path
 
 from synthhelp import CONFIG_DIR, REPO, Synthesized, synth
 
-from dualstack.loader import load_config
+from dualstack.config.loader import load_config
 
 
 def test_two_syntheses_are_byte_identical(default_synth: Synthesized, tmp_path: Path) -> None:

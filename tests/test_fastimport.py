@@ -116,17 +116,18 @@ def test_an_error_during_synthesis_exits_nonzero_and_keeps_earlier_output(tmp_pa
         "    ns = types.SimpleNamespace\n"
         "    stack.services = ns(refs=ns(front_door=None))\n"
         "    return stack\n"
-        "def region(scope, *, region_name, **_):\n"
-        "    stack = TerraformStack(scope, region_name)\n"
-        "    return types.SimpleNamespace(stack=stack, workloads_stack=stack)\n"
+        "def region_stack(scope, name, **_):\n"
+        "    return TerraformStack(scope, name)\n"
         "def render_overview(config, *_):\n"
         "    out = Path(os.environ['CDKTF_OUTDIR'])\n"
         "    files = out.parent.glob(f'.{out.name}.staging-*/stacks/*/cdk.tf.json')\n"
         "    staged = sorted(p.parent.name for p in files)\n"
         "    raise RuntimeError(f'synthesis failed on purpose; staged: {staged}')\n"
         "for name, attrs in (\n"
-        "    ('dualstack.stacks', {'GlobalStack': global_stack, 'EdgeStack': None}),\n"
-        "    ('dualstack.region', {'Region': region}),\n"
+        "    ('dualstack.global_.stack', {'GlobalStack': global_stack}),\n"
+        "    ('dualstack.edge.stack', {'EdgeStack': None}),\n"
+        "    ('dualstack.region.stack', {'RegionStack': region_stack}),\n"
+        "    ('dualstack.workloads.stack', {'WorkloadsStack': region_stack}),\n"
         "    ('dualstack.review.overview', {'render_overview': render_overview}),\n"
         "):\n"
         "    stub = sys.modules[name] = types.ModuleType(name)\n"
@@ -137,6 +138,7 @@ def test_an_error_during_synthesis_exits_nonzero_and_keeps_earlier_output(tmp_pa
     result = _run(["-c", failing], out)
     assert result.returncode != 0
     # It failed after the stacks were written, into the staging folder only.
-    assert "synthesis failed on purpose; staged: ['eastus2', 'global', 'swedencentral']" in result.stderr
+    staged = "['eastus2', 'eastus2-workloads', 'global', 'swedencentral', 'swedencentral-workloads']"
+    assert f"synthesis failed on purpose; staged: {staged}" in result.stderr
     assert (out / "stacks" / "global" / "cdk.tf.json").read_text() == '{"earlier": true}\n'
     assert not list(tmp_path.glob(".out.staging-*")), "staging folder left behind"

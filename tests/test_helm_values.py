@@ -9,10 +9,11 @@ import pytest
 import yaml
 from synthhelp import CONFIGS
 
-from dualstack import images, ingress_controller, kube, network_policy, tls
+from dualstack import ingress_controller, kube, network_policy
 from dualstack.config import Hsts, Ingress
-from dualstack.ingress import release_specs
-from dualstack.region import cert_manager_props
+from dualstack.workloads import cert_manager
+from dualstack.workloads.ingress import release_specs
+from dualstack.workloads.stack import cert_manager_props, image_catalog
 
 PIPS = {"ipv4": "pip-v4", "ipv6": "pip-v6"}
 CONTROLLER = ingress_controller.Controller(
@@ -194,14 +195,14 @@ def test_the_controller_values_meet_pod_security_restricted(mode: str) -> None:
 CERT_MANAGER_PODS = ("controller", "webhook", "cainjector", "startupapicheck")
 
 
-def _cert_manager_props() -> tls.CertManagerProps:
+def _cert_manager_props() -> cert_manager.CertManagerProps:
     config = CONFIGS["default"]
     return cert_manager_props(config, next(iter(config.regions)))
 
 
 def _cert_manager() -> dict[str, dict[str, Any]]:
     """The values of each cert-manager component (the controller's are at the top level)."""
-    values = tls.cert_manager_values(_cert_manager_props(), "client-id")
+    values = cert_manager.cert_manager_values(_cert_manager_props(), "client-id")
     return {key: values if key == "controller" else values[key] for key in CERT_MANAGER_PODS}
 
 
@@ -210,8 +211,8 @@ def test_every_cert_manager_component_is_hardened_and_bounded(component: str) ->
     values = _cert_manager()[component]
     assert values["securityContext"] == {
         "runAsNonRoot": True,
-        "runAsUser": tls.RUN_AS,
-        "runAsGroup": tls.RUN_AS,
+        "runAsUser": cert_manager.RUN_AS,
+        "runAsGroup": cert_manager.RUN_AS,
         "seccompProfile": {"type": "RuntimeDefault"},
     }
     assert values["containerSecurityContext"] == {
@@ -221,10 +222,10 @@ def test_every_cert_manager_component_is_hardened_and_bounded(component: str) ->
     }
     pod = _values_pod(values["securityContext"], values["containerSecurityContext"])
     assert k8shelp.pod_security_violations(pod, "restricted") == []
-    assert values["resources"] == tls.RESOURCES[component]
+    assert values["resources"] == cert_manager.RESOURCES[component]
     assert values["resources"]["limits"]["memory"] and values["resources"]["requests"]["memory"]
     assert values["nodeSelector"] == kube.USER_POOL_SELECTOR
-    registry = images.login_server(CONFIGS["default"])
+    registry = image_catalog(CONFIGS["default"]).login_server
     assert values["image"]["repository"] == f"{registry}/jetstack/cert-manager-{component}"
     assert values["image"]["tag"] == CONFIGS["default"].tls.chart_version
 
@@ -236,15 +237,15 @@ def test_long_running_cert_manager_components_are_replicated_spread_and_budgeted
     assert values["podDisruptionBudget"] == {"enabled": True, "maxUnavailable": 1}
     (spread,) = values["topologySpreadConstraints"]
     assert spread["topologyKey"] == kube.ZONE_KEY
-    assert spread["labelSelector"]["matchLabels"] == tls.pod_labels(component)
+    assert spread["labelSelector"]["matchLabels"] == cert_manager.pod_labels(component)
 
 
 def test_cert_manager_probes_crds_identity_and_webhook_port() -> None:
-    values = tls.cert_manager_values(_cert_manager_props(), "client-id")
+    values = cert_manager.cert_manager_values(_cert_manager_props(), "client-id")
     assert values["livenessProbe"] == {"enabled": True}
     assert values["crds"] == {"enabled": True, "keep": True}, "CRDs installed, and kept on uninstall"
     assert values["podLabels"] == {"azure.workload.identity/use": "true"}
     assert values["serviceAccount"]["annotations"] == {"azure.workload.identity/client-id": "client-id"}
-    assert values["webhook"]["securePort"] == tls.WEBHOOK_PORT
+    assert values["webhook"]["securePort"] == cert_manager.WEBHOOK_PORT
     assert "replicaCount" not in values["startupapicheck"], "a Job, not a Deployment"
     assert values["acmesolver"]["image"]["tag"] == CONFIGS["default"].tls.chart_version

@@ -24,7 +24,8 @@ import kubernetes_validate
 import pytest
 from synthhelp import CONFIGS, WORKLOADS_CASES, WORKLOADS_IDS, Synthesized
 
-from dualstack import ingress_controller, sample_app, tls
+from dualstack import ingress_controller
+from dualstack.workloads import cert_manager, sample_app
 
 CUSTOM_KINDS = {"ClusterIssuer", "Certificate"}
 """The custom resources the project defines (its chart's), validated against cert-manager's CRDs
@@ -173,7 +174,7 @@ def test_every_namespace_enforces_restricted_and_the_projects_pods_meet_it(
     config = CONFIGS[stem]
     synth = synthesized_configs[stem]
     enforced = _enforced(synth, stack)
-    expected = {ingress_controller.NAMESPACE} | ({tls.NAMESPACE} if config.tls.enabled else set())
+    expected = {ingress_controller.NAMESPACE} | ({cert_manager.NAMESPACE} if config.tls.enabled else set())
     if config.ingress.sample_app_enabled:
         expected.add(sample_app.NAMESPACE)
     assert set(enforced) == expected

@@ -17,7 +17,8 @@ import k8shelp
 import pytest
 from synthhelp import CONFIGS, WORKLOADS_CASES, Synthesized, set_key
 
-from dualstack import ingress_controller, network_policy, sample_app, tls
+from dualstack import ingress_controller, network_policy
+from dualstack.workloads import cert_manager, sample_app
 
 IDS = [f"{CONFIGS[s].ingress.mode}-{s}-{t}" for s, t in WORKLOADS_CASES]
 MODES = {config.ingress.mode for config in CONFIGS.values()}
@@ -120,9 +121,9 @@ CONTROLLER = Pod(
     {**ingress_controller.CONTROLLER_POD_LABELS, "app.kubernetes.io/instance": "ingress-ipv4"},
 )
 ECHO = Pod(sample_app.NAMESPACE, dict(sample_app.LABELS))
-CM_CONTROLLER = Pod(tls.NAMESPACE, tls.pod_labels("controller"))
-CM_WEBHOOK = Pod(tls.NAMESPACE, tls.pod_labels("webhook"))
-CM_CAINJECTOR = Pod(tls.NAMESPACE, tls.pod_labels("cainjector"))
+CM_CONTROLLER = Pod(cert_manager.NAMESPACE, cert_manager.pod_labels("controller"))
+CM_WEBHOOK = Pod(cert_manager.NAMESPACE, cert_manager.pod_labels("webhook"))
+CM_CAINJECTOR = Pod(cert_manager.NAMESPACE, cert_manager.pod_labels("cainjector"))
 DNS = Pod("kube-system", dict(network_policy.DNS_POD_LABELS))
 OTHER = Pod("team-a", {"app": "x"})
 CLIENTS = (Address("203.0.113.10"), Address("2001:db8::10"))
@@ -143,7 +144,7 @@ def test_every_namespace_denies_by_default(
 ) -> None:
     policies = _policies(synthesized_configs[stem], stack)
     created = set(policies.namespaces) - {"kube-system"}
-    assert created == {ingress_controller.NAMESPACE, sample_app.NAMESPACE, tls.NAMESPACE}
+    assert created == {ingress_controller.NAMESPACE, sample_app.NAMESPACE, cert_manager.NAMESPACE}
     for namespace in created:
         (deny,) = [
             p
@@ -178,7 +179,7 @@ def test_who_reaches_whom(stem: str, stack: str, synthesized_configs: dict[str, 
             assert not p.allows(pod, client, 80)
         assert p.allows(CM_CONTROLLER, client, 53, "UDP"), "DNS-01 self-check"
         assert not p.allows(CM_WEBHOOK, client, 53, "UDP")
-        assert p.allows(client, CM_WEBHOOK, tls.WEBHOOK_PORT), "the API server calls the webhook"
+        assert p.allows(client, CM_WEBHOOK, cert_manager.WEBHOOK_PORT), "the API server calls the webhook"
         assert not p.allows(client, CM_CONTROLLER, 9402)
     # Inside the cluster: the sample app admits the controllers on its port, nothing else.
     assert p.allows(CONTROLLER, ECHO, sample_app.PORT)
@@ -275,7 +276,9 @@ def test_every_api_calling_pod_may_reach_the_kube_apiserver_entity(
     policies = _entity_policies(synthesized_configs[stem], stack)
     expected = {ingress_controller.NAMESPACE: ingress_controller.CONTROLLER_POD_LABELS}
     if config.tls.enabled:
-        expected[tls.NAMESPACE] = {"app.kubernetes.io/instance": "cert-manager"}  # every pod calls the API
+        expected[cert_manager.NAMESPACE] = {
+            "app.kubernetes.io/instance": "cert-manager"
+        }  # every pod calls the API
     assert set(policies) == set(expected)
     for namespace, labels in expected.items():
         spec = policies[namespace]["spec"]

@@ -16,7 +16,7 @@ from synthhelp import CONFIG_DIR, CONFIG_FILES, HEAVY_PACKAGES, REPO, Synthesize
 
 from dualstack import modes, naming
 from dualstack.config import Config
-from dualstack.loader import load_config
+from dualstack.config.loader import load_config
 from dualstack.review.overview import app_fqdn, region_fqdn, render_overview, traffic_manager_profile
 
 NODE = re.compile(r"^\s*(\w+)(\[\"|\(\[\")", re.MULTILINE)

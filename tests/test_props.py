@@ -2,8 +2,10 @@
 each construct typed, frozen props (``RegionContext``, ``GlobalProps``, ``WorkloadsProps``,
 ``SampleAppProps``, ``CertManagerProps``) or the config section it needs.
 
-The scan reads the source: no class of ``dualstack`` that derives from ``Construct`` and is not a
-stack may have a ``Config`` parameter in its constructor.
+Two scans of the source: no class of ``dualstack`` that derives from ``Construct`` and is not a
+stack may have a ``Config`` parameter in its constructor; and no module outside the config package
+imports ``Config`` but each stack package's composer (``<package>.stack``) and the few listed
+readers, each with its reason.
 """
 
 from __future__ import annotations
@@ -60,33 +62,80 @@ def test_the_scan_finds_a_config_parameter(source: str, expected: set[str]) -> N
     assert constructs_taking_config(source, "m") == expected
 
 
-COMPOSERS = {"region", "stacks"}
-"""The modules of the stacks (``GlobalStack``, ``EdgeStack``; ``RegionStack``, ``WorkloadsStack``),
-each the one reader of ``Config`` for its stacks' constructs."""
+COMPOSERS = {"global_.stack", "region.stack", "workloads.stack", "edge.stack"}
+"""Each stack package's composer (``GlobalStack``, ``RegionStack``, ``WorkloadsStack``,
+``EdgeStack`` and the props builders beside them): the one reader of ``Config`` for its stack's
+constructs."""
+CONFIG_READERS = {
+    "synth": "the app's composer: hands the config to each stack's composer and to the review files",
+    "review.files": "the review tool (beside synthesis, no construct): writes the config's description",
+    "review.overview": "the review tool: renders every section of the config for a reviewer",
+}
+"""The other modules that may import ``Config``, each with its reason; the config package itself
+(which defines and loads it) is not listed."""
 
 
-def _construct_modules() -> dict[str, ast.Module]:
-    trees = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        defines = any(
-            isinstance(n, ast.ClassDef)
-            and any(isinstance(b, ast.Name) and b.id in ("Construct", "TerraformStack") for b in n.bases)
-            for n in tree.body
-        )
-        if defines:
-            trees[".".join(path.relative_to(PACKAGE).with_suffix("").parts)] = tree
-    return trees
+def imports_config_root(source: str) -> bool:
+    """Whether the source imports the config model's root class, however it is spelled:
+    ``from dualstack.config[.model] import Config [as X]``, or the package or its model module
+    imported whole and ``.Config`` read from it."""
+    tree = ast.parse(source)
+    whole: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if module in ("dualstack.config", "dualstack.config.model") and any(
+                a.name == "Config" for a in node.names
+            ):
+                return True
+            if module in ("dualstack", "dualstack.config"):
+                whole |= {a.asname or a.name for a in node.names if a.name in ("config", "model")}
+        elif isinstance(node, ast.Import) and any(a.name.startswith("dualstack.config") for a in node.names):
+            whole.add("dualstack")
+    return any(
+        isinstance(node, ast.Attribute)
+        and node.attr == "Config"
+        and ast.unparse(node.value).split(".")[0] in whole
+        for node in ast.walk(tree)
+    )
 
 
-def test_only_the_composers_among_the_construct_modules_import_the_config_root() -> None:
+def _modules() -> dict[str, str]:
+    return {
+        ".".join(path.relative_to(PACKAGE).with_suffix("").parts): path.read_text(encoding="utf-8")
+        for path in sorted(PACKAGE.rglob("*.py"))
+    }
+
+
+def test_only_the_composers_import_the_config_root() -> None:
     importing = {
         module
-        for module, tree in _construct_modules().items()
-        for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom)
-        and (node.module or "").startswith("dualstack.config")
-        and any(alias.name == "Config" for alias in node.names)
+        for module, source in _modules().items()
+        if not module.startswith("config.") and module != "config" and imports_config_root(source)
     }
-    assert importing == COMPOSERS
-    assert {"cluster", "ingress", "sample_app", "tls", "global_services"} <= set(_construct_modules())
+    assert importing == COMPOSERS | set(CONFIG_READERS)
+
+
+def test_every_stack_package_has_its_composer() -> None:
+    modules = _modules()
+    assert set(modules) >= COMPOSERS
+    for composer in COMPOSERS:
+        assert "class " in modules[composer] and "(TerraformStack)" in modules[composer], composer
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from dualstack.config import Config\n", True),
+        ("from dualstack.config import Region, Config as C\n", True),
+        ("from dualstack.config.model import Config\n", True),
+        ("from dualstack import config\nx: config.Config\n", True),
+        ("from dualstack.config import model as m\nx: m.Config\n", True),
+        ("import dualstack.config\nx: dualstack.config.Config\n", True),
+        ("from dualstack.config import Region, Tls\n", False),
+        ("from dualstack.config.loader import ConfigError\n", False),
+        ("from other import Config\n", False),
+    ],
+)
+def test_the_import_scan_sees_every_spelling(source: str, expected: bool) -> None:
+    assert imports_config_root(source) is expected

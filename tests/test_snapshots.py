@@ -21,8 +21,8 @@ from synthhelp import CONFIG_FILES, Synthesized
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
+from dualstack.config.loader import load_config
 from dualstack.fastimport import CDKTF, selected
-from dualstack.loader import load_config
 
 ACTIVE = selected()
 

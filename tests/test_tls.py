@@ -13,8 +13,10 @@ import pytest
 import yaml
 from synthhelp import CONFIGS, REGION_CASES, REGION_IDS, Stack, Synthesized, set_key
 
-from dualstack import images, roles, tls
+from dualstack import roles
 from dualstack.config import Config
+from dualstack.workloads import cert_manager
+from dualstack.workloads.stack import image_catalog
 
 Variant = Callable[..., Synthesized]
 
@@ -238,13 +240,13 @@ def test_the_image_list_names_every_image_the_stacks_use(
     stem: str, synthesized_configs: dict[str, Synthesized]
 ) -> None:
     config = CONFIGS[stem]
-    server = images.login_server(config)
-    listed = {i.reference(server).split("@")[0] for i in images.images(config)}
+    server = image_catalog(config).login_server
+    listed = {i.reference(server).split("@")[0] for i in image_catalog(config).images}
     used: set[str] = set()
     for stack in synthesized_configs[stem].workloads():
         used |= {ref.split("@")[0] for ref in _pod_images(stack)}
     assert used == listed
-    for image in images.images(config):
+    for image in image_catalog(config).images:
         assert image.source.split("/")[0] in {"ghcr.io", "quay.io", "docker.io"}
         assert image.source.endswith(f"/{image.repository}:{image.tag}")
         assert image.pin_note
@@ -254,9 +256,9 @@ def test_the_image_list_names_every_image_the_stacks_use(
 
 def test_make_images_imports_each_image_once_without_force() -> None:
     config = CONFIGS["default"]
-    commands = images.import_commands(config)
-    assert len(commands) == len(images.images(config)) == 7
-    for command, image in zip(commands, images.images(config), strict=True):
+    commands = image_catalog(config).import_commands()
+    assert len(commands) == len(image_catalog(config).images) == 7
+    for command, image in zip(commands, image_catalog(config).images, strict=True):
         assert command[:5] == ["az", "acr", "import", "--name", config.global_.registry_name]
         assert command[command.index("--source") + 1] == image.source
         assert command[command.index("--image") + 1] == f"{image.repository}:{image.tag}"
@@ -265,7 +267,7 @@ def test_make_images_imports_each_image_once_without_force() -> None:
 
 def test_the_local_chart_templates_every_value_the_app_sets() -> None:
     """Each key the app passes to the issuer chart is read by a template, and back."""
-    templates = "".join(p.read_text() for p in (tls.LOCAL_CHART / "templates").glob("*.yaml"))
+    templates = "".join(p.read_text() for p in (cert_manager.LOCAL_CHART / "templates").glob("*.yaml"))
     for key in (
         "name",
         "server",
@@ -279,12 +281,12 @@ def test_the_local_chart_templates_every_value_the_app_sets() -> None:
         assert re.search(rf"\.{key}\b", templates), key
     for key in ("name", "namespace", "secretName", "dnsNames"):
         assert f".{key}" in templates, key
-    chart = yaml.safe_load((tls.LOCAL_CHART / "Chart.yaml").read_text())
+    chart = yaml.safe_load((cert_manager.LOCAL_CHART / "Chart.yaml").read_text())
     assert chart["apiVersion"] == "v2" and chart["type"] == "application"
-    assert Path(tls.LOCAL_CHART / "values.yaml").is_file()
+    assert Path(cert_manager.LOCAL_CHART / "values.yaml").is_file()
 
 
-# --- tls.issuer: none and letsencrypt ---------------------------------------------------------------
+# --- cert_manager.issuer: none and letsencrypt ---------------------------------------------------------------
 
 
 def test_issuer_none_removes_only_the_tls_pieces(default_synth: Synthesized, synth_variant: Variant) -> None:
@@ -365,7 +367,7 @@ def test_the_acme_role_allows_txt_records_and_nothing_else(
     stem: str, synthesized_configs: dict[str, Synthesized]
 ) -> None:
     config = CONFIGS[stem]
-    # Defined whatever tls.issuer says: Azure refuses to delete a role that still has
+    # Defined whatever cert_manager.issuer says: Azure refuses to delete a role that still has
     # assignments, and global applies before the region stacks that hold them.
     (role,) = synthesized_configs[stem]["global"].resources("azurerm_role_definition").values()
     assert role["permissions"] == [

@@ -17,11 +17,11 @@ import pytest
 import yaml
 from synthhelp import CONFIGS, WORKLOADS_CASES, WORKLOADS_IDS, Synthesized
 
-from dualstack import tls
+from dualstack.workloads import cert_manager
 
 
 def _render(values: dict[str, Any]) -> list[dict[str, Any]]:
-    chart = helm_python.Chart.load(str(tls.LOCAL_CHART))
+    chart = helm_python.Chart.load(str(cert_manager.LOCAL_CHART))
     manifests = chart.render(values, name="dualstack-tls", namespace="cert-manager", is_install=True)
     return [doc for text in manifests.values() for doc in yaml.safe_load_all(text) if doc]
 
@@ -117,7 +117,9 @@ def test_the_schema_check_is_strict(default_synth: Synthesized) -> None:
 
 def test_the_chart_files_are_what_the_package_ships() -> None:
     files = sorted(
-        p.relative_to(tls.LOCAL_CHART).as_posix() for p in tls.LOCAL_CHART.rglob("*") if p.is_file()
+        p.relative_to(cert_manager.LOCAL_CHART).as_posix()
+        for p in cert_manager.LOCAL_CHART.rglob("*")
+        if p.is_file()
     )
     assert files == [
         "Chart.yaml",
@@ -125,7 +127,7 @@ def test_the_chart_files_are_what_the_package_ships() -> None:
         "templates/clusterissuer.yaml",
         "values.yaml",
     ]
-    assert Path(tls.LOCAL_CHART).is_dir()
+    assert Path(cert_manager.LOCAL_CHART).is_dir()
 
 
 def test_a_certificate_without_its_key_fails_the_render(default_synth: Synthesized) -> None:

@@ -593,7 +593,7 @@ def child_env(**extra: str) -> dict[str, str]:
 
 
 def _config_stacks(path: Path) -> tuple[str, ...]:
-    from dualstack.loader import load_config
+    from dualstack.config.loader import load_config
 
     return tuple(load_config(path).stack_names())
 

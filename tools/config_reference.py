@@ -38,7 +38,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from dualstack import config as model
-from dualstack.loader import DERIVED_FIELDS
+from dualstack.config.loader import DERIVED_FIELDS
 from dualstack.regions import ZONAL_REGIONS
 
 REPO = Path(__file__).resolve().parents[1]

@@ -636,7 +636,7 @@ def stack_dirs(outdir: Path) -> dict[str, Path]:
 
 
 def synthesize_config(path: Path, outdir: Path) -> dict[str, Path]:
-    from dualstack.loader import ConfigError, load_config
+    from dualstack.config.loader import ConfigError, load_config
 
     try:
         config = load_config(path)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from dualstack.loader import ConfigError, config_path_from_env, load_config
+from dualstack.config.loader import ConfigError, config_path_from_env, load_config
 from dualstack.retirement import unprotected_regions
 
 EXIT_CONFIG_ERROR = 2
@@ -35,7 +35,7 @@ def main() -> int:
         print(f"error: {len(exc.lines)} problem(s) in the config; nothing was synthesized", file=_errors())
         return EXIT_CONFIG_ERROR
 
-    unprotected, problems = unprotected_regions(config)
+    unprotected, problems = unprotected_regions(config.regions)
     if problems:
         for line in problems:
             print(f"error: {line}", file=_errors())

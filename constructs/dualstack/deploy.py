@@ -380,7 +380,7 @@ def _preflight(command: str, auto_approve: bool, path: str | None) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from dualstack.loader import ConfigError, config_path_from_env, load_config
+    from dualstack.config.loader import ConfigError, config_path_from_env, load_config
 
     args = _parser().parse_args(argv)
     try:

@@ -19,9 +19,10 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from dualstack import ingress_controller
-from dualstack.config import Config
+from dualstack.config import Global, Ingress, Tls
 from dualstack.kube import Image
 
 ECHO_DIGEST = "sha256:f55000d9196bd3c853d384af7315f509d21ffb85de315c26e9874033b9f83e15"
@@ -29,10 +30,10 @@ ECHO_DIGEST = "sha256:f55000d9196bd3c853d384af7315f509d21ffb85de315c26e9874033b9
 CERT_MANAGER_COMPONENTS = ("controller", "webhook", "cainjector", "acmesolver", "startupapicheck")
 
 
-def images(config: Config) -> tuple[Image, ...]:
-    """The images this config runs, in a fixed order: the ingress controller's first."""
+def _listed(ingress: Ingress, tls: Tls) -> tuple[Image, ...]:
+    """The images a config runs, in a fixed order: the ingress controller's first."""
     out = [ingress_controller.IMAGE]
-    if config.ingress.sample_app_enabled:
+    if ingress.sample_app_enabled:
         out.append(
             Image(
                 key="echo",
@@ -44,8 +45,8 @@ def images(config: Config) -> tuple[Image, ...]:
                 "maintainer publishes none, independent public pins of the same tag agree",
             )
         )
-    if config.tls.enabled:
-        version = config.tls.chart_version
+    if tls.enabled:
+        version = tls.chart_version
         out += [
             Image(
                 key=f"cert-manager-{component}",
@@ -61,35 +62,47 @@ def images(config: Config) -> tuple[Image, ...]:
     return tuple(out)
 
 
-def image(config: Config, key: str) -> Image:
-    (found,) = [i for i in images(config) if i.key == key]
-    return found
+@dataclass(frozen=True)
+class Catalog:
+    """The images one config runs (``images``, the ingress controller's first) and the project's
+    registry they are copied into and pulled from."""
+
+    registry_name: str
+    images: tuple[Image, ...]
+
+    @property
+    def login_server(self) -> str:
+        return f"{self.registry_name}.azurecr.io"
+
+    def image(self, key: str) -> Image:
+        (found,) = [i for i in self.images if i.key == key]
+        return found
+
+    def import_commands(self) -> list[list[str]]:
+        """One ``az acr import`` per image (``--force`` never: an existing tag is left alone)."""
+        return [
+            [
+                "az",
+                "acr",
+                "import",
+                "--name",
+                self.registry_name,
+                "--source",
+                i.source,
+                "--image",
+                f"{i.repository}:{i.tag}",
+            ]
+            for i in self.images
+        ]
 
 
-def login_server(config: Config) -> str:
-    return f"{config.global_.registry_name}.azurecr.io"
+def catalog(global_: Global, ingress: Ingress, tls: Tls) -> Catalog:
+    """The catalog of a config, from the three sections it depends on (``global.registry_name``,
+    ``ingress.sample_app_enabled``, ``tls``)."""
+    return Catalog(registry_name=global_.registry_name, images=_listed(ingress, tls))
 
 
 # --- make images ------------------------------------------------------------------------
-
-
-def import_commands(config: Config) -> list[list[str]]:
-    """One ``az acr import`` per image (``--force`` never: an existing tag is left alone)."""
-    registry = config.global_.registry_name
-    return [
-        [
-            "az",
-            "acr",
-            "import",
-            "--name",
-            registry,
-            "--source",
-            i.source,
-            "--image",
-            f"{i.repository}:{i.tag}",
-        ]
-        for i in images(config)
-    ]
 
 
 def _exists(registry: str, ref: str) -> str | None:
@@ -117,7 +130,7 @@ def _exists(registry: str, ref: str) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from dualstack.loader import ConfigError, config_path_from_env, load_config
+    from dualstack.config.loader import ConfigError, config_path_from_env, load_config
 
     parser = argparse.ArgumentParser(prog="python -m dualstack.images", description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -131,26 +144,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in exc.lines:
             print(f"error: {line}", file=sys.stderr)
         return 2
+    listed = catalog(config.global_, config.ingress, config.tls)
     if args.command == "list":
         print("| Image | Source | In the registry | Pin |")
         print("|---|---|---|---|")
-        for i in images(config):
-            print(f"| {i.key} | `{i.source}` | `{i.reference(login_server(config))}` | {i.pin_note} |")
+        for i in listed.images:
+            print(f"| {i.key} | `{i.source}` | `{i.reference(listed.login_server)}` | {i.pin_note} |")
         return 0
     if args.dry_run:
-        for command in import_commands(config):
+        for command in listed.import_commands():
             print(" ".join(command))
         return 0
-    return _import_all(config)
+    return _import_all(listed)
 
 
-def _import_all(config: Config) -> int:
+def _import_all(listed: Catalog) -> int:
     """Import every image the registry lacks, then check each digest against the list's pin."""
     if shutil.which("az") is None:
         print("error: the Azure CLI (az) is not on PATH; install it and run az login", file=sys.stderr)
         return 1
-    registry = config.global_.registry_name
-    for i, command in zip(images(config), import_commands(config), strict=True):
+    registry = listed.registry_name
+    for i, command in zip(listed.images, listed.import_commands(), strict=True):
         ref = f"{i.repository}:{i.tag}"
         digest = _exists(registry, ref)
         if digest is None:

@@ -13,22 +13,25 @@ Pure functions, no cdktf: the CLI checks the request before importing anything h
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
-from dualstack.config import Config
+from dualstack.config import Region
 from dualstack.naming import GLOBAL_STACK, workloads_stack
 
 ENV = "DUALSTACK_DESTROY_STACKS"
 
 
-def unprotected_regions(config: Config, requested: str | None = None) -> tuple[frozenset[str], list[str]]:
+def unprotected_regions(
+    regions: Mapping[str, Region], requested: str | None = None
+) -> tuple[frozenset[str], list[str]]:
     """``(regions to synthesize without prevent_destroy, problems)`` for the stacks named in
     ``requested`` (default: ``$DUALSTACK_DESTROY_STACKS``). Only whole, drained regions are
     unprotected; ``global`` never is (set ``prevent_destroy: false`` for that)."""
     text = os.environ.get(ENV, "") if requested is None else requested
     names = text.split()
     problems: list[str] = []
-    regions: set[str] = set()
-    by_stack = {s: r for r in config.regions for s in (r, workloads_stack(r))}
+    chosen: set[str] = set()
+    by_stack = {s: r for r in regions for s in (r, workloads_stack(r))}
     for name in names:
         region = by_stack.get(name)
         if name in ("*", GLOBAL_STACK):
@@ -38,18 +41,18 @@ def unprotected_regions(config: Config, requested: str | None = None) -> tuple[f
             )
         elif region is None:
             problems.append(f"{ENV}: {name!r} is not a stack of this config")
-        elif not config.regions[region].drain:
+        elif not regions[region].drain:
             problems.append(
                 f"{ENV}: {name!r} belongs to region {region}, which is not drained; set "
                 f"regions.{region}.drain: true and deploy that first, so no traffic reaches it"
             )
         else:
-            regions.add(region)
-    for region in sorted(regions):
+            chosen.add(region)
+    for region in sorted(chosen):
         missing = [s for s in (region, workloads_stack(region)) if s not in names]
         if missing:
             problems.append(
                 f"{ENV}: name both stacks of region {region} (missing: {', '.join(missing)}): "
                 "its workloads stack reads its cluster"
             )
-    return frozenset(regions), problems
+    return frozenset(chosen), problems

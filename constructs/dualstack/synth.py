@@ -12,16 +12,40 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from dualstack import naming
 from dualstack.config import Config
+from dualstack.edge.stack import EdgeStack
 from dualstack.framework import App, TerraformResource, TerraformStack
+from dualstack.global_.stack import GlobalStack
 from dualstack.naming import EDGE_STACK, GLOBAL_STACK, WORKLOADS_SUFFIX
-from dualstack.region import Region
+from dualstack.refs import GlobalRefs
+from dualstack.region.stack import RegionStack
 from dualstack.review.files import write_review_files
-from dualstack.stacks import EdgeStack, GlobalStack
+from dualstack.workloads.stack import WorkloadsStack
+
+
+def region_stacks(
+    app: App, config: Config, region_name: str, refs: GlobalRefs
+) -> tuple[TerraformStack, TerraformStack]:
+    """One region of the topology: its region stack and its workloads stack, the second after the first.
+
+    Both stacks are created on the app itself, not in a construct of the region: a stack nested in
+    another construct is recorded in ``manifest.json`` with its dependencies named by construct
+    path (``region-eastus2/eastus2``), while the cdktf CLI looks dependencies up by stack name, so
+    ``cdktf deploy`` would never start the workloads stack.
+    """
+    stack = RegionStack(app, region_name, config=config, global_refs=refs)
+    workloads = WorkloadsStack(
+        app, naming.workloads_stack(region_name), config=config, region_name=region_name
+    )
+    # Ordering without a cross-stack reference: everything the workloads need from the region
+    # stack has a name the config decides.
+    workloads.add_dependency(stack)
+    return stack, workloads
 
 
 def build_app(config: Config, outdir: Path, *, unprotected: frozenset[str] = frozenset()) -> App:
-    """The cdktf app: the global stack, then one ``Region`` (two stacks) per region, then
+    """The cdktf app: the global stack, then two stacks per region (``region_stacks``), then
     with ``edge.kind: front_door`` the edge stack (after every region stack).
 
     ``unprotected``: regions whose stacks are built without ``prevent_destroy`` (``make
@@ -30,17 +54,19 @@ def build_app(config: Config, outdir: Path, *, unprotected: frozenset[str] = fro
     app = App(outdir=str(outdir))
     global_stack = GlobalStack(app, GLOBAL_STACK, config=config)
     refs = global_stack.services.refs
-    regions = []
+    stacks: list[TerraformStack] = [global_stack]
+    region_stack_list = []
     for name in config.regions:
         region_config = (
             config.model_copy(update={"prevent_destroy": False}) if name in unprotected else config
         )
-        regions.append(Region(app, config=region_config, region_name=name, global_refs=refs))
-    stacks: list[TerraformStack] = [global_stack, *(s for r in regions for s in (r.stack, r.workloads_stack))]
+        region, workloads = region_stacks(app, region_config, name, refs)
+        region_stack_list.append(region)
+        stacks += [region, workloads]
     if refs.front_door is not None:
         edge = EdgeStack(app, EDGE_STACK, config=config, refs=refs.front_door)
-        for region in regions:
-            edge.add_dependency(region.stack)
+        for region in region_stack_list:
+            edge.add_dependency(region)
         stacks.append(edge)
     drained = {
         s for r, region in config.regions.items() if region.drain for s in (r, f"{r}{WORKLOADS_SUFFIX}")

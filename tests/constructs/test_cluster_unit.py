@@ -11,9 +11,9 @@ import pytest
 from constructhelp import REFS, Synth, bare_stack, config, expose, region_context, synth
 
 from dualstack import roles
-from dualstack.cluster import DRAIN_TIMEOUT_MINUTES, MAX_SURGE, RegionCluster
-from dualstack.context import RegionContext
-from dualstack.network import RegionNetwork
+from dualstack.region.cluster import DRAIN_TIMEOUT_MINUTES, MAX_SURGE, RegionCluster
+from dualstack.region.context import RegionContext
+from dualstack.region.network import RegionNetwork
 
 AKS = "azurerm_kubernetes_cluster"
 ROLE = "azurerm_role_assignment"

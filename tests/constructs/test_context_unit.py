@@ -6,7 +6,7 @@ import pytest
 from constructhelp import FRONT_DOOR, FRONT_DOOR_REFS, REFS, config, region_context
 
 from dualstack.config import Origin
-from dualstack.stacks import base_tags
+from dualstack.stackbase import base_tags
 
 
 def test_project_region_and_protection_come_from_the_config() -> None:
@@ -17,7 +17,7 @@ def test_project_region_and_protection_come_from_the_config() -> None:
     assert ctx.region.cluster_subnet.ipv4 == "10.70.16.0/20"
     assert ctx.prevent_destroy is cfg.prevent_destroy is False
     assert region_context(config("default")).prevent_destroy is True
-    assert ctx.tags == base_tags(cfg)
+    assert ctx.tags == base_tags(cfg.tags, cfg.project)
 
 
 @pytest.mark.parametrize(

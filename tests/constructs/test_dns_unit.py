@@ -9,10 +9,10 @@ from dataclasses import dataclass
 import pytest
 from constructhelp import REFS, Synth, bare_stack, config, region_context, synth
 
-from dualstack.context import RegionContext
-from dualstack.dns import RegionDns, region_record_name
-from dualstack.network import RegionNetwork
-from dualstack.traffic import DNS_TTL
+from dualstack.global_.traffic import DNS_TTL
+from dualstack.region.context import RegionContext
+from dualstack.region.dns import RegionDns, region_record_name
+from dualstack.region.network import RegionNetwork
 
 ENDPOINT = "azurerm_traffic_manager_external_endpoint"
 PUBLIC = {"ipv4": "azurerm_dns_a_record", "ipv6": "azurerm_dns_aaaa_record"}

@@ -21,10 +21,12 @@ from constructhelp import (
 )
 
 from dualstack.config import Config, FrontDoorEdge
-from dualstack.context import RegionContext
-from dualstack.edge import FrontDoor, FrontDoorProps, FrontDoorRoute, RegionOrigins
+from dualstack.edge.route import FrontDoorRoute
 from dualstack.framework import DnsZone, ResourceGroup
-from dualstack.network import RegionNetwork
+from dualstack.global_.front_door import FrontDoor, FrontDoorProps
+from dualstack.region.context import RegionContext
+from dualstack.region.network import RegionNetwork
+from dualstack.region.origins import RegionOrigins
 
 PROFILE = "azurerm_cdn_frontdoor_profile"
 ENDPOINT = "azurerm_cdn_frontdoor_endpoint"

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import pytest
 from constructhelp import REFS, Synth, bare_stack, config, region_context, synth
 
-from dualstack.context import RegionContext
-from dualstack.endpoints import PRIVATE_LINK_ZONES, RegionEndpoints
-from dualstack.network import RegionNetwork
+from dualstack.region.context import RegionContext
+from dualstack.region.endpoints import PRIVATE_LINK_ZONES, RegionEndpoints
+from dualstack.region.network import RegionNetwork
 
 ZONE = "azurerm_private_dns_zone"
 LINK = "azurerm_private_dns_zone_virtual_network_link"

@@ -11,10 +11,11 @@ import pytest
 from constructhelp import Synth, bare_stack, config, expose, synth
 
 from dualstack.config import Config
-from dualstack.global_services import GlobalServices
+from dualstack.global_.services import GlobalServices
+from dualstack.global_.stack import global_props
 from dualstack.protection import PROTECTED_TYPES
 from dualstack.refs import GlobalRefs
-from dualstack.stacks import base_tags, global_props
+from dualstack.stackbase import base_tags
 
 
 @dataclass(frozen=True)
@@ -160,4 +161,4 @@ def test_both_protection_cases_are_covered(built: dict[str, Built]) -> None:
 def test_every_taggable_resource_carries_the_base_tags(each: Built) -> None:
     tagged = dict(each.out.tagged())
     assert len(tagged) >= 7
-    assert all(b["tags"] == base_tags(each.config) for b in tagged.values())
+    assert all(b["tags"] == base_tags(each.config.tags, each.config.project) for b in tagged.values())

@@ -10,7 +10,7 @@ import pytest
 from constructhelp import REFS, Synth, bare_stack, synth
 
 from dualstack.framework import KubernetesCluster, KubernetesClusterDefaultNodePool, KubernetesClusterIdentity
-from dualstack.monitoring import EXTENSION_SETTINGS, STREAMS, ContainerInsights
+from dualstack.region.monitoring import EXTENSION_SETTINGS, STREAMS, ContainerInsights
 
 RULE = "azurerm_monitor_data_collection_rule"
 TAGS = {"given": "tags"}

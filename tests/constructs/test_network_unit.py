@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from constructhelp import FRONT_DOOR_REFS, REFS, Synth, bare_stack, config, region_context, synth
 
-from dualstack.context import RegionContext
 from dualstack.naming import ALL_FAMILIES
-from dualstack.network import FRONT_DOOR_SOURCE, RegionNetwork
+from dualstack.region.context import RegionContext
+from dualstack.region.network import FRONT_DOOR_SOURCE, RegionNetwork
 
 RULE = "azurerm_network_security_rule"
 PIP = "azurerm_public_ip"

@@ -11,9 +11,9 @@ import pytest
 from constructhelp import Synth, bare_stack, config, region_context, synth
 
 from dualstack.config import Config, Hub
-from dualstack.context import RegionContext
 from dualstack.framework import VirtualNetwork
-from dualstack.peering import HUB_PROVIDER_ALIAS, HubPeering, hub_provider
+from dualstack.region.context import RegionContext
+from dualstack.region.peering import HUB_PROVIDER_ALIAS, HubPeering, hub_provider
 
 PEERING = "azurerm_virtual_network_peering"
 SUBSCRIPTION = "1b2c3d4e-5f60-4718-9a0b-c1d2e3f40516"

@@ -10,7 +10,7 @@ import pytest
 from constructhelp import Synth, bare_stack, synth
 
 from dualstack.framework import DataAzurermKubernetesCluster
-from dualstack.providers import AKS_SERVER_ID, EXEC_API_VERSION, cluster_providers, kubelogin_args
+from dualstack.workloads.providers import AKS_SERVER_ID, EXEC_API_VERSION, cluster_providers, kubelogin_args
 
 LOGINS = ["azurecli", "workloadidentity", "spn"]
 CREDENTIAL_KEYS = {"token", "client_key", "client_certificate", "password", "username", "config_path"}

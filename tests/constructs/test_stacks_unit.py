@@ -9,7 +9,9 @@ import pytest
 from constructhelp import FRONT_DOOR, Synth, bare_app, bare_stack, config, synth
 
 from dualstack.config import AzurermBackend, Config
-from dualstack.stacks import EdgeStack, GlobalStack, base_tags, configure_backend
+from dualstack.edge.stack import EdgeStack
+from dualstack.global_.stack import GlobalStack
+from dualstack.stackbase import base_tags, configure_backend
 
 AZURERM_BACKEND = {
     "type": "azurerm",
@@ -21,21 +23,25 @@ AZURERM_BACKEND = {
 
 def backend_of(cfg: Config, stack_name: str) -> dict[str, Any]:
     stack = bare_stack(stack_name, provider=False)
-    configure_backend(stack, cfg, stack_name)
+    configure_backend(stack, cfg.backend, cfg.project, stack_name)
     backend: dict[str, Any] = synth(stack).doc["terraform"]["backend"]
     return backend
 
 
 def test_base_tags_add_project_and_managed_by_over_the_configs_own() -> None:
     cfg = config("nat46", **{"tags.project": "not-this", "tags.owner": "team"})
-    assert base_tags(cfg) == {
+    assert base_tags(cfg.tags, cfg.project) == {
         "cost-center": "4711",
         "environment": "production",
         "owner": "team",
         "project": "fabrikam",
         "managed-by": "dualstack-cdktf",
     }
-    assert base_tags(config("default")) == {"project": "contoso", "managed-by": "dualstack-cdktf"}
+    default = config("default")
+    assert base_tags(default.tags, default.project) == {
+        "project": "contoso",
+        "managed-by": "dualstack-cdktf",
+    }
 
 
 @pytest.mark.parametrize("stem", ["default", "dualstack"])

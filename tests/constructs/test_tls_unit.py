@@ -9,23 +9,20 @@ from typing import Any
 import pytest
 from constructhelp import REFS, Synth, bare_stack, config, region_context, synth
 
-from dualstack import images
 from dualstack.config import Config
-from dualstack.region import cert_manager_props
-from dualstack.tls import (
+from dualstack.region.dns_identity import AUDIENCE, SUBJECT, DnsIdentity
+from dualstack.workloads.cert_manager import (
     ACME_SERVERS,
-    AUDIENCE,
     CLUSTER_ISSUER,
     RESOURCES,
     RUN_AS,
     SERVICE_ACCOUNT,
-    SUBJECT,
     WEBHOOK_PORT,
     CertManagerProps,
-    DnsIdentity,
     cert_manager_values,
     issuer_chart_values,
 )
+from dualstack.workloads.stack import cert_manager_props, image_catalog
 
 ISSUER_URL = "https://oidc.given.test/issuer/"
 CLIENT_ID = "3f2e1d0c-9b8a-4766-8544-332211009988"
@@ -154,14 +151,14 @@ def test_each_component_pulls_its_pinned_image_from_the_projects_registry(
 ) -> None:
     cfg, got = values
     image = component(got, name)["image"]
-    expected = images.image(cfg, f"cert-manager-{name}")
-    assert image["repository"] == f"{images.login_server(cfg)}/{expected.repository}"
+    expected = image_catalog(cfg).image(f"cert-manager-{name}")
+    assert image["repository"] == f"{image_catalog(cfg).login_server}/{expected.repository}"
     assert image["tag"] == expected.tag == cfg.tls.chart_version
 
 
 def test_acmesolver_image_is_pinned_too(values: tuple[Config, dict[str, Any]]) -> None:
     cfg, got = values
-    assert got["acmesolver"]["image"]["repository"].startswith(images.login_server(cfg) + "/")
+    assert got["acmesolver"]["image"]["repository"].startswith(image_catalog(cfg).login_server + "/")
 
 
 @pytest.mark.parametrize("name", sorted(COMPONENTS))

@@ -15,8 +15,8 @@ from constructhelp import FRONT_DOOR, Synth, bare_stack, synth
 
 from dualstack.config import ProbeSettings
 from dualstack.framework import DnsZone, ResourceGroup
+from dualstack.global_.traffic import DNS_TTL, GlobalTraffic, TrafficProps
 from dualstack.naming import ALL_FAMILIES, IpFamily
-from dualstack.traffic import DNS_TTL, GlobalTraffic, TrafficProps
 
 PROFILE = "azurerm_traffic_manager_profile"
 ALIAS = {"ipv4": "azurerm_dns_a_record", "ipv6": "azurerm_dns_aaaa_record"}

@@ -83,7 +83,7 @@ def _diff(args: argparse.Namespace) -> int:
     config_label = None
     path = args.config or (Path(os.environ[CONFIG_ENV]) if os.environ.get(CONFIG_ENV) else None)
     if path is not None:
-        from dualstack.loader import ConfigError, load_config
+        from dualstack.config.loader import ConfigError, load_config
 
         try:
             acknowledge = tuple(load_config(path).acknowledge_destroy)
@@ -116,7 +116,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _overview(args: argparse.Namespace) -> int:
-    from dualstack.loader import ConfigError, config_path_from_env, load_config
+    from dualstack.config.loader import ConfigError, config_path_from_env, load_config
     from dualstack.review.overview import render_overview
 
     path = args.config or config_path_from_env()

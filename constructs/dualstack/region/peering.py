@@ -16,7 +16,6 @@ from constructs import Construct
 
 from dualstack import naming, resource_providers
 from dualstack.config import Hub
-from dualstack.context import RegionContext
 from dualstack.framework import (
     AzurermProvider,
     AzurermProviderFeatures,
@@ -24,6 +23,7 @@ from dualstack.framework import (
     VirtualNetwork,
     VirtualNetworkPeering,
 )
+from dualstack.region.context import RegionContext
 
 HUB_PROVIDER_ALIAS = "hub"
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from dualstack.config import Config, FieldProblems
 
-DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "default.yaml"
+DEFAULT_CONFIG = Path(__file__).resolve().parents[3] / "config" / "default.yaml"
 CONFIG_ENV = "DUALSTACK_CONFIG"
 MAX_CONFIG_BYTES = 1_000_000
 

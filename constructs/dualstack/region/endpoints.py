@@ -13,7 +13,6 @@ from __future__ import annotations
 from constructs import Construct
 
 from dualstack import naming, protection
-from dualstack.context import RegionContext
 from dualstack.framework import (
     PrivateDnsZone,
     PrivateDnsZoneVirtualNetworkLink,
@@ -21,7 +20,8 @@ from dualstack.framework import (
     PrivateEndpointPrivateDnsZoneGroup,
     PrivateEndpointPrivateServiceConnection,
 )
-from dualstack.network import RegionNetwork
+from dualstack.region.context import RegionContext
+from dualstack.region.network import RegionNetwork
 
 PRIVATE_LINK_ZONES = {"registry": "privatelink.azurecr.io", "vault": "privatelink.vaultcore.azure.net"}
 """The private DNS zone that resolves each sub-resource to its private endpoint."""

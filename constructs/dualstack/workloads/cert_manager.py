@@ -26,26 +26,21 @@ from constructs import Construct
 
 from dualstack import kube, naming, network_policy
 from dualstack.config import Tls
-from dualstack.context import RegionContext
 from dualstack.framework import (
     AssetType,
     DataAzurermClientConfig,
     DataAzurermUserAssignedIdentity,
-    FederatedIdentityCredential,
     HelmProvider,
     ITerraformDependable,
     KubernetesProvider,
     NamespaceV1,
     Release,
-    RoleAssignment,
     TerraformAsset,
-    UserAssignedIdentity,
 )
 from dualstack.kube import Image
+from dualstack.region.dns_identity import NAMESPACE as NAMESPACE
+from dualstack.region.dns_identity import SERVICE_ACCOUNT as SERVICE_ACCOUNT
 
-NAMESPACE = "cert-manager"
-SERVICE_ACCOUNT = "cert-manager"
-"""The controller's service account: the chart names it after the release."""
 RUN_AS = 10001
 """A high UID for every cert-manager component (static binaries: no file in the image needs
 a particular owner)."""
@@ -89,8 +84,6 @@ def pod_labels(component: str) -> dict[str, str]:
     return {"app.kubernetes.io/instance": "cert-manager", "app.kubernetes.io/component": component}
 
 
-SUBJECT = f"system:serviceaccount:{NAMESPACE}:{SERVICE_ACCOUNT}"
-AUDIENCE = "api://AzureADTokenExchange"
 CHART_REPOSITORY = "oci://quay.io/jetstack/charts"
 CLUSTER_ISSUER = "letsencrypt"
 """One name for staging and production, so Ingresses need no change when the server does."""
@@ -119,71 +112,6 @@ def certificate_key(*, front_door: bool) -> dict[str, Any]:
     """The private key of the ingresses' certificates: ``ORIGIN_KEY`` behind Front Door,
     ``CLIENT_KEY`` otherwise."""
     return dict(ORIGIN_KEY if front_door else CLIENT_KEY)
-
-
-# --- region stack ----------------------------------------------------------------------
-
-
-class DnsIdentity(Construct):
-    """cert-manager's identity for DNS-01 in one region: the custom ACME role (read the zone,
-    manage TXT record sets) on the public zone only, and a federated credential for cert-manager's service account on this region's
-    cluster (its OIDC issuer), so no client secret exists anywhere.
-
-    One identity per region rather than one shared: Azure refuses concurrent writes of
-    federated credentials under one identity (409 conflict), and the region stacks deploy in
-    parallel; an identity holds at most 20 credentials; and retiring a region removes its
-    identity and its grant with it.
-    """
-
-    def __init__(
-        self,
-        scope: Construct,
-        id_: str,
-        *,
-        ctx: RegionContext,
-        resource_group_name: str,
-        oidc_issuer_url: str,
-    ) -> None:
-        super().__init__(scope, id_)
-        project, region_name, tags, zone_id = (
-            ctx.project,
-            ctx.region_name,
-            ctx.tags,
-            ctx.global_refs.dns_zone_id,
-        )
-        self.identity = UserAssignedIdentity(
-            self,
-            "identity",
-            name=naming.cert_manager_identity(project, region_name),
-            resource_group_name=resource_group_name,
-            location=region_name,
-            tags=tags,
-        )
-        role_id = ctx.global_refs.acme_dns_role_id
-        # A new construct id: the role changed from the built-in DNS Zone Contributor, and a
-        # role assignment's role cannot change in place (Azure replaces it either way).
-        RoleAssignment(
-            self,
-            "acme_txt_records",
-            scope=zone_id,
-            role_definition_id=role_id,
-            principal_id=self.identity.principal_id,
-            principal_type="ServicePrincipal",
-            description="cert-manager: ACME DNS-01 TXT records in the public zone, nothing else",
-        )
-        self.credential = FederatedIdentityCredential(
-            self,
-            "federated_credential",
-            name=naming.cert_manager_federation(project, region_name),
-            resource_group_name=resource_group_name,
-            parent_id=self.identity.id,
-            issuer=oidc_issuer_url,
-            subject=SUBJECT,
-            audience=[AUDIENCE],
-        )
-
-
-# --- workloads stack -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from constructs import Construct
 
 from dualstack import naming, protection, roles
 from dualstack.config import Dns, FrontDoorEdge, Global, ProbeSettings
-from dualstack.edge import FrontDoor, FrontDoorProps
 from dualstack.framework import (
     ContainerRegistry,
     ContainerRegistryGeoreplications,
@@ -28,9 +27,10 @@ from dualstack.framework import (
     RoleDefinition,
     RoleDefinitionPermissions,
 )
+from dualstack.global_.front_door import FrontDoor, FrontDoorProps
+from dualstack.global_.traffic import GlobalTraffic, TrafficProps
 from dualstack.naming import IpFamily
 from dualstack.refs import GlobalRefs
-from dualstack.traffic import GlobalTraffic, TrafficProps
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from __future__ import annotations
 from constructs import Construct
 
 from dualstack import naming, protection
-from dualstack.context import RegionContext
 from dualstack.framework import (
     NetworkSecurityGroup,
     NetworkSecurityRule,
@@ -26,6 +25,7 @@ from dualstack.framework import (
     VirtualNetwork,
 )
 from dualstack.naming import ALL_FAMILIES, IP_VERSION, IpFamily
+from dualstack.region.context import RegionContext
 
 PUBLIC_IP_ZONES = ("1", "2", "3")
 """Every allowed region has three zones (regions.py)."""

@@ -1,23 +1,7 @@
-"""The Front Door edge (``edge.kind: front_door``): WAF and a managed certificate in front of
-every region, for both IP families.
-
-Three stacks hold it, each applied after what it needs:
-
-- ``global``: the Front Door Premium profile, its endpoint, the origin group (latency-based,
-  HTTPS health probes), the app's custom domain (validated through the Azure DNS zone, managed
-  certificate), the WAF policy and the security policy that binds it to the domain and the
-  endpoint. The app name's A and AAAA alias records (``traffic.py``) point at the endpoint,
-  which answers both families whatever families the origins use.
-- ``<region>``: the region's origins, one per public ingress address (``RegionOrigins``).
-- ``edge``: the route (``FrontDoorRoute``). Front Door refuses a route whose origin group has
-  no enabled origin ("at least one enabled origin is created under the origin group"), and
-  the origins come from the region stacks, which come after ``global``; so the route has a
-  stack of its own that depends on every region stack. Adding a region changes no byte of it.
-
-Origin lockdown: the NSG admits 80/443 to the ingress addresses from the
-``AzureFrontDoor.Backend`` service tag only (``network.py``), and the controllers refuse any
-request whose ``X-Azure-FDID`` is not this profile's ID (``ingress_controller.front_door_entries``).
-"""
+"""The global stack's part of the Front Door edge (``edge.kind: front_door``): the Premium
+profile, its endpoint, the origin group, the custom domain and its validation record, the WAF
+policy and the security policy. The edge as a whole (three stacks) is described in
+``dualstack.edge``."""
 
 from __future__ import annotations
 
@@ -27,10 +11,8 @@ from constructs import Construct
 
 from dualstack import naming, protection
 from dualstack.config import FrontDoorEdge, Waf
-from dualstack.context import RegionContext
 from dualstack.framework import (
     CdnFrontdoorCustomDomain,
-    CdnFrontdoorCustomDomainAssociation,
     CdnFrontdoorCustomDomainTls,
     CdnFrontdoorEndpoint,
     CdnFrontdoorFirewallPolicy,
@@ -39,12 +21,10 @@ from dualstack.framework import (
     CdnFrontdoorFirewallPolicyManagedRule,
     CdnFrontdoorFirewallPolicyManagedRuleOverride,
     CdnFrontdoorFirewallPolicyManagedRuleOverrideExclusion,
-    CdnFrontdoorOrigin,
     CdnFrontdoorOriginGroup,
     CdnFrontdoorOriginGroupHealthProbe,
     CdnFrontdoorOriginGroupLoadBalancing,
     CdnFrontdoorProfile,
-    CdnFrontdoorRoute,
     CdnFrontdoorSecurityPolicy,
     CdnFrontdoorSecurityPolicySecurityPolicies,
     CdnFrontdoorSecurityPolicySecurityPoliciesFirewall,
@@ -53,17 +33,14 @@ from dualstack.framework import (
     DnsTxtRecord,
     DnsTxtRecordRecord,
     DnsZone,
-    PublicIp,
     ResourceGroup,
     TerraformResourceLifecycle,
 )
-from dualstack.naming import IpFamily
 from dualstack.refs import FrontDoorRefs
 
 SKU = "Premium_AzureFrontDoor"
 """Premium: the managed rule sets (default and bot manager) need it."""
 ORIGIN_GROUP = "ingress"
-ROUTE = "app"
 SECURITY_POLICY = "waf"
 EVERY_CLIENT = ["0.0.0.0/0", "::/0"]
 """The rate-limit rule's match: every client address of both families (counted per address)."""
@@ -272,70 +249,4 @@ class FrontDoor(Construct):
                     ),
                 )
             ),
-        )
-
-
-class RegionOrigins(Construct):
-    """The region's origins: one per public ingress address, HTTPS with the app's host name."""
-
-    def __init__(
-        self,
-        scope: Construct,
-        id_: str,
-        *,
-        ctx: RegionContext,
-        public_ips: dict[IpFamily, PublicIp],
-    ) -> None:
-        super().__init__(scope, id_)
-        assert ctx.front_door is not None, "origins exist only with the Front Door edge"
-        origin_group_id = ctx.front_door.origin_group_id
-        self.origins: dict[IpFamily, CdnFrontdoorOrigin] = {}
-        region_name, app_host, settings = ctx.region_name, ctx.app_host, ctx.origin
-        for family, ip in public_ips.items():
-            self.origins[family] = CdnFrontdoorOrigin(
-                self,
-                f"{family}_origin",
-                name=naming.front_door_origin(region_name, family),
-                cdn_frontdoor_origin_group_id=origin_group_id,
-                enabled=True,
-                host_name=ip.ip_address,
-                # The app's name as Host and SNI: the Ingress rule matches it and the
-                # controller presents its certificate, which Front Door checks.
-                origin_host_header=app_host,
-                certificate_name_check_enabled=True,
-                http_port=80,
-                https_port=443,
-                priority=settings.priority,
-                weight=settings.weight,
-            )
-
-
-class FrontDoorRoute(Construct):
-    """The route of the app's custom domain to the origin group: HTTPS to the origins,
-    HTTP redirected to HTTPS, the endpoint's own azurefd.net name not served."""
-
-    def __init__(self, scope: Construct, id_: str, *, refs: FrontDoorRefs) -> None:
-        super().__init__(scope, id_)
-        route = CdnFrontdoorRoute(
-            self,
-            "route",
-            name=ROUTE,
-            cdn_frontdoor_endpoint_id=refs.endpoint_id,
-            cdn_frontdoor_origin_group_id=refs.origin_group_id,
-            # Only orders creation within one stack; the origins live in the region stacks,
-            # which the edge stack depends on.
-            cdn_frontdoor_origin_ids=[],
-            cdn_frontdoor_custom_domain_ids=[refs.custom_domain_id],
-            link_to_default_domain=False,
-            forwarding_protocol="HttpsOnly",
-            https_redirect_enabled=True,
-            supported_protocols=["Http", "Https"],
-            patterns_to_match=["/*"],
-            enabled=True,
-        )
-        CdnFrontdoorCustomDomainAssociation(
-            self,
-            "custom_domain_association",
-            cdn_frontdoor_custom_domain_id=refs.custom_domain_id,
-            cdn_frontdoor_route_ids=[route.id],
         )

@@ -21,7 +21,6 @@ from constructs import Construct
 
 from dualstack import naming, roles
 from dualstack.config import Cluster, NodePool, Region
-from dualstack.context import RegionContext
 from dualstack.framework import (
     DataAzurermClientConfig,
     Fn,
@@ -43,8 +42,9 @@ from dualstack.framework import (
     TerraformVariable,
     UserAssignedIdentity,
 )
-from dualstack.network import RegionNetwork
 from dualstack.refs import GlobalRefs
+from dualstack.region.context import RegionContext
+from dualstack.region.network import RegionNetwork
 
 DEPLOYER_VARIABLE = "deployer_object_id"
 """The region stacks' one Terraform variable (``TF_VAR_deployer_object_id``): the object ID of

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from constructs import Construct
 
-from dualstack.context import RegionContext
 from dualstack.framework import (
     DnsAaaaRecord,
     DnsARecord,
@@ -18,8 +17,9 @@ from dualstack.framework import (
     PublicIp,
     TrafficManagerExternalEndpoint,
 )
+from dualstack.global_.traffic import DNS_TTL
 from dualstack.naming import IpFamily
-from dualstack.traffic import DNS_TTL
+from dualstack.region.context import RegionContext
 
 
 def region_record_name(region: str, app_name: str) -> str:
