@@ -116,11 +116,14 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python tools/config_reference.py --check
+	$(BIN)/python tools/topology_tree.py --check
 
-# docs/config-reference.md from the config model; tests/test_config_reference.py fails when the
-# checked-in page differs from what this writes.
+# docs/config-reference.md from the config model, and README.md's stack tree from
+# constructs/dualstack/topology.py; tests/test_config_reference.py and tests/test_topology.py fail
+# when the checked-in text differs from what this writes.
 docs: install
 	$(BIN)/python tools/config_reference.py
+	$(BIN)/python tools/topology_tree.py
 
 # Copies every image the topology runs into the project's registry with `az acr import` (a
 # control-plane operation: no network path to the private registry needed). Needs az login and

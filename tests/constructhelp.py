@@ -1,16 +1,18 @@
-"""Helpers of the construct-level tests (``tests/constructs/``): one construct on a bare stack.
+"""Helpers of the construct-level tests (``tests/<stack package>/``): one construct on a bare stack.
 
 A construct test builds only what it tests: a cdktf ``Testing.app()``, one ``TerraformStack``
 with the azurerm provider, fake global references (plain strings standing in for the global
-stack's IDs) and a :class:`~dualstack.context.RegionContext` from a config; then
+stack's IDs) and a :class:`~dualstack.region.context.RegionContext` from a config; then
 ``Testing.synth`` and the accessors of :class:`Synth`, which key resources by their construct
 path below the stack, as ``synthhelp.Stack`` does for whole-app synthesis. Whole-app
 synthesis (``conftest.py``) remains for snapshots, stability and hostile inputs.
 
-The test modules live in ``tests/constructs/`` as ``test_<module>_unit.py``, one per source
-module. The folder has no ``__init__.py`` (it would be a package named ``constructs`` that
-shadows the constructs library), so every file name in it must differ from every other test
-file's name (pytest imports each as a top-level module): hence the ``_unit`` suffix.
+The test modules live beside their stack package's name, as ``tests/<package>/test_<module>_unit.py``
+for ``constructs/dualstack/<package>/<module>.py`` (``global_``, ``region``, ``workloads``,
+``edge``; ``tests/test_layout.py`` holds them to that). The folders have no ``__init__.py`` (a
+package named ``region`` or ``global_`` on the test path would stand for the tests, not the
+stacks), so every file name must differ from every other test file's name (pytest imports each
+as a top-level module): hence the ``_unit`` suffix.
 """
 
 from __future__ import annotations
@@ -184,3 +186,17 @@ def synth(stack: TerraformStack) -> Synth:
             address = f"{prefix}{node.terraform_resource_type}.{stack.get_logical_id(node)}"
             paths[address] = node.node.path.split("/", 1)[1]
     return Synth(stack, doc, paths)
+
+
+FRONT_DOOR_TUNED = {
+    "edge.latency_sensitivity_ms": 120,
+    "edge.waf.mode": "Detection",
+    "edge.waf.default_rule_set_version": "2.0",
+    "edge.waf.rate_limit": {"threshold": 300, "duration_minutes": 5},
+    "edge.waf.exclusions": {},
+    "dns.app_name": "shop",
+    "prevent_destroy": False,
+    "regions.westeurope.origin": {"priority": 3, "weight": 250},
+}
+"""Every setting the Front Door constructs (``FrontDoor``, ``RegionOrigins``) read, away from the
+example's values (``config("frontdoor", **FRONT_DOOR_TUNED)``)."""

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import yaml
 from pydantic import ValidationError
+from synthhelp import CONFIGS
 
 from dualstack import modes
 from dualstack.config import DERIVED_REGION_KEYS, MAX_SURGE_PERCENT, Config, Ingress, surge_nodes
@@ -1705,3 +1706,22 @@ def test_the_config_names_the_controller_chart_and_ports_the_controller_uses() -
     assert Ingress.model_fields["chart_version"].default is None, "unset: the controller's own pin"
     assert {"http": EDGE_PORTS["HTTP"], "https": EDGE_PORTS["HTTPS"]} == ingress_controller.SERVICE_PORTS
     assert [str(EDGE_PORTS["HTTP"]), str(EDGE_PORTS["HTTPS"])] == network.HTTP_PORTS
+
+
+def test_the_example_is_front_door_and_every_other_config_traffic_manager() -> None:
+    assert CONFIGS["frontdoor"].front_door is not None
+    assert CONFIGS["frontdoor"].stack_names()[-1] == "edge"
+    for stem, config in CONFIGS.items():
+        if stem != "frontdoor":
+            assert config.edge.kind == "traffic_manager", stem
+            assert "edge" not in config.stack_names()
+
+
+def test_every_example_config_uses_the_staging_server() -> None:
+    """Trying an example never burns Let's Encrypt's production rate limits; the one
+    exception is the Front Door example, which the config refuses with staging (Front Door
+    accepts only a publicly trusted origin certificate)."""
+    for stem, config in CONFIGS.items():
+        expected = "letsencrypt" if config.front_door is not None else "letsencrypt-staging"
+        assert config.tls.issuer == expected, stem
+        assert config.tls.email, stem

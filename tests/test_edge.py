@@ -16,7 +16,6 @@ import pytest
 import yaml
 from synthhelp import CONFIGS, Stack, Synthesized, assert_probe_reaches_the_app, set_key, terraform
 
-from dualstack import ingress_controller, modes
 from dualstack.config import FrontDoorEdge
 
 FD = "frontdoor"
@@ -49,15 +48,6 @@ def _ref(stack: Stack, rtype: str, path_suffix: str, attr: str) -> str:
 @pytest.fixture(scope="module")
 def fd(synthesized_configs: dict[str, Synthesized]) -> Synthesized:
     return synthesized_configs[FD]
-
-
-def test_the_example_is_front_door_and_every_other_config_traffic_manager() -> None:
-    assert FD_CONFIG.front_door is not None
-    assert FD_CONFIG.stack_names()[-1] == "edge"
-    for stem, config in CONFIGS.items():
-        if stem != FD:
-            assert config.edge.kind == "traffic_manager", stem
-            assert "edge" not in config.stack_names()
 
 
 def test_traffic_manager_configs_have_no_front_door_resource(
@@ -138,19 +128,6 @@ def test_the_app_name_is_one_cname_to_the_endpoint_and_no_alias(fd: Synthesized)
                 assert body.get("target_resource_id") != endpoint_id
 
 
-def test_traffic_manager_configs_have_aliases_and_no_cname(
-    synthesized_configs: dict[str, Synthesized],
-) -> None:
-    for stem, out in synthesized_configs.items():
-        if stem == FD:
-            continue
-        glob = out["global"]
-        assert glob.resources("azurerm_dns_cname_record") == {}, stem
-        (declared,) = glob.declared("azurerm_dns_cname_record").values()
-        assert declared["count"] == 0
-        assert glob.resources("azurerm_dns_a_record") or glob.resources("azurerm_dns_aaaa_record"), stem
-
-
 @pytest.mark.skipif(shutil.which("terraform") is None, reason="the Terraform CLI is a prerequisite")
 def test_terraform_swaps_the_records_in_order_both_ways(
     default_synth: Synthesized, fd: Synthesized, tmp_path: Path
@@ -209,131 +186,6 @@ def test_terraform_swaps_the_records_in_order_both_ways(
     assert steps[0] == "destroy cname" and sorted(steps[1:]) == ["create a", "create aaaa"], steps
 
 
-def test_waf_policy_comes_from_the_config(fd: Synthesized) -> None:
-    waf = _fd().waf
-    policy = _one(fd["global"], "azurerm_cdn_frontdoor_firewall_policy")
-    assert policy["mode"] == waf.mode == "Prevention"
-    assert policy["sku_name"] == "Premium_AzureFrontDoor"
-    assert policy["enabled"] is True and policy["request_body_check_enabled"] is True
-    default, bots = policy["managed_rule"]
-    assert (default["type"], default["version"], default["action"]) == (
-        "Microsoft_DefaultRuleSet",
-        waf.default_rule_set_version,
-        "Block",
-    )
-    assert (bots["type"], bots["version"]) == (
-        "Microsoft_BotManagerRuleSet",
-        waf.bot_manager_rule_set_version,
-    )
-    # The example's one exclusion, on the rule group it names.
-    assert default["override"] == [
-        {
-            "rule_group_name": "SQLI",
-            "exclusion": [
-                {
-                    "match_variable": "RequestCookieNames",
-                    "operator": "Equals",
-                    "selector": "woodgrove-session",
-                }
-            ],
-        }
-    ]
-    (rule,) = policy["custom_rule"]
-    assert rule["type"] == "RateLimitRule" and rule["action"] == "Block"
-    assert rule["rate_limit_threshold"] == waf.rate_limit.threshold
-    assert rule["rate_limit_duration_in_minutes"] == waf.rate_limit.duration_minutes
-    (condition,) = rule["match_condition"]
-    # Counted per client address, for both families.
-    assert condition["match_variable"] == "RemoteAddr" and condition["operator"] == "IPMatch"
-    assert condition["match_values"] == ["0.0.0.0/0", "::/0"]
-
-
-def test_security_policy_binds_the_waf_to_the_domain_and_the_endpoint(fd: Synthesized) -> None:
-    glob = fd["global"]
-    policy = _one(glob, "azurerm_cdn_frontdoor_security_policy")
-    firewall = policy["security_policies"]["firewall"]
-    assert firewall["cdn_frontdoor_firewall_policy_id"] == _ref(
-        glob, "azurerm_cdn_frontdoor_firewall_policy", "waf_policy", "id"
-    )
-    association = firewall["association"]
-    assert association["patterns_to_match"] == ["/*"]
-    assert [d["cdn_frontdoor_domain_id"] for d in association["domain"]] == [
-        _ref(glob, "azurerm_cdn_frontdoor_custom_domain", "custom_domain", "id"),
-        _ref(glob, "azurerm_cdn_frontdoor_endpoint", "endpoint", "id"),
-    ]
-
-
-@pytest.mark.parametrize("region", list(FD_CONFIG.regions))
-def test_each_region_stack_holds_its_origins_and_no_names_of_its_own(fd: Synthesized, region: str) -> None:
-    stack = fd[region]
-    settings = FD_CONFIG.regions[region].origin
-    priority, weight = (settings.priority, settings.weight) if settings else (1, 1000)
-    origins = stack.resources("azurerm_cdn_frontdoor_origin")
-    families = modes.public_families(FD_CONFIG.ingress)
-    assert set(origins) == {f"region/origins/{f}_origin" for f in families}
-    for family in families:
-        origin = origins[f"region/origins/{family}_origin"]
-        assert origin["name"] == f"{region}-{family}"
-        assert origin["host_name"] == _ref(
-            stack, "azurerm_public_ip", f"ingress_{family}_public_ip", "ip_address"
-        )
-        assert origin["origin_host_header"] == f"{FD_CONFIG.dns.app_name}.{FD_CONFIG.dns.zone_name}"
-        assert origin["certificate_name_check_enabled"] is True
-        assert (origin["priority"], origin["weight"]) == (priority, weight)
-        assert "azurerm_cdn_frontdoor_origin_group" in origin["cdn_frontdoor_origin_group_id"]
-        assert "cross-stack-reference-input-global" in origin["cdn_frontdoor_origin_group_id"]
-    # Behind Front Door the addresses admit Front Door only: no public or private records.
-    for rtype in (
-        "azurerm_dns_a_record",
-        "azurerm_dns_aaaa_record",
-        "azurerm_private_dns_a_record",
-        "azurerm_private_dns_aaaa_record",
-    ):
-        assert not stack.resources(rtype), rtype
-
-
-def test_the_standby_region_has_the_configured_priority() -> None:
-    assert FD_CONFIG.regions["northeurope"].origin is not None
-    assert FD_CONFIG.regions["northeurope"].origin.priority == 2
-    assert FD_CONFIG.regions["westeurope"].origin is None
-
-
-def test_edge_stack_holds_the_route_after_every_region(fd: Synthesized) -> None:
-    edge = fd["edge"]
-    assert set(edge.json["resource"]) == {
-        "azurerm_cdn_frontdoor_route",
-        "azurerm_cdn_frontdoor_custom_domain_association",
-    }
-    route = _one(edge, "azurerm_cdn_frontdoor_route")
-    assert route["forwarding_protocol"] == "HttpsOnly"
-    assert route["https_redirect_enabled"] is True
-    assert sorted(route["supported_protocols"]) == ["Http", "Https"]
-    assert route["link_to_default_domain"] is False
-    assert route["patterns_to_match"] == ["/*"]
-    assert route["cdn_frontdoor_origin_ids"] == []
-    (domain,) = route["cdn_frontdoor_custom_domain_ids"]
-    assert "azurerm_cdn_frontdoor_custom_domain" in domain
-    association = _one(edge, "azurerm_cdn_frontdoor_custom_domain_association")
-    assert association["cdn_frontdoor_custom_domain_id"] == domain
-    assert association["cdn_frontdoor_route_ids"] == [
-        _ref(edge, "azurerm_cdn_frontdoor_route", "route", "id")
-    ]
-    assert set(fd.dependencies()["edge"]) == {"global", *FD_CONFIG.regions}
-
-
-@pytest.mark.parametrize("region", list(FD_CONFIG.regions))
-def test_nsg_admits_front_door_backends_for_both_families(fd: Synthesized, region: str) -> None:
-    rules = {r["name"]: r for r in fd[region].resources("azurerm_network_security_rule").values()}
-    for family in ("ipv4", "ipv6"):
-        rule = rules[f"allow-frontdoor-http-ingress-{family}"]
-        assert rule["source_address_prefix"] == "AzureFrontDoor.Backend"
-        assert rule["destination_port_ranges"] == ["80", "443"]
-    assert not [
-        r for r in rules.values() if r["access"] == "Allow" and r["source_address_prefix"] == "Internet"
-    ]
-    assert rules["deny-internet-inbound"]["access"] == "Deny"
-
-
 def _controller_entries(workloads: Stack) -> dict[str, dict[str, str]]:
     return {
         body["name"]: yaml.safe_load(body["values"][0])["controller"]["config"]["entries"]
@@ -383,45 +235,7 @@ def test_controllers_refuse_requests_without_this_front_doors_id(fd: Synthesized
             assert yaml.safe_load(body["values"][0])["controller"]["enableSnippets"] is False
 
 
-def test_traffic_manager_controllers_have_no_front_door_entries(
-    synthesized_configs: dict[str, Synthesized],
-) -> None:
-    for stem, out in synthesized_configs.items():
-        if stem == FD:
-            continue
-        for workloads in out.workloads():
-            assert "azurerm_cdn_frontdoor_profile" not in workloads.json.get("data", {})
-            for values in _controller_entries(workloads).values():
-                assert not {"http-snippets", "server-snippets", "set-real-ip-from"} & set(values)
-
-
-def test_front_door_entries_hold_the_id_and_no_terraform_template_syntax() -> None:
-    entries = ingress_controller.front_door_entries(
-        "00000000-0000-0000-0000-000000000000", "App.Example.org", "/healthz"
-    )
-    # The one exemption: a GET of that path on that host (lower case, as nginx's $host is).
-    assert '"GET app.example.org /healthz" 1;' in entries["http-snippets"]
-    assert "HEAD" not in entries["http-snippets"]
-    assert '"00000000-0000-0000-0000-000000000000" 0;' in entries["http-snippets"]
-    # No Terraform template directive may hide in the snippets: they pass through HCL strings.
-    for text in entries.values():
-        assert "%{" not in text and "${" not in text
-
-
 Variant = Callable[..., Synthesized]
-
-
-def test_translator_off_keeps_the_cname_and_the_origins_of_the_native_family(
-    synth_variant: Variant,
-) -> None:
-    out = synth_variant(FD, set_key("ingress.translator_enabled", False), "frontdoor-no-translator")
-    glob = out["global"]
-    # Front Door still answers IPv6 clients (and forwards over IPv4): the one CNAME stays.
-    assert len(glob.resources("azurerm_dns_cname_record")) == 1
-    for region in FD_CONFIG.regions:
-        assert set(out[region].resources("azurerm_cdn_frontdoor_origin")) == {"region/origins/ipv4_origin"}
-        rules = {r["name"] for r in out[region].resources("azurerm_network_security_rule").values()}
-        assert "allow-frontdoor-http-ingress-ipv6" not in rules
 
 
 def test_a_drained_region_has_no_origins_and_changes_no_other_stack(

@@ -249,3 +249,16 @@ def test_cert_manager_probes_crds_identity_and_webhook_port() -> None:
     assert values["webhook"]["securePort"] == cert_manager.WEBHOOK_PORT
     assert "replicaCount" not in values["startupapicheck"], "a Job, not a Deployment"
     assert values["acmesolver"]["image"]["tag"] == CONFIGS["default"].tls.chart_version
+
+
+def test_front_door_entries_hold_the_id_and_no_terraform_template_syntax() -> None:
+    entries = ingress_controller.front_door_entries(
+        "00000000-0000-0000-0000-000000000000", "App.Example.org", "/healthz"
+    )
+    # The one exemption: a GET of that path on that host (lower case, as nginx's $host is).
+    assert '"GET app.example.org /healthz" 1;' in entries["http-snippets"]
+    assert "HEAD" not in entries["http-snippets"]
+    assert '"00000000-0000-0000-0000-000000000000" 0;' in entries["http-snippets"]
+    # No Terraform template directive may hide in the snippets: they pass through HCL strings.
+    for text in entries.values():
+        assert "%{" not in text and "${" not in text

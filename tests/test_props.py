@@ -15,6 +15,8 @@ import ast
 import pytest
 from synthhelp import REPO
 
+from dualstack import topology
+
 PACKAGE = REPO / "constructs" / "dualstack"
 STACK_BASES = {"TerraformStack"}
 
@@ -62,7 +64,7 @@ def test_the_scan_finds_a_config_parameter(source: str, expected: set[str]) -> N
     assert constructs_taking_config(source, "m") == expected
 
 
-COMPOSERS = {"global_.stack", "region.stack", "workloads.stack", "edge.stack"}
+COMPOSERS = {f"{kind.package}.stack" for kind in topology.STACKS}
 """Each stack package's composer (``GlobalStack``, ``RegionStack``, ``WorkloadsStack``,
 ``EdgeStack`` and the props builders beside them): the one reader of ``Config`` for its stack's
 constructs."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +14,6 @@ from synthhelp import CONFIGS, REGION_CASES, REGION_IDS, Stack, Synthesized, set
 
 from dualstack import roles
 from dualstack.config import Config
-from dualstack.workloads import cert_manager
 from dualstack.workloads.stack import image_catalog
 
 Variant = Callable[..., Synthesized]
@@ -36,51 +34,6 @@ def _values(release: dict[str, Any]) -> dict[str, Any]:
     (text,) = release["values"]
     values: dict[str, Any] = yaml.safe_load(text)
     return values
-
-
-def test_every_example_config_uses_the_staging_server() -> None:
-    """Trying an example never burns Let's Encrypt's production rate limits; the one
-    exception is the Front Door example, which the config refuses with staging (Front Door
-    accepts only a publicly trusted origin certificate)."""
-    for stem, config in CONFIGS.items():
-        expected = "letsencrypt" if config.front_door is not None else "letsencrypt-staging"
-        assert config.tls.issuer == expected, stem
-        assert config.tls.email, stem
-
-
-@pytest.mark.parametrize(("stem", "region"), REGION_CASES, ids=REGION_IDS)
-def test_cert_manager_release_with_crds_on_the_user_pool(
-    stem: str, region: str, synthesized_configs: dict[str, Synthesized]
-) -> None:
-    config, _, workloads = _stacks(synthesized_configs, stem, region)
-    release = _releases(workloads)["cert-manager"]
-    assert (release["repository"], release["chart"], release["version"]) == (
-        "oci://quay.io/jetstack/charts",
-        "cert-manager",
-        config.tls.chart_version,
-    )
-    assert release["namespace"] == "cert-manager" and release["atomic"] is True and release["wait"] is True
-    values = _values(release)
-    assert values["crds"] == {"enabled": True, "keep": True}
-    for component in (values, values["webhook"], values["cainjector"]):
-        assert component["nodeSelector"] == {"kubernetes.azure.com/mode": "user"}
-        assert component["replicaCount"] == 2
-        assert component["podDisruptionBudget"]["enabled"] is True
-        (spread,) = component["topologySpreadConstraints"]
-        assert spread["topologyKey"] == "topology.kubernetes.io/zone"
-    # Workload identity: the controller's pods and its service account, the subject federated.
-    assert values["podLabels"] == {"azure.workload.identity/use": "true"}
-    assert values["serviceAccount"]["name"] == "cert-manager"
-    assert (
-        "data.azurerm_user_assigned_identity."
-        in values["serviceAccount"]["annotations"]["azure.workload.identity/client-id"]
-    )
-    (namespace,) = [
-        n
-        for n in workloads.resources("kubernetes_namespace_v1").values()
-        if n["metadata"]["name"] == "cert-manager"
-    ]
-    assert namespace["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
 
 
 @pytest.mark.parametrize(("stem", "region"), REGION_CASES, ids=REGION_IDS)
@@ -117,43 +70,6 @@ def test_issuer_and_certificate_come_after_cert_manager_as_a_local_chart(
     # Each region's name set differs: the app name and the region's own name.
     assert certificate["dnsNames"] == [app, f"{region}.{app}"]
     assert (certificate["namespace"], certificate["secretName"]) == ("echo", "echo-tls")
-
-
-@pytest.mark.parametrize(("stem", "region"), REGION_CASES, ids=REGION_IDS)
-def test_the_sample_ingress_serves_the_regions_certificate(
-    stem: str, region: str, synthesized_configs: dict[str, Synthesized]
-) -> None:
-    config, _, workloads = _stacks(synthesized_configs, stem, region)
-    (ingress,) = workloads.resources("kubernetes_ingress_v1").values()
-    (block,) = ingress["spec"]["tls"]
-    app = f"{config.dns.app_name}.{config.dns.zone_name}"
-    assert block == {"hosts": [app, f"{region}.{app}"], "secret_name": "echo-tls"}
-    # One IngressClass, served by every controller release of the mode: one tls block serves
-    # both families.
-    assert ingress["spec"]["ingress_class_name"] == "nginx"
-    for name, release in _releases(workloads).items():
-        if name.startswith("ingress-"):
-            assert _values(release)["controller"]["ingressClass"]["name"] == "nginx"
-
-
-@pytest.mark.parametrize(("stem", "region"), REGION_CASES, ids=REGION_IDS)
-def test_controllers_speak_tls_12_and_13_and_redirect_to_https(
-    stem: str, region: str, synthesized_configs: dict[str, Synthesized]
-) -> None:
-    config, _, workloads = _stacks(synthesized_configs, stem, region)
-    controllers = [r for n, r in _releases(workloads).items() if n.startswith("ingress-")]
-    assert controllers
-    for release in controllers:
-        entries = _values(release)["controller"]["config"]["entries"]
-        assert entries["ssl-protocols"] == "TLSv1.2 TLSv1.3"
-        assert entries["ssl-redirect"] == "true"
-        assert all(isinstance(v, str) for v in entries.values())  # a ConfigMap holds strings
-        if config.tls.hsts.enabled:
-            assert entries["hsts"] == "true"
-            assert entries["hsts-max-age"] == str(config.tls.hsts.max_age_seconds)
-        else:
-            assert "hsts" not in entries
-    assert any(c.tls.hsts.enabled for c in CONFIGS.values()), "one example exercises HSTS"
 
 
 @pytest.mark.parametrize(("stem", "region"), REGION_CASES, ids=REGION_IDS)
@@ -254,38 +170,6 @@ def test_the_image_list_names_every_image_the_stacks_use(
             assert re.fullmatch(r"sha256:[0-9a-f]{64}", image.digest)
 
 
-def test_make_images_imports_each_image_once_without_force() -> None:
-    config = CONFIGS["default"]
-    commands = image_catalog(config).import_commands()
-    assert len(commands) == len(image_catalog(config).images) == 7
-    for command, image in zip(commands, image_catalog(config).images, strict=True):
-        assert command[:5] == ["az", "acr", "import", "--name", config.global_.registry_name]
-        assert command[command.index("--source") + 1] == image.source
-        assert command[command.index("--image") + 1] == f"{image.repository}:{image.tag}"
-        assert "--force" not in command
-
-
-def test_the_local_chart_templates_every_value_the_app_sets() -> None:
-    """Each key the app passes to the issuer chart is read by a template, and back."""
-    templates = "".join(p.read_text() for p in (cert_manager.LOCAL_CHART / "templates").glob("*.yaml"))
-    for key in (
-        "name",
-        "server",
-        "email",
-        "accountKeySecret",
-        "subscriptionID",
-        "resourceGroupName",
-        "hostedZoneName",
-        "clientID",
-    ):
-        assert re.search(rf"\.{key}\b", templates), key
-    for key in ("name", "namespace", "secretName", "dnsNames"):
-        assert f".{key}" in templates, key
-    chart = yaml.safe_load((cert_manager.LOCAL_CHART / "Chart.yaml").read_text())
-    assert chart["apiVersion"] == "v2" and chart["type"] == "application"
-    assert Path(cert_manager.LOCAL_CHART / "values.yaml").is_file()
-
-
 # --- cert_manager.issuer: none and letsencrypt ---------------------------------------------------------------
 
 
@@ -339,50 +223,6 @@ def test_issuer_none_removes_only_the_tls_pieces(default_synth: Synthesized, syn
             "ingress-ipv6",
         }
         assert not (off.outdir / "stacks" / stack.name / "assets").exists()
-
-
-def test_production_issuer_changes_only_the_acme_server_and_account_key(
-    default_synth: Synthesized, synth_variant: Variant
-) -> None:
-    prod = synth_variant(
-        "default",
-        set_key("tls", {"issuer": "letsencrypt", "email": "platform@contoso.com"}),
-        "default-tls-prod",
-    )
-    for stack in prod.workloads():
-        values = _values(_releases(stack)["dualstack-tls"])
-        assert values["issuer"]["server"] == "https://acme-v02.api.letsencrypt.org/directory"
-        assert values["issuer"]["name"] == "letsencrypt"  # Ingresses need no change
-        assert values["issuer"]["accountKeySecret"] == "letsencrypt-letsencrypt-account-key"
-        staging = _values(_releases(default_synth[stack.name])["dualstack-tls"])
-        staging["issuer"] |= {
-            "server": values["issuer"]["server"],
-            "accountKeySecret": values["issuer"]["accountKeySecret"],
-        }
-        assert staging == values
-
-
-@pytest.mark.parametrize("stem", sorted(CONFIGS))
-def test_the_acme_role_allows_txt_records_and_nothing_else(
-    stem: str, synthesized_configs: dict[str, Synthesized]
-) -> None:
-    config = CONFIGS[stem]
-    # Defined whatever cert_manager.issuer says: Azure refuses to delete a role that still has
-    # assignments, and global applies before the region stacks that hold them.
-    (role,) = synthesized_configs[stem]["global"].resources("azurerm_role_definition").values()
-    assert role["permissions"] == [
-        {
-            "actions": [
-                "Microsoft.Network/dnszones/read",
-                "Microsoft.Network/dnszones/TXT/read",
-                "Microsoft.Network/dnszones/TXT/write",
-                "Microsoft.Network/dnszones/TXT/delete",
-            ]
-        }
-    ]
-    assert role["scope"] == "${azurerm_resource_group.services_resource_group_CB4067CD.id}"
-    assert role["assignable_scopes"] == [role["scope"]]
-    assert role["name"] == f"{config.project} ACME DNS-01 TXT records ({config.dns.zone_name})"
 
 
 GLOBAL_SCOPES = ("cross-stack-output-azurerm_dns_zone", "cross-stack-output-azurerm_resource_group")

@@ -6,6 +6,7 @@ passes, and every object validated strictly against cert-manager's own CRD schem
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 from typing import Any
 
@@ -135,3 +136,24 @@ def test_a_certificate_without_its_key_fails_the_render(default_synth: Synthesiz
     del values["certificates"][0]["privateKey"]
     with pytest.raises(helm_python.HelmError, match=r"privateKey\.algorithm"):
         _render(values)
+
+
+def test_the_local_chart_templates_every_value_the_app_sets() -> None:
+    """Each key the app passes to the issuer chart is read by a template, and back."""
+    templates = "".join(p.read_text() for p in (cert_manager.LOCAL_CHART / "templates").glob("*.yaml"))
+    for key in (
+        "name",
+        "server",
+        "email",
+        "accountKeySecret",
+        "subscriptionID",
+        "resourceGroupName",
+        "hostedZoneName",
+        "clientID",
+    ):
+        assert re.search(rf"\.{key}\b", templates), key
+    for key in ("name", "namespace", "secretName", "dnsNames"):
+        assert f".{key}" in templates, key
+    chart = yaml.safe_load((cert_manager.LOCAL_CHART / "Chart.yaml").read_text())
+    assert chart["apiVersion"] == "v2" and chart["type"] == "application"
+    assert Path(cert_manager.LOCAL_CHART / "values.yaml").is_file()

@@ -469,7 +469,7 @@ def test_pre_commit_runs_the_lint_checks_from_the_venv_without_fetching_hooks() 
     makefile = (REPO / "Makefile").read_text()
     lint = makefile[makefile.index("\nlint:") : makefile.index("\n\n", makefile.index("\nlint:"))]
     commands = [line.strip().removeprefix("$(BIN)/") for line in lint.splitlines() if line.startswith("\t")]
-    assert len(commands) == 4, commands
+    assert len(commands) == len(hooks) == 5, commands
     for command in commands:
         tool = command.split()[0] if command.split()[0] != "python" else " ".join(command.split()[:2])
         assert any(e.startswith(tool) for e in entries), f"make lint runs {command!r}; no hook does"

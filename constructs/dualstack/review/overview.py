@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from dualstack import ingress_controller, modes, naming
+from dualstack import ingress_controller, modes, naming, topology
 from dualstack.config import Config, Origin, Region
 from dualstack.modes import Release
 from dualstack.naming import DNS_RECORD, IpFamily
@@ -108,7 +108,6 @@ def _summary(config: Config) -> str:
             f"{front_door.waf.mode} mode, then HTTPS to the closest healthy region; the ingresses "
             "admit Front Door only"
         )
-    edge_stack = ", then `edge` (the Front Door route) after every region stack" if front_door else ""
     return "\n".join(
         [
             f"# Topology of `{config.project}`",
@@ -121,8 +120,7 @@ def _summary(config: Config) -> str:
             f"| Ingress mode | `{mode.name}`: {mode.summary} |",
             f"| Translator | {translator} |",
             f"| Public families | {', '.join(LABEL[f] for f in families)} |",
-            f"| Stacks | `global`, then per region ({regions}) the region stack `<region>` and, after it, "
-            f"`<region>-workloads` (ingresses, sample app){edge_stack} |",
+            f"| Stacks | {topology.order(regions, edge=front_door is not None)} |",
             f"| Edge | {edge} |",
             f"| Application | `{app_fqdn(config)}`: {names} |",
             f"| Kubernetes | `{config.cluster.kubernetes_version}`, {config.cluster.sku_tier} tier, "

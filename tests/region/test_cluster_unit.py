@@ -11,7 +11,7 @@ import pytest
 from constructhelp import REFS, Synth, bare_stack, config, expose, region_context, synth
 
 from dualstack import roles
-from dualstack.region.cluster import DRAIN_TIMEOUT_MINUTES, MAX_SURGE, RegionCluster
+from dualstack.region.cluster import DRAIN_TIMEOUT_MINUTES, MAX_PODS, MAX_SURGE, RegionCluster
 from dualstack.region.context import RegionContext
 from dualstack.region.network import RegionNetwork
 
@@ -103,6 +103,10 @@ def test_cluster_is_named_for_the_region_with_settings_from_the_config(each: Bui
         assert window["day_of_week"] == settings.maintenance.day_of_week
         assert window["start_time"] == settings.maintenance.start_time
         assert window["duration"] == settings.maintenance.duration_hours
+    # Patch versions and node images follow on their own, inside those windows.
+    assert cluster["automatic_upgrade_channel"] == "patch"
+    assert cluster["node_os_upgrade_channel"] == "NodeImage"
+    assert cluster["azure_policy_enabled"] is True
     assert cluster["tags"] == ctx.tags
 
 
@@ -155,6 +159,8 @@ def test_network_profile_is_dual_stack_overlay_from_the_region(each: Built) -> N
     assert profile["dns_service_ip"] == region.dns_service_ip
     balancer = profile["load_balancer_profile"]
     assert (balancer["managed_outbound_ip_count"], balancer["managed_outbound_ipv6_count"]) == (1, 1)
+    assert (profile["outbound_type"], profile["load_balancer_sku"]) == ("loadBalancer", "standard")
+    assert "nat_gateway_profile" not in profile
 
 
 def test_cilium_is_the_default_data_plane_with_its_policy(built: dict[str, Built]) -> None:
@@ -187,6 +193,10 @@ def test_both_api_server_cases_are_covered(built: dict[str, Built]) -> None:
 def test_entra_id_with_azure_rbac_and_no_local_accounts(each: Built) -> None:
     cluster = each.cluster
     assert cluster["local_account_disabled"] is True
+    assert cluster["role_based_access_control_enabled"] is True
+    assert "service_principal" not in cluster  # the control-plane identity instead
+    # Workload identity, which needs the OIDC issuer: pods get tokens, never secrets.
+    assert (cluster["oidc_issuer_enabled"], cluster["workload_identity_enabled"]) == (True, True)
     rbac = cluster["azure_active_directory_role_based_access_control"]
     assert rbac["azure_rbac_enabled"] is True
     assert rbac["tenant_id"] == each.out.data_ref("azurerm_client_config", "cluster/client", "tenant_id")
@@ -206,6 +216,8 @@ def test_pools_follow_the_config_and_span_the_regions_zones(each: Built, pool: s
     assert body["auto_scaling_enabled"] is True
     assert body["vnet_subnet_id"] == each.out.ref("azurerm_subnet", "network/cluster_subnet", "id")
     assert body["node_public_ip_enabled"] is False
+    assert (body["os_disk_type"], body["host_encryption_enabled"]) == ("Ephemeral", True)
+    assert body["max_pods"] == MAX_PODS >= 50
     assert body["upgrade_settings"] == {
         "max_surge": MAX_SURGE,
         "drain_timeout_in_minutes": DRAIN_TIMEOUT_MINUTES,
@@ -217,6 +229,8 @@ def test_user_pool_belongs_to_the_cluster(each: Built) -> None:
     user = each.pools["user"]
     assert (user["mode"], user["name"]) == ("User", "user")
     assert user["kubernetes_cluster_id"] == each.cluster_ref("id")
+    # One user pool: with the default (system) pool, two pools in all.
+    assert list(each.out.resources("azurerm_kubernetes_cluster_node_pool")) == ["cluster/user_pool"]
     assert each.pools["system"]["only_critical_addons_enabled"] is True
 
 
@@ -254,6 +268,15 @@ def test_deployer_administers_this_cluster_only(each: Built) -> None:
     client = each.out.data_ref("azurerm_client_config", "cluster/client", "object_id").removeprefix("${")
     # The given deployer (TF_VAR_deployer_object_id), else the identity running Terraform.
     assert grant["principal_id"] == "${coalesce(var.deployer_object_id, " + client.removesuffix("}") + ")}"
+    # The stack's one variable, empty by default (the identity running Terraform, as make deploy
+    # does); the deploy workflow sets it, because its planning identity is not the one that applies.
+    assert each.out.doc["variable"] == {
+        "deployer_object_id": {
+            "default": "",
+            "description": "Object ID of the identity that applies the workloads stacks; empty: the one running Terraform",
+            "type": "string",
+        }
+    }
 
 
 def test_admin_groups_are_keyed_by_object_id(each: Built) -> None:

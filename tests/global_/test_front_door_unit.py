@@ -1,51 +1,30 @@
-"""The Front Door constructs alone: ``FrontDoor`` (global), ``RegionOrigins`` (a region's
-origins, on a ``RegionNetwork``) and ``FrontDoorRoute`` (the edge stack's route)."""
+"""``FrontDoor`` alone (the global stack's part of the edge): profile, endpoint, origin group,
+custom domain, WAF and security policy, built from ``FrontDoorProps``."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from constructhelp import (
-    FRONT_DOOR,
-    FRONT_DOOR_REFS,
+    FRONT_DOOR_TUNED,
     Synth,
     bare_stack,
     config,
     expose,
-    region_context,
     synth,
 )
 
 from dualstack.config import Config, FrontDoorEdge
-from dualstack.edge.route import FrontDoorRoute
 from dualstack.framework import DnsZone, ResourceGroup
 from dualstack.global_.front_door import FrontDoor, FrontDoorProps
-from dualstack.region.context import RegionContext
-from dualstack.region.network import RegionNetwork
-from dualstack.region.origins import RegionOrigins
 
 PROFILE = "azurerm_cdn_frontdoor_profile"
 ENDPOINT = "azurerm_cdn_frontdoor_endpoint"
 GROUP = "azurerm_cdn_frontdoor_origin_group"
 DOMAIN = "azurerm_cdn_frontdoor_custom_domain"
 WAF = "azurerm_cdn_frontdoor_firewall_policy"
-ORIGIN = "azurerm_cdn_frontdoor_origin"
-
-TUNED = {
-    "edge.latency_sensitivity_ms": 120,
-    "edge.waf.mode": "Detection",
-    "edge.waf.default_rule_set_version": "2.0",
-    "edge.waf.rate_limit": {"threshold": 300, "duration_minutes": 5},
-    "edge.waf.exclusions": {},
-    "dns.app_name": "shop",
-    "prevent_destroy": False,
-    "regions.westeurope.origin": {"priority": 3, "weight": 250},
-}
-"""Every setting the Front Door constructs read, away from the example's values."""
 
 
 def edge_settings(cfg: Config) -> FrontDoorEdge:
@@ -100,7 +79,7 @@ def build_front_door(cfg: Config) -> Global:
 
 @pytest.fixture(scope="module", params=["example", "tuned"])
 def front_door(request: pytest.FixtureRequest) -> Global:
-    cfg = config("frontdoor") if request.param == "example" else config("frontdoor", **TUNED)
+    cfg = config("frontdoor") if request.param == "example" else config("frontdoor", **FRONT_DOOR_TUNED)
     return build_front_door(cfg)
 
 
@@ -124,6 +103,7 @@ def test_origin_group_is_latency_based_with_https_get_probes_of_the_given_path(f
     assert group["cdn_frontdoor_profile_id"] == front_door.ref(PROFILE, "profile", "id")
     latency = group["load_balancing"]["additional_latency_in_milliseconds"]
     assert latency == edge_settings(front_door.config).latency_sensitivity_ms
+    assert group["session_affinity_enabled"] is False
     probe = group["health_probe"]
     assert (probe["protocol"], probe["request_type"], probe["path"]) == ("Https", "GET", "/given-health")
 
@@ -146,12 +126,22 @@ def test_waf_policy_follows_the_config(front_door: Global) -> None:
     policy = front_door.one(WAF)
     assert policy["name"] == f"waf{front_door.config.project}"
     assert policy["mode"] == waf.mode
+    assert policy["sku_name"] == "Premium_AzureFrontDoor"
+    assert policy["enabled"] is True and policy["request_body_check_enabled"] is True
     (rule,) = policy["custom_rule"]
+    assert rule["type"] == "RateLimitRule" and rule["action"] == "Block"
     assert rule["rate_limit_threshold"] == waf.rate_limit.threshold
     assert rule["rate_limit_duration_in_minutes"] == waf.rate_limit.duration_minutes
-    assert rule["match_condition"][0]["match_values"] == ["0.0.0.0/0", "::/0"]
+    (condition,) = rule["match_condition"]
+    # Counted per client address, for both families.
+    assert condition["match_variable"] == "RemoteAddr" and condition["operator"] == "IPMatch"
+    assert condition["match_values"] == ["0.0.0.0/0", "::/0"]
     default, bots = policy["managed_rule"]
-    assert (default["type"], default["version"]) == ("Microsoft_DefaultRuleSet", waf.default_rule_set_version)
+    assert (default["type"], default["version"], default["action"]) == (
+        "Microsoft_DefaultRuleSet",
+        waf.default_rule_set_version,
+        "Block",
+    )
     assert (bots["type"], bots["version"]) == (
         "Microsoft_BotManagerRuleSet",
         waf.bot_manager_rule_set_version,
@@ -168,6 +158,7 @@ def test_waf_policy_follows_the_config(front_door: Global) -> None:
 def test_security_policy_binds_the_waf_to_the_domain_and_the_endpoint(front_door: Global) -> None:
     policy = front_door.one("azurerm_cdn_frontdoor_security_policy")["security_policies"]["firewall"]
     assert policy["cdn_frontdoor_firewall_policy_id"] == front_door.ref(WAF, "waf_policy", "id")
+    assert policy["association"]["patterns_to_match"] == ["/*"]
     domains = [d["cdn_frontdoor_domain_id"] for d in policy["association"]["domain"]]
     assert domains == [
         front_door.ref(DOMAIN, "custom_domain", "id"),
@@ -191,115 +182,3 @@ def test_tags_are_the_given_ones(front_door: Global) -> None:
         "front_door/waf_policy",
     }
     assert all(b["tags"] == {"given": "tags"} for p, b in tagged.items() if p.startswith("front_door/"))
-
-
-# --- RegionOrigins ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Origins:
-    ctx: RegionContext
-    out: Synth
-
-
-def build_origins(ctx: RegionContext) -> Origins:
-    stack = bare_stack()
-    network = RegionNetwork(stack, "network", ctx=ctx)
-    public_ips = {f: network.public_ips[f] for f in ctx.public_families}
-    RegionOrigins(stack, "origins", ctx=ctx, public_ips=public_ips)
-    return Origins(ctx, synth(stack))
-
-
-ORIGIN_CASES: dict[str, Callable[[], RegionContext]] = {
-    "westeurope": lambda: region_context(config("frontdoor"), "westeurope", refs=FRONT_DOOR_REFS),
-    "northeurope-standby": lambda: region_context(config("frontdoor"), "northeurope", refs=FRONT_DOOR_REFS),
-    "westeurope-tuned": lambda: region_context(
-        config("frontdoor", **TUNED), "westeurope", refs=FRONT_DOOR_REFS
-    ),
-    "translator-off": lambda: region_context(
-        config("frontdoor", **{"ingress.translator_enabled": False}), "westeurope", refs=FRONT_DOOR_REFS
-    ),
-}
-
-
-@pytest.fixture(scope="module")
-def all_origins() -> dict[str, Origins]:
-    return {name: build_origins(make()) for name, make in ORIGIN_CASES.items()}
-
-
-@pytest.fixture(params=sorted(ORIGIN_CASES))
-def origins(request: pytest.FixtureRequest, all_origins: dict[str, Origins]) -> Origins:
-    return all_origins[request.param]
-
-
-def test_one_origin_per_public_family(origins: Origins) -> None:
-    assert set(origins.out.under("origins/")) == {f"origins/{f}_origin" for f in origins.ctx.public_families}
-
-
-def test_origin_is_the_ingress_address_with_the_apps_host_name(origins: Origins) -> None:
-    ctx, out = origins.ctx, origins.out
-    for family in ctx.public_families:
-        origin = out.resource(ORIGIN, f"origins/{family}_origin")
-        assert origin["name"] == f"{ctx.region_name}-{family}"
-        assert origin["cdn_frontdoor_origin_group_id"] == FRONT_DOOR.origin_group_id
-        assert origin["host_name"] == out.ref(
-            "azurerm_public_ip", f"network/ingress_{family}_public_ip", "ip_address"
-        )
-        assert origin["origin_host_header"] == ctx.app_host
-        assert origin["certificate_name_check_enabled"] is True
-        assert (origin["http_port"], origin["https_port"]) == (80, 443)
-
-
-def test_origin_priority_and_weight_come_from_the_region(origins: Origins) -> None:
-    for origin in origins.out.resources(ORIGIN).values():
-        assert (origin["priority"], origin["weight"]) == (
-            origins.ctx.origin.priority,
-            origins.ctx.origin.weight,
-        )
-
-
-def test_origin_settings_differ_between_the_cases(all_origins: dict[str, Origins]) -> None:
-    """The cases above see the default, the example's standby and a tuned region."""
-    settings = {name: (o.ctx.origin.priority, o.ctx.origin.weight) for name, o in all_origins.items()}
-    assert settings["westeurope"] == (1, 1000)
-    assert settings["northeurope-standby"] == (2, 1000)
-    assert settings["westeurope-tuned"] == (3, 250)
-
-
-def test_translator_off_has_origins_of_the_native_family_only(all_origins: dict[str, Origins]) -> None:
-    assert set(all_origins["translator-off"].out.resources(ORIGIN)) == {"origins/ipv4_origin"}
-
-
-# --- FrontDoorRoute --------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def route() -> Synth:
-    stack = bare_stack("edge")
-    FrontDoorRoute(stack, "front_door", refs=FRONT_DOOR)
-    return synth(stack)
-
-
-def test_route_serves_the_custom_domain_from_the_origin_group(route: Synth) -> None:
-    body = route.resource("azurerm_cdn_frontdoor_route", "front_door/route")
-    assert body["cdn_frontdoor_endpoint_id"] == FRONT_DOOR.endpoint_id
-    assert body["cdn_frontdoor_origin_group_id"] == FRONT_DOOR.origin_group_id
-    assert body["cdn_frontdoor_custom_domain_ids"] == [FRONT_DOOR.custom_domain_id]
-    assert body["link_to_default_domain"] is False
-    assert (body["forwarding_protocol"], body["https_redirect_enabled"]) == ("HttpsOnly", True)
-    assert body["supported_protocols"] == ["Http", "Https"]
-
-
-def test_custom_domain_is_associated_with_the_route(route: Synth) -> None:
-    association = route.resource(
-        "azurerm_cdn_frontdoor_custom_domain_association", "front_door/custom_domain_association"
-    )
-    assert association["cdn_frontdoor_custom_domain_id"] == FRONT_DOOR.custom_domain_id
-    assert association["cdn_frontdoor_route_ids"] == [
-        route.ref("azurerm_cdn_frontdoor_route", "front_door/route", "id")
-    ]
-
-
-def test_route_stack_holds_nothing_else(route: Synth) -> None:
-    assert sorted(route.under("")) == ["front_door/custom_domain_association", "front_door/route"]
-    assert json.dumps(route.doc).count("${") == 1, "the route's id is the one reference"

@@ -1,5 +1,6 @@
-"""``GlobalServices`` alone: zones, registry, vault, workspace and edge from the config, and the
-``refs`` the region stacks receive, each naming the right resource."""
+"""``GlobalServices`` alone: zones, registry, vault, workspace, the ACME DNS role and the edge
+(with its probe and the app's records) from the config, and the ``refs`` the region stacks
+receive, each naming the right resource."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from dualstack.global_.services import GlobalServices
 from dualstack.global_.stack import global_props
 from dualstack.protection import PROTECTED_TYPES
 from dualstack.refs import GlobalRefs
+from dualstack.roles import ACME_DNS_ACTIONS
 from dualstack.stackbase import base_tags
 
 
@@ -28,7 +30,10 @@ class Built:
         return self.out.ref(rtype, f"services/{id_}", attribute)
 
     def one(self, rtype: str, id_: str) -> dict[str, Any]:
-        return self.out.resource(rtype, f"services/{id_}")
+        """The resource at ``services/<id_>``, the only one of its type."""
+        found = self.out.resources(rtype)
+        assert list(found) == [f"services/{id_}"], rtype
+        return found[f"services/{id_}"]
 
 
 def build(cfg: Config) -> Built:
@@ -44,6 +49,7 @@ def build(cfg: Config) -> Built:
         key_vault_id=refs.key_vault_id,
         log_analytics_id=refs.log_analytics_id,
         dns_zone_id=refs.dns_zone_id,
+        acme_dns_role_id=refs.acme_dns_role_id,
         traffic_manager_profile_ids=dict(refs.traffic_manager_profile_ids),
         private_link_targets=dict(refs.private_link_targets),
     )
@@ -56,6 +62,23 @@ CASES: dict[str, Callable[[], Config]] = {
     "frontdoor": lambda: config("frontdoor"),
     "nat46": lambda: config("nat46"),
 }
+CUSTOM_PROBE: dict[str, Callable[[], Config]] = {
+    "traffic-manager-custom-probe": lambda: config(
+        "default",
+        **{
+            "tls.issuer": "none",
+            "dns.health_probe": {
+                "protocol": "HTTP",
+                "path": "/ready",
+                "host": "probe.dualstack.contoso.com",
+                "expected_status": "200-299",
+            },
+        },
+    ),
+    "frontdoor-custom-probe": lambda: config("frontdoor", **{"dns.health_probe.path": "/ready"}),
+}
+"""``dns.health_probe`` away from every default (no example config sets it), so that the edge
+can only follow it by reading ``config.probe``."""
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +89,16 @@ def built() -> dict[str, Built]:
 @pytest.fixture(params=sorted(CASES))
 def each(request: pytest.FixtureRequest, built: dict[str, Built]) -> Built:
     return built[request.param]
+
+
+@pytest.fixture(scope="module")
+def custom_probe() -> dict[str, Built]:
+    return {name: build(make()) for name, make in CUSTOM_PROBE.items()}
+
+
+@pytest.fixture(params=[*sorted(CASES), *sorted(CUSTOM_PROBE)])
+def probed(request: pytest.FixtureRequest, built: dict[str, Built], custom_probe: dict[str, Built]) -> Built:
+    return {**built, **custom_probe}[request.param]
 
 
 def test_refs_name_the_global_resources(each: Built) -> None:
@@ -79,6 +112,9 @@ def test_refs_name_the_global_resources(each: Built) -> None:
     assert out.output("registry_id") == named("azurerm_container_registry", "registry", "id")
     assert out.output("key_vault_id") == named("azurerm_key_vault", "key_vault", "id")
     assert out.output("log_analytics_id") == named("azurerm_log_analytics_workspace", "log_analytics", "id")
+    assert out.output("acme_dns_role_id") == named(
+        "azurerm_role_definition", "acme_dns_role", "role_definition_resource_id"
+    )
     assert out.output("private_link_targets") == {
         "registry": named("azurerm_container_registry", "registry", "id"),
         "vault": named("azurerm_key_vault", "key_vault", "id"),
@@ -110,6 +146,9 @@ def test_zones_come_from_the_config(each: Built) -> None:
         f"rg-{each.config.project}-global",
         each.config.global_.location,
     )
+    # The privatelink zones belong to the regions (one set per VNet), never to global.
+    zones = each.out.resources("azurerm_private_dns_zone").values()
+    assert not any(z["name"].startswith("privatelink.") for z in zones)
 
 
 def test_registry_is_private_and_replicated_to_every_other_region(each: Built) -> None:
@@ -122,8 +161,14 @@ def test_registry_is_private_and_replicated_to_every_other_region(each: Built) -
     )
     assert registry["public_network_access_enabled"] is False
     assert registry["admin_enabled"] is False
+    assert registry["anonymous_pull_enabled"] is False
+    assert registry["data_endpoint_enabled"] is True
+    assert registry["retention_policy_in_days"] == 7
+    assert registry["export_policy_enabled"] is False
+    assert registry["zone_redundancy_enabled"] is True
     replicas = [r["location"] for r in registry.get("georeplications", [])]
     assert replicas == sorted(r for r in each.config.regions if r != glob.location)
+    assert all(r["zone_redundancy_enabled"] is True for r in registry["georeplications"])
 
 
 def test_vault_uses_the_clients_tenant_and_rbac(each: Built) -> None:
@@ -131,14 +176,70 @@ def test_vault_uses_the_clients_tenant_and_rbac(each: Built) -> None:
     assert vault["name"] == each.config.global_.key_vault_name
     assert vault["tenant_id"] == each.out.data_ref("azurerm_client_config", "services/client", "tenant_id")
     assert vault["rbac_authorization_enabled"] is True
+    assert "access_policy" not in vault
+    assert vault["purge_protection_enabled"] is True
+    assert vault["soft_delete_retention_days"] == 90
     assert vault["public_network_access_enabled"] is False
-    assert vault["network_acls"]["default_action"] == "Deny"
+    assert vault["network_acls"] == {"default_action": "Deny", "bypass": "AzureServices"}
 
 
 def test_workspace_keeps_logs_as_long_as_the_config_says(each: Built) -> None:
     workspace = each.one("azurerm_log_analytics_workspace", "log_analytics")
     assert workspace["retention_in_days"] == each.config.global_.log_retention_days
     assert workspace["location"] == each.config.global_.location
+    assert workspace["sku"] == "PerGB2018"
+
+
+def test_the_acme_role_allows_txt_records_and_nothing_else(each: Built) -> None:
+    """Defined whatever ``tls.issuer`` says (global props carry no TLS setting): Azure refuses
+    to delete a role that still has assignments, and global applies before the region stacks
+    that hold them."""
+    role = each.one("azurerm_role_definition", "acme_dns_role")
+    assert role["permissions"] == [{"actions": list(ACME_DNS_ACTIONS)}]
+    zone = "Microsoft.Network/dnszones"
+    assert sorted(ACME_DNS_ACTIONS) == sorted(
+        [f"{zone}/read", *(f"{zone}/TXT/{op}" for op in ("read", "write", "delete"))]
+    )
+    group_id = each.ref("azurerm_resource_group", "resource_group", "id")
+    assert (role["scope"], role["assignable_scopes"]) == (group_id, [group_id])
+    dns = each.config.dns
+    assert role["name"] == f"{each.config.project} ACME DNS-01 TXT records ({dns.zone_name})"
+
+
+def test_the_edge_probes_the_configs_probe(probed: Built) -> None:
+    """Traffic Manager's monitor, or Front Door's origin group probe (the path only), is
+    ``config.probe``: both edges ask the application the config names."""
+    probe = probed.config.probe
+    if probed.config.dns.health_probe.path is None:
+        assert probe.path == "/healthz", "unset: the sample app's health endpoint"
+    if probed.refs.front_door is not None:
+        group = probed.one("azurerm_cdn_frontdoor_origin_group", "front_door/origin_group")
+        assert group["health_probe"]["path"] == probe.path
+        return
+    profiles = probed.out.resources("azurerm_traffic_manager_profile")
+    assert len(profiles) == 2
+    for profile in profiles.values():
+        monitor = profile["monitor_config"]
+        assert (monitor["protocol"], monitor["port"], monitor["path"]) == (
+            probe.protocol,
+            probe.port,
+            probe.path,
+        )
+        assert monitor["expected_status_code_ranges"] == [probe.expected_status]
+        assert monitor["custom_header"] == [{"name": "Host", "value": probe.host}]
+
+
+def test_the_apps_records_are_the_configs_app_name(each: Built) -> None:
+    """Both edges declare the A, AAAA and CNAME records (``count: 0`` where unused), all named
+    ``dns.app_name`` in the public zone."""
+    zone = each.ref("azurerm_dns_zone", "dns_zone", "name")
+    for rtype, id_ in (
+        ("azurerm_dns_a_record", "traffic/ipv4_alias"),
+        ("azurerm_dns_aaaa_record", "traffic/ipv6_alias"),
+        ("azurerm_dns_cname_record", "traffic/app_cname"),
+    ):
+        record = each.one(rtype, id_)
+        assert (record["name"], record["zone_name"]) == (each.config.dns.app_name, zone), rtype
 
 
 def test_protected_types_are_protected_as_the_config_says(each: Built) -> None:

@@ -139,6 +139,7 @@ def test_alias_records_only_for_served_families_aimed_at_their_profile(each: Bui
         assert alias["zone_name"] == each.out.ref("azurerm_dns_zone", "zone", "name")
         assert alias["target_resource_id"] == each.out.ref(PROFILE, f"traffic/{family}_profile", "id")
         assert alias["ttl"] == DNS_TTL
+        assert "records" not in alias, "an alias to the profile, not fixed addresses"
         # A family that is not served has its record declared with no instance.
         assert alias.get("count") == (None if family in each.served else 0)
     assert each.cname()["count"] == 0, "no CNAME with the Traffic Manager edge"

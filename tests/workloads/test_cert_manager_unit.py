@@ -1,16 +1,15 @@
-"""The region side of HTTPS alone: ``DnsIdentity`` (cert-manager's identity, its one grant and
-its federation), and the pure values functions of the two charts. ``CertManager`` itself is
-left to the whole-app tests."""
+"""The pure values functions of cert-manager's two charts (the workloads side of HTTPS): the
+issuer chart's values and cert-manager's own, from ``CertManagerProps``. ``CertManager`` as a
+whole is tested in the whole-app layer (``tests/test_tls.py``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from constructhelp import REFS, Synth, bare_stack, config, region_context, synth
+from constructhelp import config
 
 from dualstack.config import Config
-from dualstack.region.dns_identity import AUDIENCE, SUBJECT, DnsIdentity
 from dualstack.workloads.cert_manager import (
     ACME_SERVERS,
     CLUSTER_ISSUER,
@@ -24,54 +23,8 @@ from dualstack.workloads.cert_manager import (
 )
 from dualstack.workloads.stack import cert_manager_props, image_catalog
 
-ISSUER_URL = "https://oidc.given.test/issuer/"
 CLIENT_ID = "3f2e1d0c-9b8a-4766-8544-332211009988"
 SUBSCRIPTION = "00000000-1111-2222-3333-444444444444"
-IDENTITY = "azurerm_user_assigned_identity"
-
-
-# --- DnsIdentity -----------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module", params=["default", "nat46-southeastasia"])
-def identity(request: pytest.FixtureRequest) -> tuple[str, str, Synth]:
-    stem, _, region = request.param.partition("-")
-    ctx = region_context(config(stem), region or None)
-    stack = bare_stack()
-    DnsIdentity(
-        stack, "cert_manager_dns", ctx=ctx, resource_group_name="rg-given", oidc_issuer_url=ISSUER_URL
-    )
-    return ctx.project, ctx.region_name, synth(stack)
-
-
-def test_identity_is_named_for_the_region_in_the_given_group(identity: tuple[str, str, Synth]) -> None:
-    project, region, out = identity
-    body = out.resource(IDENTITY, "cert_manager_dns/identity")
-    assert body["name"] == f"id-{project}-{region}-cert-manager"
-    assert (body["resource_group_name"], body["location"]) == ("rg-given", region)
-
-
-def test_identity_may_write_the_public_zone_only(identity: tuple[str, str, Synth]) -> None:
-    _, _, out = identity
-    (grant,) = out.resources("azurerm_role_assignment").values()
-    assert grant["scope"] == REFS.dns_zone_id
-    assert grant["role_definition_id"] == REFS.acme_dns_role_id
-    assert "role_definition_name" not in grant
-    assert grant["principal_id"] == out.ref(IDENTITY, "cert_manager_dns/identity", "principal_id")
-
-
-def test_federation_trusts_cert_managers_service_account_on_this_cluster(
-    identity: tuple[str, str, Synth],
-) -> None:
-    project, region, out = identity
-    credential = out.resource(
-        "azurerm_federated_identity_credential", "cert_manager_dns/federated_credential"
-    )
-    assert credential["name"] == f"fic-{project}-{region}-cert-manager"
-    assert credential["parent_id"] == out.ref(IDENTITY, "cert_manager_dns/identity", "id")
-    assert credential["issuer"] == ISSUER_URL
-    assert credential["subject"] == SUBJECT == f"system:serviceaccount:cert-manager:{SERVICE_ACCOUNT}"
-    assert credential["audience"] == [AUDIENCE]
 
 
 # --- issuer_chart_values ---------------------------------------------------------------
@@ -112,6 +65,24 @@ def test_staging_and_production_servers_differ() -> None:
         "letsencrypt": ACME_SERVERS["letsencrypt"],
     }
     assert "staging" in servers["letsencrypt-staging"] and "staging" not in servers["letsencrypt"]
+
+
+def test_production_issuer_changes_only_the_acme_server_and_account_key() -> None:
+    """The one issuer name for both servers, so Ingresses need no change when the server does."""
+    staging_config = config("default")
+    prod_config = config("default", tls={"issuer": "letsencrypt", "email": "platform@contoso.com"})
+    staging = issuer_chart_values(_props(staging_config), SUBSCRIPTION, CLIENT_ID, CERTIFICATES)
+    prod = issuer_chart_values(_props(prod_config), SUBSCRIPTION, CLIENT_ID, CERTIFICATES)
+    assert (
+        prod["issuer"]["server"]
+        == ACME_SERVERS["letsencrypt"]
+        == "https://acme-v02.api.letsencrypt.org/directory"
+    )
+    assert prod["issuer"]["name"] == staging["issuer"]["name"] == CLUSTER_ISSUER
+    assert prod["issuer"]["accountKeySecret"] == "letsencrypt-letsencrypt-account-key"
+    assert staging["issuer"]["accountKeySecret"] != prod["issuer"]["accountKeySecret"]
+    staging["issuer"] |= {k: prod["issuer"][k] for k in ("server", "accountKeySecret")}
+    assert staging == prod
 
 
 # --- cert_manager_values ---------------------------------------------------------------

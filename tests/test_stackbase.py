@@ -1,16 +1,14 @@
-"""``stacks.py`` alone: the base tags, the state backend per config, the azurerm provider, and
-the global and edge stacks built on a test app."""
+"""``stackbase`` alone (shared by every stack): the base tags, the state backend per config and
+the azurerm provider."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from constructhelp import FRONT_DOOR, Synth, bare_app, bare_stack, config, synth
+from constructhelp import bare_stack, config, synth
 
 from dualstack.config import AzurermBackend, Config
-from dualstack.edge.stack import EdgeStack
-from dualstack.global_.stack import GlobalStack
 from dualstack.stackbase import base_tags, configure_backend
 
 AZURERM_BACKEND = {
@@ -91,30 +89,3 @@ def test_azurerm_backend_from_any_config() -> None:
 def test_provider_carries_no_subscription_or_credential() -> None:
     out = synth(bare_stack())
     assert out.doc["provider"] == {"azurerm": [{"features": [{}], "resource_provider_registrations": "none"}]}
-
-
-@pytest.fixture(scope="module")
-def global_stack() -> Synth:
-    cfg = config("frontdoor")
-    stack = GlobalStack(bare_app(), "global", config=cfg)
-    return synth(stack)
-
-
-def test_global_stack_has_its_backend_provider_and_services(global_stack: Synth) -> None:
-    doc = global_stack.doc
-    assert doc["terraform"]["backend"] == {"local": {"path": "../../../terraform.woodgrove.global.tfstate"}}
-    assert doc["provider"]["azurerm"] == [{"features": [{}], "resource_provider_registrations": "none"}]
-    assert all(path.startswith("services/") for path in global_stack.under(""))
-    assert global_stack.resources("azurerm_container_registry")
-
-
-def test_edge_stack_holds_the_route_only() -> None:
-    cfg = config("frontdoor")
-    out = synth(EdgeStack(bare_app(), "edge", config=cfg, refs=FRONT_DOOR))
-    assert out.doc["terraform"]["backend"] == {"local": {"path": "../../../terraform.woodgrove.edge.tfstate"}}
-    assert set(out.under("").values()) == {
-        "azurerm_cdn_frontdoor_route",
-        "azurerm_cdn_frontdoor_custom_domain_association",
-    }
-    route = out.resource("azurerm_cdn_frontdoor_route", "front_door/route")
-    assert route["cdn_frontdoor_origin_group_id"] == FRONT_DOOR.origin_group_id

@@ -70,6 +70,7 @@ def test_vnet_and_subnets_come_from_the_region(each: Built) -> None:
     region, out = each.ctx.region, each.out
     vnet = out.resource("azurerm_virtual_network", "network/vnet")
     assert vnet["address_space"] == [region.address_space.ipv4, region.address_space.ipv6]
+    assert vnet["location"] == each.ctx.region_name
     assert vnet["resource_group_name"] == out.ref("azurerm_resource_group", "network/resource_group", "name")
     subnets = out.resources("azurerm_subnet")
     assert subnets["network/cluster_subnet"]["address_prefixes"] == [
@@ -113,9 +114,12 @@ def test_http_is_allowed_to_each_public_familys_address_only(each: Built) -> Non
     ctx, rules = each.ctx, each.rules()
     allowed = {p: r for p, r in rules.items() if p.startswith("network/allow_http_")}
     assert set(allowed) == {f"network/allow_http_{f}" for f in ctx.public_families}
-    source = FRONT_DOOR_SOURCE if ctx.front_door is not None else "Internet"
+    source, label = (
+        (FRONT_DOOR_SOURCE, "frontdoor") if ctx.front_door is not None else ("Internet", "internet")
+    )
     for family in ctx.public_families:
         rule = allowed[f"network/allow_http_{family}"]
+        assert rule["name"] == f"allow-{label}-http-ingress-{family}"
         assert rule["source_address_prefix"] == source
         assert rule["destination_address_prefix"] == each.ip_ref(family, "ip_address")
         assert rule["destination_port_ranges"] == ["80", "443"]
@@ -148,6 +152,13 @@ def test_deny_from_the_internet_comes_last(each: Built) -> None:
         "*",
     )
     assert deny["destination_port_range"] == "*" and deny["protocol"] == "*"
+    # Nothing else is open to the internet: every other rule from it (or from anywhere) is 80/443.
+    from_anywhere = [
+        r
+        for r in rules.values()
+        if r["access"] == "Allow" and r["source_address_prefix"] in ("Internet", "*")
+    ]
+    assert all(r["destination_port_ranges"] == ["80", "443"] for r in from_anywhere)
     others = [r["priority"] for p, r in rules.items() if p != "network/deny_internet"]
     assert others and max(others) < deny["priority"]
     assert len({r["priority"] for r in rules.values()}) == len(rules), "two rules share a priority"
