@@ -1,7 +1,7 @@
 """Unit tests of the config model, its loader and error lines, and the ingress mode helpers.
 
 Every case starts from ``config/default.yaml`` (read with ``yaml.safe_load``), changes a few
-keys, writes the result to a temporary file and runs :func:`dualstack.loader.load_config`.
+keys, writes the result to a temporary file and runs :func:`dualstack.config.loader.load_config`.
 Bad cases assert the field path, the key phrase of the message and, where the message is
 about one value, the ``(got <value>)`` suffix; cross-field rules have no ``(got ...)``.
 """
@@ -22,6 +22,7 @@ from synthhelp import CONFIGS
 
 from dualstack import modes
 from dualstack.config import DERIVED_REGION_KEYS, MAX_SURGE_PERCENT, Config, Ingress, surge_nodes
+from dualstack.config.ingress import PINNED_CONTROLLER_CHART
 from dualstack.config.loader import DEFAULT_CONFIG, MAX_CONFIG_BYTES, ConfigError, load_config
 
 DEFAULT: dict[str, Any] = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
@@ -757,7 +758,8 @@ def test_one_region_loads(tmp_path: Path) -> None:
 
 def test_invalid_ingress_mode(tmp_path: Path) -> None:
     line = one_problem(tmp_path, {"ingress.mode": "nat66"})
-    assert_line(line, "ingress.mode", "Input should be 'nat64', 'nat46' or 'dualstack'", "nat66")
+    *names, last = (repr(name) for name in modes.MODES)
+    assert_line(line, "ingress.mode", f"Input should be {', '.join(names)} or {last}", "nat66")
 
 
 @pytest.mark.parametrize("mode", ["nat64", "nat46", "dualstack"])
@@ -1491,8 +1493,8 @@ def test_number_where_a_cluster_string_belongs(
 @pytest.mark.parametrize(
     ("changes", "field", "example", "got"),
     [
-        ({"ingress.chart_version": 2.7}, "ingress.chart_version", "2.7.3", 2.7),
-        ({"ingress.chart_version": 3}, "ingress.chart_version", "2.7.3", 3),
+        ({"ingress.chart_version": 2.7}, "ingress.chart_version", PINNED_CONTROLLER_CHART, 2.7),
+        ({"ingress.chart_version": 3}, "ingress.chart_version", PINNED_CONTROLLER_CHART, 3),
         ({"tls.chart_version": 1.21}, "tls.chart_version", "v1.21.2", 1.21),
     ],
 )

@@ -41,6 +41,8 @@ from typing import Any
 import pytest
 from prewarmed import PrewarmedMain
 
+from dualstack.config.ingress import PINNED_CONTROLLER_CHART
+
 pytestmark = pytest.mark.cli
 
 REPO = Path(__file__).resolve().parents[1]
@@ -270,7 +272,10 @@ CASES: list[Case] = [
     Case(
         "type_chart_versions_numbers",
         (
-            E("ingress.chart_version", 'must be a quoted string such as "2.7.3" (unquoted, YAML reads 2.7'),
+            E(
+                "ingress.chart_version",
+                f'must be a quoted string such as "{PINNED_CONTROLLER_CHART}" (unquoted, YAML reads 2.7',
+            ),
             E("tls.chart_version", 'must be a quoted string such as "v1.21.2" (unquoted, YAML reads 1.21'),
         ),
     ),

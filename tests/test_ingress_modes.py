@@ -189,9 +189,10 @@ def test_the_factories_refuse_what_no_mode_can_be(build: Callable[[], IngressMod
 
 
 def test_the_table_must_list_every_name_once() -> None:
-    nat64, nat46, dual = MODES.values()
-    assert modes._table(nat64, nat46, dual) == MODES
-    for broken in [(nat64, nat46), (nat64, nat46, dual, dual), (nat46, nat64, dual)]:
+    listed = tuple(MODES.values())
+    assert modes._table(*listed) == MODES
+    first, second, *rest = listed
+    for broken in [listed[:-1], (*listed, listed[-1]), (second, first, *rest)]:
         with pytest.raises(ValueError, match="must list ModeName"):
             modes._table(*broken)
 

@@ -35,7 +35,7 @@ def test_the_map_has_no_type_no_config_uses(synthesized_configs: dict[str, Synth
         for stack in synth.stacks.values()
         for rtype in stack.json.get("resource", {})
     }
-    # The hub peering's types appear only with network.hub (test_synth_network.py's variant).
+    # The hub peering's types appear only with network.hub (the dualstack example's hub; tests/region/test_peering_unit.py).
     assert sorted(set(resource_providers.BY_RESOURCE_TYPE) - used - {"azurerm_virtual_network_peering"}) == []
 
 

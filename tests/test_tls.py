@@ -12,7 +12,7 @@ import pytest
 import yaml
 from synthhelp import CONFIGS, REGION_CASES, REGION_IDS, Stack, Synthesized, set_key
 
-from dualstack import roles
+from dualstack import ingress_controller, roles
 from dualstack.config import Config
 from dualstack.workloads.stack import image_catalog
 
@@ -142,12 +142,13 @@ def test_every_image_comes_from_the_projects_registry(
     registry = f"{CONFIGS[stem].global_.registry_name}.azurecr.io/"
     for stack in synthesized_configs[stem].workloads():
         pods = _pod_images(stack)
-        # nginx-ingress, the echo app and five cert-manager images.
+        # The ingress controller, the echo app and five cert-manager images.
         assert len(pods) >= 7, pods
         for ref in pods:
             assert ref.startswith(registry), f"{stack.name}: {ref}"
         # No upstream image reference anywhere (the charts themselves do come from upstream).
-        for upstream in ("docker.io", "quay.io/jetstack/cert-manager-", "ghcr.io/nginx/nginx-ingress"):
+        controller = ingress_controller.IMAGE.source.rsplit(":", 1)[0]
+        for upstream in ("docker.io", "quay.io/jetstack/cert-manager-", controller):
             assert upstream not in stack.text, f"{stack.name}: {upstream}"
 
 

@@ -14,7 +14,7 @@ name outside ``__all__`` used from outside, and on a name in ``__all__`` that no
   (``SERVICE_PORTS``); the edges probe the application, not the controller
   (``dns.health_probe``);
 - how it runs: one ``helm_release`` per release (``release_arguments`` of a ``ReleaseSpec``,
-  built by ``ingress.py`` from the mode's release, the scaling, the public IPs and the
+  built by ``workloads.ingress`` from the mode's release, the scaling, the public IPs and the
   ``Controller`` every release shares): the chart, and the values with the ConfigMap entries
   (TLS policy, the Front Door lockdown), hardening, spreading and the LoadBalancer Service of
   the mode's families.

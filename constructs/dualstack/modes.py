@@ -54,7 +54,7 @@ class Release:
     primary: bool
     """Reports Ingress status: exactly one release per mode, the native family's (or the dual
     one). The other release is the translator, which ``translator_enabled: false`` removes.
-    No release creates the IngressClass: Terraform owns it (``ingress.py``)."""
+    No release creates the IngressClass: Terraform owns it (``workloads.ingress``)."""
     families: tuple[IpFamily, ...]
     """The families of its LoadBalancer Service: the public ingress addresses it holds."""
     settings: IpFamily

@@ -6,7 +6,7 @@ Three stacks hold it, each applied after what it needs:
 - ``global``: the Front Door Premium profile, its endpoint, the origin group (latency-based,
   HTTPS health probes), the app's custom domain (validated through the Azure DNS zone, managed
   certificate), the WAF policy and the security policy that binds it to the domain and the
-  endpoint. The app name's A and AAAA alias records (``traffic.py``) point at the endpoint,
+  endpoint. The app name's A and AAAA alias records (``global_.traffic``) point at the endpoint,
   which answers both families whatever families the origins use.
 - ``<region>``: the region's origins, one per public ingress address (``RegionOrigins``).
 - ``edge``: the route (``FrontDoorRoute``). Front Door refuses a route whose origin group has
@@ -15,6 +15,6 @@ Three stacks hold it, each applied after what it needs:
   stack of its own that depends on every region stack. Adding a region changes no byte of it.
 
 Origin lockdown: the NSG admits 80/443 to the ingress addresses from the
-``AzureFrontDoor.Backend`` service tag only (``network.py``), and the controllers refuse any
+``AzureFrontDoor.Backend`` service tag only (``region.network``), and the controllers refuse any
 request whose ``X-Azure-FDID`` is not this profile's ID (``ingress_controller.front_door_entries``).
 """

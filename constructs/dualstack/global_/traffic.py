@@ -1,7 +1,7 @@
 """Global routing: one Traffic Manager profile per IP family, and the app's alias records.
 
 (With ``edge.kind: front_door`` the app name is a CNAME to the Front Door endpoint instead and
-no profile exists; see ``GlobalTraffic`` and ``edge.py``.)
+no profile exists; see ``GlobalTraffic`` and ``dualstack.edge``.)
 
 A profile holds external endpoints of one family only (Traffic Manager answers A for
 IPv4 addresses and AAAA for IPv6 ones), so the dual-stack name uses two profiles with

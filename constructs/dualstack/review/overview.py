@@ -24,7 +24,7 @@ TRAFFIC_MANAGER_DOMAIN = "trafficmanager.net"
 
 
 def traffic_manager_profile(project: str, app_name: str, family: IpFamily) -> str:
-    """Name of the global Traffic Manager profile of one family (as ``traffic.py`` builds it)."""
+    """Name of the global Traffic Manager profile of one family (as ``global_.traffic`` builds it)."""
     return f"tm-{project}-{app_name}-{family}"
 
 
