@@ -31,7 +31,7 @@ import dualstack  # noqa: F401  first: JSII_NODE names the venv's Node before cd
 import yaml
 from synthhelp import CONFIG_DIR, set_key
 
-from dualstack.config import Config
+from dualstack.config import Config, ProbeSettings
 from dualstack.framework import (
     App,
     TerraformDataSource,
@@ -200,3 +200,24 @@ FRONT_DOOR_TUNED = {
 }
 """Every setting the Front Door constructs (``FrontDoor``, ``RegionOrigins``) read, away from the
 example's values (``config("frontdoor", **FRONT_DOOR_TUNED)``)."""
+
+
+def probe_monitor(probe: ProbeSettings) -> dict[str, Any]:
+    """What a Traffic Manager profile's ``monitor_config`` must hold for ``probe``: the app's name
+    as Host, so the request reaches the app's Ingress (whether Traffic Manager also sends it as
+    SNI is not documented: docs/ingress-modes.md, "Health probes")."""
+    return {
+        "protocol": probe.protocol,
+        "port": probe.port,
+        "path": probe.path,
+        "expected_status_code_ranges": [probe.expected_status],
+        "custom_header": [{"name": "Host", "value": probe.host}],
+    }
+
+
+def monitor_part(monitor: dict[str, Any]) -> dict[str, Any]:
+    """The keys of a ``monitor_config`` that ``probe_monitor`` states."""
+    return {
+        key: monitor.get(key)
+        for key in ("protocol", "port", "path", "expected_status_code_ranges", "custom_header")
+    }

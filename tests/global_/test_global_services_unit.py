@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from constructhelp import Synth, bare_stack, config, expose, synth
+from constructhelp import Synth, bare_stack, config, expose, monitor_part, probe_monitor, synth
 
 from dualstack.config import Config
 from dualstack.global_.services import GlobalServices
@@ -219,14 +219,7 @@ def test_the_edge_probes_the_configs_probe(probed: Built) -> None:
     profiles = probed.out.resources("azurerm_traffic_manager_profile")
     assert len(profiles) == 2
     for profile in profiles.values():
-        monitor = profile["monitor_config"]
-        assert (monitor["protocol"], monitor["port"], monitor["path"]) == (
-            probe.protocol,
-            probe.port,
-            probe.path,
-        )
-        assert monitor["expected_status_code_ranges"] == [probe.expected_status]
-        assert monitor["custom_header"] == [{"name": "Host", "value": probe.host}]
+        assert monitor_part(profile["monitor_config"]) == probe_monitor(probe)
 
 
 def test_the_apps_records_are_the_configs_app_name(each: Built) -> None:
