@@ -95,20 +95,6 @@ def test_origin_group_is_latency_based_with_https_probes_of_the_applications_pat
         )
 
 
-def test_custom_domain_is_validated_through_the_zone_with_a_managed_certificate(fd: Synthesized) -> None:
-    glob = fd["global"]
-    app = FD_CONFIG.dns.app_name
-    domain = _one(glob, "azurerm_cdn_frontdoor_custom_domain")
-    assert domain["host_name"] == f"{app}.{FD_CONFIG.dns.zone_name}"
-    assert domain["dns_zone_id"] == _ref(glob, "azurerm_dns_zone", "dns_zone", "id")
-    assert domain["tls"] == {"certificate_type": "ManagedCertificate"}
-    txt = _one(glob, "azurerm_dns_txt_record")
-    assert txt["name"] == f"_dnsauth.{app}"
-    assert txt["record"] == [
-        {"value": _ref(glob, "azurerm_cdn_frontdoor_custom_domain", "custom_domain", "validation_token")}
-    ]
-
-
 def test_the_app_name_is_one_cname_to_the_endpoint_and_no_alias(fd: Synthesized) -> None:
     """Front Door renews its managed certificate on its own only for a domain that is a CNAME
     straight to the endpoint: the app name is that CNAME, and no A or AAAA record has an

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from synthhelp import CONFIGS
 
-from dualstack import ingress_controller, kube, network_policy
+from dualstack import ingress_controller, kube, modes, network_policy
 from dualstack.config import Hsts, Ingress
 from dualstack.workloads import cert_manager
 from dualstack.workloads.ingress import release_specs
@@ -166,7 +166,7 @@ def _values_pod(pod_context: dict[str, Any], *containers: dict[str, Any]) -> dic
     }
 
 
-@pytest.mark.parametrize("mode", ["nat64", "nat46", "dualstack"])
+@pytest.mark.parametrize("mode", sorted(modes.MODES))
 def test_the_controller_values_meet_pod_security_restricted(mode: str) -> None:
     for spec in _specs(mode).values():
         controller = _controller(spec)

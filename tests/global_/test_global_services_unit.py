@@ -256,3 +256,17 @@ def test_every_taggable_resource_carries_the_base_tags(each: Built) -> None:
     tagged = dict(each.out.tagged())
     assert len(tagged) >= 7
     assert all(b["tags"] == base_tags(each.config.tags, each.config.project) for b in tagged.values())
+
+
+def test_front_door_validates_the_apps_domain_in_this_stacks_zone(built: dict[str, Built]) -> None:
+    """Behind Front Door, the custom domain and its ``_dnsauth`` record are in the public zone
+    the global stack manages, and the app's CNAME names this profile's endpoint: so Front Door
+    validates and renews the managed certificate by itself."""
+    fd = built["frontdoor"]
+    zone_id, zone_name = (fd.ref("azurerm_dns_zone", "dns_zone", a) for a in ("id", "name"))
+    domain = fd.one("azurerm_cdn_frontdoor_custom_domain", "front_door/custom_domain")
+    assert (domain["host_name"], domain["dns_zone_id"]) == (fd.config.dns.app_host, zone_id)
+    txt = fd.one("azurerm_dns_txt_record", "front_door/custom_domain_validation")
+    assert (txt["name"], txt["zone_name"]) == (f"_dnsauth.{fd.config.dns.app_name}", zone_name)
+    cname = fd.one("azurerm_dns_cname_record", "traffic/app_cname")
+    assert cname["record"] == fd.ref("azurerm_cdn_frontdoor_endpoint", "front_door/endpoint", "host_name")

@@ -19,7 +19,7 @@ from dualstack.refs import FrontDoorRefs, GlobalRefs
 @dataclass(frozen=True)
 class RegionContext:
     """One region of one config, with what the global stack gives it: the props of every
-    construct of the region stack. ``region.region_context`` builds it from the config (the
+    construct of the region stack. ``region.stack.region_context`` builds it from the config (the
     region stack's one reader of ``Config``); the constructs read only these fields."""
 
     project: str
