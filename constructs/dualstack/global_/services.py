@@ -35,7 +35,7 @@ from dualstack.refs import GlobalRefs
 
 @dataclass(frozen=True)
 class GlobalProps:
-    """What the global stack's services read of the config (``stacks.global_props`` builds it,
+    """What the global stack's services read of the config (``global_.stack.global_props`` builds it,
     the global stack's one reader of ``Config``)."""
 
     project: str

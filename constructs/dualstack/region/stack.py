@@ -25,10 +25,7 @@ from constructs import Construct
 
 from dualstack import modes, naming
 from dualstack.config import Config
-from dualstack.framework import (
-    TerraformOutput,
-    TerraformStack,
-)
+from dualstack.framework import TerraformOutput, TerraformStack
 from dualstack.naming import IpFamily
 from dualstack.refs import GlobalRefs
 from dualstack.region.cluster import RegionCluster

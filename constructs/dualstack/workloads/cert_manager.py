@@ -1,10 +1,11 @@
 """HTTPS certificates: cert-manager and an ACME issuer on the global Azure DNS zone.
 
-Region stack (``DnsIdentity``): a user-assigned identity with the custom ACME role (TXT record
-sets only, ``roles.ACME_DNS_ACTIONS``) on the global public zone only, and a federated
-credential that lets cert-manager's service account on the region's cluster act as it. Workloads stack (``CertManager``): the cert-manager
-release (CRDs included), then a small local chart shipped as a cdktf asset with the
-ClusterIssuer and the region's certificate.
+Region stack (``region.dns_identity.DnsIdentity``): a user-assigned identity with the custom
+ACME role (TXT record sets only, ``roles.ACME_DNS_ACTIONS``) on the global public zone only, and
+a federated credential that lets cert-manager's service account on the region's cluster act as
+it. Workloads stack (``CertManager``, this module): the cert-manager release (CRDs included),
+then a small local chart shipped as a cdktf asset with the ClusterIssuer and the region's
+certificate.
 
 Why a local chart for the issuer and certificate: a ``kubernetes_manifest`` needs its CRD
 at *plan* time (terraform-provider-kubernetes 1367), which fails on an empty cluster. A
@@ -117,7 +118,7 @@ def certificate_key(*, front_door: bool) -> dict[str, Any]:
 @dataclass(frozen=True)
 class CertManagerProps:
     """What cert-manager and the issuer read of the config (the workloads stack builds it:
-    ``region.cert_manager_props``)."""
+    ``workloads.stack.cert_manager_props``)."""
 
     project: str
     region_name: str
