@@ -21,14 +21,19 @@ KUBE_TYPES = re.compile(r"^(kubernetes_|helm_)")
 REFERENCE = re.compile(r"\$\{([^}]*)\}")
 
 
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
+def _leaves(value: Any, key: str = "") -> list[tuple[str, str]]:
+    """``(dotted key, string)`` of every string in a resource body (``//`` metadata left out)."""
     if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
+        return [
+            leaf for k, v in value.items() if k != "//" for leaf in _leaves(v, f"{key}.{k}" if key else k)
+        ]
     if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return []
+        return [leaf for i, v in enumerate(value) for leaf in _leaves(v, f"{key}[{i}]")]
+    return [(key, value)] if isinstance(value, str) else []
+
+
+def _strings(value: Any) -> list[str]:
+    return [text for _, text in _leaves(value)]
 
 
 def _references(value: Any) -> list[str]:
@@ -208,17 +213,6 @@ READS_OF_GLOBAL = {
 }
 """Every attribute of a region or edge stack that reads the global stack, and the global resource
 and attribute it must read: each field of ``GlobalRefs`` and ``FrontDoorRefs`` at its consumers."""
-
-
-def _leaves(value: Any, key: str = "") -> list[tuple[str, str]]:
-    """``(dotted key, string)`` of every string in a resource body (``//`` metadata left out)."""
-    if isinstance(value, dict):
-        return [
-            leaf for k, v in value.items() if k != "//" for leaf in _leaves(v, f"{key}.{k}" if key else k)
-        ]
-    if isinstance(value, list):
-        return [leaf for i, v in enumerate(value) for leaf in _leaves(v, f"{key}[{i}]")]
-    return [(key, value)] if isinstance(value, str) else []
 
 
 def global_reads(out: Synthesized, stack: Stack) -> dict[tuple[str, str], tuple[str, str]]:

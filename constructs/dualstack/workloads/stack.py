@@ -47,14 +47,15 @@ def image_catalog(config: Config) -> images.Catalog:
 
 def cert_manager_props(config: Config, region_name: str) -> CertManagerProps:
     """What cert-manager and the issuer of one region read of the config."""
+    listed = image_catalog(config)
     return CertManagerProps(
         project=config.project,
         region_name=region_name,
         tls=config.tls,
         zone_name=config.dns.zone_name,
         cilium=config.cluster.network_data_plane == "cilium",
-        registry=image_catalog(config).login_server,
-        images={c: image_catalog(config).image(f"cert-manager-{c}") for c in images.CERT_MANAGER_COMPONENTS},
+        registry=listed.login_server,
+        images={c: listed.image(f"cert-manager-{c}") for c in images.CERT_MANAGER_COMPONENTS},
     )
 
 
@@ -150,8 +151,9 @@ def workloads_props(config: Config, region_name: str, front_door_id: str | None)
     hosts = (app, f"{region_name}.{app}")
     sample_app = None
     if config.ingress.sample_app_enabled:
+        listed = image_catalog(config)
         sample_app = SampleAppProps(
-            image=image_catalog(config).image(SAMPLE_IMAGE_KEY).reference(image_catalog(config).login_server),
+            image=listed.image(SAMPLE_IMAGE_KEY).reference(listed.login_server),
             health_path=config.probe.path,
             service_families=tuple(modes.of(config.ingress).services),
             zones=len(region.zones),
